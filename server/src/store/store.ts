@@ -20,7 +20,10 @@ export type NewOperation = Pick<
   | 'lockKey'
   | 'callbackUrl'
   | 'createdAt'
->;
+> & {
+  /** A resource the operation is about from the start (embedded status): linked as its product. */
+  product?: StoredLink | null;
+};
 
 /** An idempotency key and the fingerprint of the request that first used it. */
 export interface IdempotencyClaim {

@@ -1,0 +1,85 @@
+import type { Database } from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCommit, StoreClosedError } from './group-commit.ts';
+
+describe('GroupCommit', () => {
+  let db: Database;
+  let commits: number[];
+  let writes: GroupCommit;
+
+  beforeEach(() => {
+    db = new BetterSqlite3(':memory:');
+    db.exec('CREATE TABLE item (name TEXT PRIMARY KEY) STRICT');
+    commits = [];
+    writes = new GroupCommit(db, { maxBatch: 3, onCommit: (info) => commits.push(info.writes) });
+  });
+
+  afterEach(() => {
+    writes.close();
+    db.close();
+  });
+
+  const insert = (name: string) => () => db.prepare('INSERT INTO item (name) VALUES (?)').run(name).changes;
+  const names = () => db.prepare('SELECT name FROM item ORDER BY name').pluck().all();
+
+  it('runs the writes of a tick in order in one transaction and resolves each with its value', async () => {
+    const count = () => db.prepare('SELECT count(*) FROM item').pluck().get();
+    const results = await Promise.all([writes.write(insert('a')), writes.write(count), writes.write(insert('b'))]);
+    expect(results).toStrictEqual([1, 1, 1]);
+    expect(commits).toStrictEqual([3]);
+  });
+
+  it('does not run a write before the end of the tick', async () => {
+    const pending = writes.write(insert('a'));
+    expect(names()).toStrictEqual([]);
+    await pending;
+    expect(names()).toStrictEqual(['a']);
+  });
+
+  it('rolls back and rejects only the write that threw', async () => {
+    const failing = () => {
+      insert('half-done')();
+      throw new Error('boom');
+    };
+    const results = await Promise.allSettled([
+      writes.write(insert('a')),
+      writes.write(failing),
+      writes.write(insert('b')),
+    ]);
+    expect(results.map((r) => r.status)).toStrictEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(names()).toStrictEqual(['a', 'b']);
+    expect(commits).toStrictEqual([3]);
+  });
+
+  it('rejects every write of the batch when the commit fails, keeping none', async () => {
+    db.exec(`CREATE TABLE child (parent TEXT REFERENCES item (name) DEFERRABLE INITIALLY DEFERRED) STRICT;
+             PRAGMA foreign_keys = ON;`);
+    const dangling = () => db.prepare("INSERT INTO child (parent) VALUES ('nobody')").run().changes;
+    const results = await Promise.allSettled([writes.write(insert('a')), writes.write(dangling)]);
+    expect(results.map((r) => r.status)).toStrictEqual(['rejected', 'rejected']);
+    expect(names()).toStrictEqual([]);
+    expect(db.inTransaction).toBe(false);
+    expect(commits).toStrictEqual([]);
+    // The queue keeps working afterwards.
+    await writes.write(insert('c'));
+    expect(names()).toStrictEqual(['c']);
+  });
+
+  it('splits a burst into transactions of at most maxBatch', async () => {
+    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => writes.write(insert(n))));
+    expect(commits).toStrictEqual([3, 3, 1]);
+  });
+
+  it('commits what is queued on close and refuses later writes', async () => {
+    const pending = writes.write(insert('a'));
+    writes.close();
+    expect(names()).toStrictEqual(['a']);
+    await expect(pending).resolves.toBe(1);
+    await expect(writes.write(insert('b'))).rejects.toBeInstanceOf(StoreClosedError);
+  });
+
+  it('refuses a maxBatch below one', () => {
+    expect(() => new GroupCommit(db, { maxBatch: 0 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Group commit: the writes queued during one tick share one durable transaction.
+ *
+ * With `synchronous=FULL` every commit waits for an fsync, which caps single-row commits at a few
+ * thousand per second; a transaction of hundreds of rows costs about the same fsync. So each write
+ * is queued, and at the end of the tick (`setImmediate`) up to `maxBatch` of them run in order in
+ * one `BEGIN IMMEDIATE` transaction. Each runs inside its own SAVEPOINT: one that throws is rolled
+ * back alone and rejects alone; the others see exactly the effects of those before them, as if run
+ * one by one. Promises settle only after COMMIT returned (durable); when the commit itself fails,
+ * every write of the batch rejects.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+/** What one committed batch did, for metrics and tests. */
+export interface CommitInfo {
+  /** How many queued writes the transaction held (including ones that threw and were rolled back). */
+  writes: number;
+  /** Time from BEGIN to the end of COMMIT, in milliseconds. */
+  durationMs: number;
+}
+
+/** Options of {@link GroupCommit}. */
+export interface GroupCommitOptions {
+  /** Most writes in one transaction; the rest wait for the next one. @default 1000 */
+  maxBatch?: number | undefined;
+  /** Called after every committed transaction. */
+  onCommit?: ((info: CommitInfo) => void) | undefined;
+}
+
+/** Thrown for writes queued after {@link GroupCommit.close}. */
+export class StoreClosedError extends Error {
+  override readonly name = 'StoreClosedError';
+  constructor() {
+    super('the store is closed');
+  }
+}
+
+interface QueuedWrite {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+type Settlement = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Default {@link GroupCommitOptions.maxBatch}. */
+export const DEFAULT_MAX_BATCH = 1000;
+
+/** A write queue over one better-sqlite3 connection that commits a tick's writes together. */
+export class GroupCommit {
+  readonly #db: Database;
+  readonly #maxBatch: number;
+  readonly #onCommit: ((info: CommitInfo) => void) | undefined;
+  readonly #begin: Statement;
+  readonly #commit: Statement;
+  readonly #rollback: Statement;
+  readonly #savepoint: Statement;
+  readonly #release: Statement;
+  readonly #rollbackToSavepoint: Statement;
+  #queue: QueuedWrite[] = [];
+  #scheduled: NodeJS.Immediate | undefined;
+  #closed = false;
+
+  constructor(db: Database, options: GroupCommitOptions = {}) {
+    const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1)
+      throw new RangeError(`maxBatch must be a positive integer: ${maxBatch}`);
+    this.#db = db;
+    this.#maxBatch = maxBatch;
+    this.#onCommit = options.onCommit;
+    // IMMEDIATE takes the write lock up front, so another process cannot slip in between our
+    // reads and writes (and busy_timeout waits for it instead of failing mid-batch).
+    this.#begin = db.prepare('BEGIN IMMEDIATE');
+    this.#commit = db.prepare('COMMIT');
+    this.#rollback = db.prepare('ROLLBACK');
+    this.#savepoint = db.prepare('SAVEPOINT queued_write');
+    this.#release = db.prepare('RELEASE queued_write');
+    this.#rollbackToSavepoint = db.prepare('ROLLBACK TO queued_write');
+  }
+
+  /**
+   * Queues `work` (synchronous SQL) for the next group transaction; resolves with its return value
+   * once that transaction committed, or rejects with what it threw.
+   */
+  write<T>(work: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new StoreClosedError());
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ run: work, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Commits everything queued now, synchronously, then refuses further writes. */
+  close(): void {
+    this.#closed = true;
+    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    while (this.#queue.length > 0) this.#flushOne();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled !== undefined) return;
+    this.#scheduled = setImmediate(() => {
+      this.#scheduled = undefined;
+      this.#flushOne();
+      // Leftovers beyond maxBatch go in the next turn, letting I/O and reads in between.
+      if (this.#queue.length > 0) this.#schedule();
+    });
+  }
+
+  #flushOne(): void {
+    const batch = this.#queue.splice(0, this.#maxBatch);
+    if (batch.length === 0) return;
+    const started = performance.now();
+    const settled: Settlement[] = [];
+    try {
+      this.#begin.run();
+      for (const write of batch) settled.push(this.#runOne(write));
+      this.#commit.run();
+    } catch (error) {
+      // BEGIN or COMMIT failed, or SQLite rolled the whole transaction back (disk full, I/O error):
+      // nothing of the batch is durable.
+      if (this.#db.inTransaction) this.#rollback.run();
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    const durationMs = performance.now() - started;
+    batch.forEach((write, index) => {
+      const outcome = settled[index];
+      if (outcome?.ok) write.resolve(outcome.value);
+      else write.reject(outcome?.error);
+    });
+    this.#onCommit?.({ writes: batch.length, durationMs });
+  }
+
+  #runOne(write: QueuedWrite): Settlement {
+    this.#savepoint.run();
+    try {
+      const value = write.run();
+      this.#release.run();
+      return { ok: true, value };
+    } catch (error) {
+      // Some errors end the transaction itself; then the whole batch must fail.
+      if (!this.#db.inTransaction) throw error;
+      this.#rollbackToSavepoint.run();
+      this.#release.run();
+      return { ok: false, error };
+    }
+  }
+}

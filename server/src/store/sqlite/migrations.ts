@@ -1,0 +1,139 @@
+/**
+ * The SQLite schema as an ordered list of versioned migrations, applied at open.
+ *
+ * Applied versions are recorded in `schema_migrations`; opening applies the missing ones in one
+ * `BEGIN IMMEDIATE` transaction, so two processes opening the same file at once cannot both
+ * migrate. Released migrations are never edited: a schema change is a new entry at the end.
+ */
+import type { Database } from 'better-sqlite3';
+
+/** One schema step. */
+export interface Migration {
+  /** 1, 2, 3…: the order they apply in. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'operations, idempotency keys and resources',
+    sql: `
+      CREATE TABLE operations (
+        id TEXT PRIMARY KEY NOT NULL,
+        tenant TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        input TEXT NOT NULL,            -- JSON
+        request TEXT NOT NULL,          -- JSON StoredRequest
+        progress TEXT NOT NULL,         -- JSON { percent, message? }
+        steps TEXT NOT NULL,            -- JSON StoredStep[]
+        estimated_completion_at TEXT,
+        result TEXT NOT NULL,           -- JSON (null when none)
+        product TEXT,                   -- JSON StoredLink
+        related TEXT NOT NULL,          -- JSON StoredLink[]
+        error TEXT,                     -- JSON StoredProblem
+        cancel_requested INTEGER NOT NULL CHECK (cancel_requested IN (0, 1)),
+        lock_key TEXT,
+        callback_url TEXT,
+        actions TEXT NOT NULL,          -- JSON object, by action name
+        attempts INTEGER NOT NULL CHECK (attempts >= 0),
+        lease_owner TEXT,
+        lease_expires_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      ) STRICT;
+
+      -- One at a time: at most one active operation per (tenant, lock_key). The store checks first
+      -- (to answer "locked" with the pending record); this index is the backstop across processes.
+      CREATE UNIQUE INDEX operations_active_lock ON operations (tenant, lock_key)
+        WHERE lock_key IS NOT NULL AND state IN ('queued', 'running');
+
+      -- claimNext: oldest queued first. Partial, so it holds only the (short) queue.
+      CREATE INDEX operations_queue ON operations (created_at, id) WHERE state = 'queued';
+
+      -- listOperations: newest first (ids sort by time), optionally by state or kind.
+      CREATE INDEX operations_by_tenant ON operations (tenant, id);
+      CREATE INDEX operations_by_tenant_state ON operations (tenant, state, id);
+      CREATE INDEX operations_by_tenant_kind ON operations (tenant, kind, id);
+
+      -- recoverExpiredLeases.
+      CREATE INDEX operations_leases ON operations (lease_expires_at) WHERE state = 'running';
+
+      -- deleteExpired (retention).
+      CREATE INDEX operations_finished ON operations (finished_at) WHERE finished_at IS NOT NULL;
+
+      CREATE TABLE idempotency_keys (
+        tenant TEXT NOT NULL,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        -- Deleting an operation (retention) forgets its key too.
+        operation_id TEXT NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+        expires_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant, key)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE INDEX idempotency_keys_operation ON idempotency_keys (operation_id);
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+      -- Domain resources outlive the operation that made them: no foreign key.
+      CREATE TABLE resources (
+        tenant TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,             -- JSON object
+        operation_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (tenant, collection, id)
+      ) STRICT;
+    `,
+  },
+];
+
+/** Thrown when the file was migrated by a newer release than this one. */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+  readonly found: number;
+  readonly known: number;
+  constructor(found: number, known: number) {
+    super(`database schema version ${found} is newer than this release knows (${known}); refusing to open it`);
+    this.found = found;
+    this.known = known;
+  }
+}
+
+/**
+ * Applies the migrations `db` lacks and returns the versions applied now (empty when up to date).
+ *
+ * @param at Recorded as each migration's `applied_at`. @default the current time
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS, at: Date = new Date()): number[] {
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const applyPending = db.transaction((): number[] => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) STRICT`);
+    const current =
+      (db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get() as number) ?? 0;
+    if (current > known) throw new SchemaTooNewError(current, known);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const applied: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, at.toISOString());
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+  return applyPending.immediate();
+}

@@ -1,0 +1,40 @@
+/**
+ * Opens a SQLite file for the store: durable pragmas, then the migrations.
+ *
+ * @see https://www.sqlite.org/wal.html
+ * @see https://www.sqlite.org/pragma.html#pragma_synchronous
+ */
+
+import type { Database } from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
+import { migrate } from './migrations.ts';
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /** How long a write waits for another process's write lock, in milliseconds. @default 5000 */
+  busyTimeoutMs?: number | undefined;
+}
+
+/** Default {@link OpenDatabaseOptions.busyTimeoutMs}. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** A connection to `filename` (created if missing), configured and migrated. */
+export function openDatabase(filename: string, options: OpenDatabaseOptions = {}): Database {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const db = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
+  try {
+    // WAL: readers never block the writer, and a commit is one sequential WAL append.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && !db.memory)
+      throw new Error(`could not enable WAL on ${filename} (journal_mode=${String(mode)})`);
+    // FULL: the WAL is fsynced on every commit, so a resolved write survives power loss.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

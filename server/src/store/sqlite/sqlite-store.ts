@@ -1,0 +1,299 @@
+/**
+ * The SQLite adapter of the store port, on better-sqlite3 (one connection, WAL, `synchronous=FULL`).
+ *
+ * Writes go through {@link GroupCommit}: queued, run in order in one transaction at the end of the
+ * tick, resolved once durable. Reads run directly on the same connection, between transactions,
+ * so they see committed data only. Each write reads the rows it needs, computes the next record
+ * with the pure functions of `operation-changes.ts`, and writes whole rows.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
+import type {
+  CreateOperationCommand,
+  CreateOperationOutcome,
+  Lease,
+  ListOperationsQuery,
+  OperationPage,
+  OperationPatch,
+  OperationStore,
+  PublishedResource,
+  ResourceRecord,
+} from '../store.ts';
+import { type CommitInfo, GroupCommit } from './group-commit.ts';
+import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import { openDatabase } from './open-database.ts';
+import {
+  acceptedRecord,
+  actionRecord,
+  cancelledRecord,
+  claimedRecord,
+  holdsLease,
+  patchedRecord,
+  recoveredRecord,
+  renewedRecord,
+} from './operation-changes.ts';
+import { toRecord, toRow } from './operation-row.ts';
+import { toResourceRecord, toResourceRow } from './resource-row.ts';
+import { StoreStatements } from './statements.ts';
+
+/** The database file's name inside {@link SqliteStoreOptions.dataDir}. */
+export const DATABASE_FILENAME = 'longrun.sqlite';
+
+/** Where and how {@link createSqliteStore} opens its database. Give `dataDir` or `filename`. */
+export interface SqliteStoreOptions {
+  /** Directory to keep the database in (created if missing), as {@link DATABASE_FILENAME}. */
+  dataDir?: string | undefined;
+  /** Path of the database file; wins over `dataDir`. `:memory:` gives a throwaway store. */
+  filename?: string | undefined;
+  /** Most writes committed in one transaction. @default 1000 */
+  maxBatch?: number | undefined;
+  /** How long a write waits for another process's write lock, in milliseconds. @default 5000 */
+  busyTimeoutMs?: number | undefined;
+  /** Called after every committed group transaction (metrics); must not throw. */
+  onCommit?: ((info: CommitInfo) => void) | undefined;
+}
+
+/** Opens (creating and migrating as needed) a SQLite-backed {@link OperationStore}. */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteOperationStore> {
+  let filename = options.filename;
+  if (filename === undefined) {
+    if (options.dataDir === undefined) throw new TypeError('createSqliteStore needs a dataDir or a filename');
+    mkdirSync(options.dataDir, { recursive: true });
+    filename = join(options.dataDir, DATABASE_FILENAME);
+  }
+  const db = openDatabase(filename, { busyTimeoutMs: options.busyTimeoutMs });
+  return new SqliteOperationStore(db, { maxBatch: options.maxBatch, onCommit: options.onCommit });
+}
+
+/** {@link OperationStore} on one better-sqlite3 connection. Build it with {@link createSqliteStore}. */
+export class SqliteOperationStore implements OperationStore {
+  readonly name = 'sqlite';
+  /** Path of the database file. */
+  readonly filename: string;
+  readonly #db: Database;
+  readonly #sql: StoreStatements;
+  readonly #writes: GroupCommit;
+
+  /** Wraps an open, migrated connection (see `openDatabase`). */
+  constructor(
+    db: Database,
+    options: { maxBatch?: number | undefined; onCommit?: ((info: CommitInfo) => void) | undefined } = {},
+  ) {
+    this.#db = db;
+    this.filename = db.name;
+    this.#sql = new StoreStatements(db);
+    this.#writes = new GroupCommit(db, options);
+  }
+
+  createOperation(command: CreateOperationCommand): Promise<CreateOperationOutcome> {
+    return this.#writes.write(() => this.#create(command));
+  }
+
+  async getOperation(tenant: string, id: string): Promise<OperationRecord | undefined> {
+    const row = this.#sql.tenantOperation.get(id, tenant);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  async listOperations(query: ListOperationsQuery): Promise<OperationPage> {
+    if (!Number.isInteger(query.limit) || query.limit < 1)
+      throw new RangeError(`list limit must be a positive integer: ${query.limit}`);
+    const params = {
+      tenant: query.tenant,
+      state: query.state,
+      kind: query.kind,
+      after: query.after === undefined ? undefined : decodeCursor(query.after),
+      // One more than asked tells whether a next page exists.
+      limit: query.limit + 1,
+    };
+    const rows = this.#sql.list(params).all(params);
+    const items = rows.slice(0, query.limit).map(toRecord);
+    const last = items.at(-1);
+    return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+  }
+
+  claimNext(
+    owner: string,
+    kinds: readonly string[],
+    leaseMs: number,
+    now: Date,
+  ): Promise<{ operation: OperationRecord; lease: Lease } | undefined> {
+    return this.#writes.write(() => {
+      if (kinds.length === 0) return undefined;
+      const row = this.#sql.oldestQueued.get(JSON.stringify(kinds));
+      if (row === undefined) return undefined;
+      const operation = this.#save(claimedRecord(toRecord(row), owner, leaseMs, now));
+      return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
+    });
+  }
+
+  renewLease(lease: Lease, leaseMs: number, now: Date): Promise<boolean> {
+    return this.#writes.write(() => {
+      const record = this.#held(lease);
+      if (record === undefined) return false;
+      this.#save(renewedRecord(record, leaseMs, now));
+      return true;
+    });
+  }
+
+  updateOperation(
+    lease: Lease,
+    patch: OperationPatch,
+    now: Date,
+    resources?: readonly PublishedResource[],
+  ): Promise<OperationRecord | undefined> {
+    return this.#writes.write(() => {
+      const record = this.#held(lease);
+      if (record === undefined) return undefined;
+      const { record: next, publish } = patchedRecord(record, patch, now);
+      const saved = this.#save(next);
+      if (publish && resources !== undefined) {
+        const at = now.toISOString();
+        for (const resource of resources) {
+          this.#sql.upsertResource.get(toResourceRow({ ...resource, tenant: record.tenant }, record.id, at));
+        }
+      }
+      return saved;
+    });
+  }
+
+  requestCancel(
+    tenant: string,
+    id: string,
+    now: Date,
+  ): Promise<
+    | { outcome: 'cancelled' | 'requested'; operation: OperationRecord }
+    | { outcome: 'terminal'; operation: OperationRecord }
+    | undefined
+  > {
+    return this.#writes.write(() => {
+      const row = this.#sql.tenantOperation.get(id, tenant);
+      if (row === undefined) return undefined;
+      const change = cancelledRecord(toRecord(row), now);
+      if (change.outcome === 'terminal') return { outcome: 'terminal' as const, operation: change.record };
+      const operation = change.changed ? this.#save(change.record) : change.record;
+      return { outcome: change.outcome, operation };
+    });
+  }
+
+  deliverAction(
+    tenant: string,
+    id: string,
+    action: string,
+    payload: unknown,
+    now: Date,
+  ): Promise<OperationRecord | undefined> {
+    return this.#writes.write(() => {
+      const row = this.#sql.tenantOperation.get(id, tenant);
+      if (row === undefined) return undefined;
+      const record = toRecord(row);
+      const next = actionRecord(record, action, payload, now);
+      return next === undefined ? record : this.#save(next);
+    });
+  }
+
+  recoverExpiredLeases(now: Date, maxAttempts: number, problem: StoredProblem): Promise<OperationRecord[]> {
+    return this.#writes.write(() =>
+      this.#sql.expiredLeases
+        .all(now.toISOString())
+        .map((row) => this.#save(recoveredRecord(toRecord(row), maxAttempts, problem, now))),
+    );
+  }
+
+  async getResource(tenant: string, collection: string, id: string): Promise<ResourceRecord | undefined> {
+    const row = this.#sql.resource.get(tenant, collection, id);
+    return row === undefined ? undefined : toResourceRecord(row);
+  }
+
+  putResource(resource: Omit<ResourceRecord, 'createdAt' | 'updatedAt'>, now: Date): Promise<ResourceRecord> {
+    return this.#writes.write(() => {
+      const row = this.#sql.upsertResource.get(toResourceRow(resource, resource.operationId, now.toISOString()));
+      if (row === undefined) throw new Error('resource upsert returned no row');
+      return toResourceRecord(row);
+    });
+  }
+
+  deleteExpired(finishedBefore: Date, now: Date): Promise<number> {
+    return this.#writes.write(() => {
+      // Their idempotency keys go with them (ON DELETE CASCADE).
+      const deleted = this.#sql.deleteFinished.run(finishedBefore.toISOString()).changes;
+      this.#sql.deleteExpiredKeys.run(now.toISOString());
+      return deleted;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.open) return;
+    this.#writes.close();
+    this.#db.close();
+  }
+
+  #create(command: CreateOperationCommand): CreateOperationOutcome {
+    const { operation, idempotency, resource } = command;
+    const now = canonicalInstant(operation.createdAt, 'operation.createdAt');
+    if (idempotency !== undefined) {
+      const seen = this.#sql.idempotencyKey.get(operation.tenant, idempotency.key);
+      // A key expired by the time of this request counts as absent and is taken over below.
+      const existing =
+        seen !== undefined && seen.expires_at > now ? this.#sql.operationById.get(seen.operation_id) : undefined;
+      if (seen !== undefined && existing !== undefined) {
+        return seen.fingerprint === idempotency.fingerprint
+          ? { outcome: 'replayed', operation: toRecord(existing) }
+          : { outcome: 'idempotency-mismatch', operation: toRecord(existing) };
+      }
+    }
+    if (operation.lockKey != null) {
+      const pending = this.#sql.activeLockHolder.get(operation.tenant, operation.lockKey);
+      if (pending !== undefined) return { outcome: 'locked', pending: toRecord(pending) };
+    }
+    const row = toRow(acceptedRecord(operation));
+    this.#sql.insertOperation.run(row);
+    if (idempotency !== undefined) {
+      this.#sql.upsertIdempotencyKey.run({
+        tenant: operation.tenant,
+        key: idempotency.key,
+        fingerprint: idempotency.fingerprint,
+        operation_id: operation.id,
+        expires_at: instant(idempotency.expiresAt, 'idempotency.expiresAt'),
+        created_at: now,
+      });
+    }
+    if (resource !== undefined) {
+      this.#sql.insertResource.run(toResourceRow({ ...resource, tenant: operation.tenant }, operation.id, now));
+    }
+    return { outcome: 'created', operation: toRecord(row) };
+  }
+
+  /** The record `lease` still holds, or undefined when it was fenced. */
+  #held(lease: Lease): OperationRecord | undefined {
+    const row = this.#sql.operationById.get(lease.operationId);
+    if (row === undefined) return undefined;
+    const record = toRecord(row);
+    return holdsLease(record, lease) ? record : undefined;
+  }
+
+  /** Writes `record` over its row; returns it as a read would (after the JSON round trip). */
+  #save(record: OperationRecord): OperationRecord {
+    const row = toRow(record);
+    this.#sql.updateOperation.run(row);
+    return toRecord(row);
+  }
+}
+
+/** `value` as `Date#toISOString()` text, so stored instants compare correctly as strings. */
+function instant(value: string, what: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`${what} is not an ISO 8601 instant: ${value}`);
+  return new Date(time).toISOString();
+}
+
+/** `value`, which must already be in `Date#toISOString()` form (it orders the queue and is echoed as is). */
+function canonicalInstant(value: string, what: string): string {
+  const normalized = instant(value, what);
+  if (normalized !== value) throw new RangeError(`${what} must be in Date#toISOString() form: ${value}`);
+  return normalized;
+}
+
+// Re-exported so callers of the adapter need one import.
+export type { CommitInfo } from './group-commit.ts';
