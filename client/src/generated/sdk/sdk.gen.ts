@@ -1,0 +1,334 @@
+// generated from openapi/openapi.yaml by `pnpm generate` — do not edit
+
+import { client } from './client.gen.ts';
+import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.ts';
+import type {
+  CancelMonitorData,
+  CancelMonitorErrors,
+  CancelMonitorResponses,
+  ConfirmWidgetOrderFulfilmentData,
+  ConfirmWidgetOrderFulfilmentErrors,
+  ConfirmWidgetOrderFulfilmentResponses,
+  CreateCarData,
+  CreateCarErrors,
+  CreateCarResponses,
+  CreateTranscodeData,
+  CreateTranscodeErrors,
+  CreateTranscodeResponses,
+  CreateVirtualMachineData,
+  CreateVirtualMachineErrors,
+  CreateVirtualMachineResponses,
+  CreateWidgetOrderData,
+  CreateWidgetOrderErrors,
+  CreateWidgetOrderResponses,
+  GetCarData,
+  GetCarErrors,
+  GetCarResponses,
+  GetHealthData,
+  GetHealthErrors,
+  GetHealthResponses,
+  GetInvoiceData,
+  GetInvoiceErrors,
+  GetInvoiceResponses,
+  GetMonitorData,
+  GetMonitorErrors,
+  GetMonitorResponses,
+  GetProductData,
+  GetProductErrors,
+  GetProductResponses,
+  GetVirtualMachineData,
+  GetVirtualMachineErrors,
+  GetVirtualMachineResponses,
+  GetWidgetData,
+  GetWidgetErrors,
+  GetWidgetOrderData,
+  GetWidgetOrderErrors,
+  GetWidgetOrderResponses,
+  GetWidgetResponses,
+  ListMonitorsData,
+  ListMonitorsErrors,
+  ListMonitorsResponses,
+  StartReindexData,
+  StartReindexErrors,
+  StartReindexResponses,
+} from './types.gen.ts';
+
+export type Options<
+  TData extends TDataShape = TDataShape,
+  ThrowOnError extends boolean = boolean,
+  TResponse = unknown,
+> = Options2<TData, ThrowOnError, TResponse> & {
+  /**
+   * You can provide a client instance returned by `createClient()` instead of
+   * individual options. This might be also useful if you want to implement a
+   * custom client.
+   */
+  client?: Client;
+  /**
+   * You can pass arbitrary values through the `meta` object. This can be
+   * used to access values that aren't defined as part of the SDK function.
+   */
+  meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
+};
+
+/**
+ * Health of the service and its store
+ */
+export const getHealth = <ThrowOnError extends boolean = false>(
+  options?: Options<GetHealthData, ThrowOnError>,
+): RequestResult<GetHealthResponses, GetHealthErrors, ThrowOnError> =>
+  (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/healthz', ...options });
+
+/**
+ * List the caller's monitors, newest first
+ *
+ * Filterable by `state` and `kind`; cursor-paginated with `Link rel="next"`.
+ */
+export const listMonitors = <ThrowOnError extends boolean = false>(
+  options?: Options<ListMonitorsData, ThrowOnError>,
+): RequestResult<ListMonitorsResponses, ListMonitorsErrors, ThrowOnError> =>
+  (options?.client ?? client).get<ListMonitorsResponses, ListMonitorsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/monitors',
+    ...options,
+  });
+
+/**
+ * The status of one accepted request
+ *
+ * `202` while queued or running (with `Retry-After` from the ETA and `Cache-Control: no-store`),
+ * `201` with `Location` → the created resource once it succeeded and created one, `200` once it
+ * succeeded with an inline result or none, failed, or was cancelled. Every answer has an `ETag`;
+ * `If-None-Match` that still matches answers `304`. `Prefer: wait=N` is a long poll: the answer
+ * comes as soon as the monitor changes (or, with `If-None-Match`, differs from that ETag), or
+ * after N seconds.
+ *
+ */
+export const getMonitor = <ThrowOnError extends boolean = false>(
+  options: Options<GetMonitorData, ThrowOnError>,
+): RequestResult<GetMonitorResponses, GetMonitorErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetMonitorResponses, GetMonitorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/monitors/{monitorId}',
+    ...options,
+  });
+
+/**
+ * Ask to cancel an accepted request
+ *
+ * A queued operation is cancelled at once (`200`). A running one is told (its handler's
+ * `AbortSignal` fires) and ends `cancelled` shortly (`202`, with `cancelRequested: true`);
+ * no product is published. A finished operation cannot be cancelled (`409`).
+ *
+ */
+export const cancelMonitor = <ThrowOnError extends boolean = false>(
+  options: Options<CancelMonitorData, ThrowOnError>,
+): RequestResult<CancelMonitorResponses, CancelMonitorErrors, ThrowOnError> =>
+  (options.client ?? client).post<CancelMonitorResponses, CancelMonitorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/monitors/{monitorId}/cancel',
+    ...options,
+  });
+
+/**
+ * Order a car to be built
+ *
+ * Accepted at once; the monitor walks the workflow steps `chassis`, `paint`, `inspection` and
+ * ends `201` with `Location` → the car.
+ *
+ */
+export const createCar = <ThrowOnError extends boolean = false>(
+  options: Options<CreateCarData, ThrowOnError>,
+): RequestResult<CreateCarResponses, CreateCarErrors, ThrowOnError> =>
+  (options.client ?? client).post<CreateCarResponses, CreateCarErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/cars',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Read a car
+ *
+ * Answers `200` with the car. With `Prefer: respond-async` (seed 003) the read is done as an
+ * operation instead: `202` + monitor, which ends `200` with the car as its inline `result`.
+ *
+ */
+export const getCar = <ThrowOnError extends boolean = false>(
+  options: Options<GetCarData, ThrowOnError>,
+): RequestResult<GetCarResponses, GetCarErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetCarResponses, GetCarErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/cars/{carId}',
+    ...options,
+  });
+
+/**
+ * Provision a virtual machine
+ *
+ * Embedded status (seed 001): `Location` is the virtual machine itself, which carries its
+ * `status`, `progress` and `estimatedCompletionAt` while it is provisioned; the monitor is
+ * linked with `Link rel="monitor"`.
+ *
+ */
+export const createVirtualMachine = <ThrowOnError extends boolean = false>(
+  options: Options<CreateVirtualMachineData, ThrowOnError>,
+): RequestResult<CreateVirtualMachineResponses, CreateVirtualMachineErrors, ThrowOnError> =>
+  (options.client ?? client).post<CreateVirtualMachineResponses, CreateVirtualMachineErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/virtual-machines',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * A virtual machine with its embedded provisioning status
+ */
+export const getVirtualMachine = <ThrowOnError extends boolean = false>(
+  options: Options<GetVirtualMachineData, ThrowOnError>,
+): RequestResult<GetVirtualMachineResponses, GetVirtualMachineErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetVirtualMachineResponses, GetVirtualMachineErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/virtual-machines/{vmId}',
+    ...options,
+  });
+
+/**
+ * Transcode a video into a product document
+ *
+ * Many may run at once; each has its own monitor and, on success, its own product at `/products/{id}`.
+ */
+export const createTranscode = <ThrowOnError extends boolean = false>(
+  options: Options<CreateTranscodeData, ThrowOnError>,
+): RequestResult<CreateTranscodeResponses, CreateTranscodeErrors, ThrowOnError> =>
+  (options.client ?? client).post<CreateTranscodeResponses, CreateTranscodeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/transcodes',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * A product document produced by an operation
+ */
+export const getProduct = <ThrowOnError extends boolean = false>(
+  options: Options<GetProductData, ThrowOnError>,
+): RequestResult<GetProductResponses, GetProductErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetProductResponses, GetProductErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/products/{productId}',
+    ...options,
+  });
+
+/**
+ * Rebuild the search index, one run at a time
+ *
+ * One at a time (seed 002): while a reindex is queued or running, another `POST` answers
+ * `409` with a problem naming the pending monitor, `Link rel="monitor"` to it and `Retry-After`.
+ * Ends `200` with an inline report; no product.
+ *
+ */
+export const startReindex = <ThrowOnError extends boolean = false>(
+  options: Options<StartReindexData, ThrowOnError>,
+): RequestResult<StartReindexResponses, StartReindexErrors, ThrowOnError> =>
+  (options.client ?? client).post<StartReindexResponses, StartReindexErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/reindex',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Place a widget order
+ *
+ * The order is a resource of its own, readable during and after fulfilment (seed 000). It
+ * yields widgets and an invoice (`links.related` of the monitor). With
+ * `manualFulfilment: true` the `fulfilment` step waits until someone confirms it with
+ * `POST /widget-orders/{orderId}/fulfilment`. A `callbackUrl` is POSTed the monitor on every
+ * state change.
+ *
+ */
+export const createWidgetOrder = <ThrowOnError extends boolean = false>(
+  options: Options<CreateWidgetOrderData, ThrowOnError>,
+): RequestResult<CreateWidgetOrderResponses, CreateWidgetOrderErrors, ThrowOnError> =>
+  (options.client ?? client).post<CreateWidgetOrderResponses, CreateWidgetOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/widget-orders',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * A widget order, during and after fulfilment
+ */
+export const getWidgetOrder = <ThrowOnError extends boolean = false>(
+  options: Options<GetWidgetOrderData, ThrowOnError>,
+): RequestResult<GetWidgetOrderResponses, GetWidgetOrderErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetWidgetOrderResponses, GetWidgetOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/widget-orders/{orderId}',
+    ...options,
+  });
+
+/**
+ * Confirm the manual fulfilment step of an order
+ *
+ * The outside action a `waiting` step links to. Answers `202` with the order's monitor, which
+ * then moves on; `409` when the order is not waiting for fulfilment.
+ *
+ */
+export const confirmWidgetOrderFulfilment = <ThrowOnError extends boolean = false>(
+  options: Options<ConfirmWidgetOrderFulfilmentData, ThrowOnError>,
+): RequestResult<ConfirmWidgetOrderFulfilmentResponses, ConfirmWidgetOrderFulfilmentErrors, ThrowOnError> =>
+  (options.client ?? client).post<
+    ConfirmWidgetOrderFulfilmentResponses,
+    ConfirmWidgetOrderFulfilmentErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/widget-orders/{orderId}/fulfilment',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * A widget produced by an order
+ */
+export const getWidget = <ThrowOnError extends boolean = false>(
+  options: Options<GetWidgetData, ThrowOnError>,
+): RequestResult<GetWidgetResponses, GetWidgetErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetWidgetResponses, GetWidgetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/widgets/{widgetId}',
+    ...options,
+  });
+
+/**
+ * The invoice of an order
+ */
+export const getInvoice = <ThrowOnError extends boolean = false>(
+  options: Options<GetInvoiceData, ThrowOnError>,
+): RequestResult<GetInvoiceResponses, GetInvoiceErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetInvoiceResponses, GetInvoiceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/invoices/{invoiceId}',
+    ...options,
+  });

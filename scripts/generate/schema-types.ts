@@ -1,0 +1,13 @@
+import openapiTS, { astToString } from 'openapi-typescript';
+import type { OpenApiDocument } from './openapi-document.ts';
+
+/**
+ * Renders `paths`, `webhooks`, `components` and `operations` types for the bundled document with
+ * openapi-typescript (the types openapi-fetch and the server handlers are written against).
+ * @see https://openapi-ts.dev/node
+ */
+export async function renderSchemaTypes(document: OpenApiDocument, notice: string): Promise<string> {
+  // openapi-typescript's input type is its own OpenAPI3 model; the bundle is a valid instance of it.
+  const nodes = await openapiTS(document as Parameters<typeof openapiTS>[0] & object, { silent: true });
+  return `// ${notice}\n\n${astToString(nodes)}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * `pnpm test`: every check CI runs, in order, stopping at the first failure.
+ *
+ *   1. check:generated   generated files match openapi/openapi.yaml
+ *   2. lint:spec         Redocly + Spectral (spectral:oas and OWASP), zero errors
+ *   3. lint              Biome
+ *   4. typecheck         tsc on every package
+ *   5. vitest            all projects, runtime tests and `*.test-d.ts` type tests
+ *
+ * The last line is `N passed, N failed`: tests counted by Vitest, plus one failure for a check that failed
+ * before Vitest ran, so a red run never reads `0 failed`. Extra arguments go to `vitest run`.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCommand } from './run-command.ts';
+
+/** One check in the run. */
+interface Step {
+  name: string;
+  command: string;
+  args: string[];
+}
+
+/** The fields of Vitest's JSON report this script reads. */
+interface VitestJsonReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+const reportDir = await mkdtemp(path.join(tmpdir(), 'longrun-test-all-'));
+const reportFile = path.join(reportDir, 'vitest.json');
+// Each check runs its package.json script, so `pnpm test` and the single command never disagree.
+const script = (name: string): Step => ({ name, command: 'pnpm', args: ['run', '--silent', name] });
+
+const steps: Step[] = [
+  script('check:generated'),
+  script('lint:spec'),
+  script('lint'),
+  script('typecheck'),
+  {
+    name: 'vitest',
+    command: 'vitest',
+    args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...process.argv.slice(2)],
+  },
+];
+
+let passedTests = 0;
+let failedTests = 0;
+const timings: string[] = [];
+try {
+  for (const [index, step] of steps.entries()) {
+    banner(`[${index + 1}/${steps.length}] ${step.name}`);
+    const started = performance.now();
+    const { code } = await runCommand(step.command, step.args);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+
+    if (step.name === 'vitest') {
+      const report = await readVitestReport(reportFile);
+      if (report) {
+        passedTests = report.numPassedTests;
+        failedTests = report.numFailedTests;
+        const skipped = report.numPendingTests + report.numTodoTests;
+        if (skipped > 0) console.log(`\n${skipped} tests skipped or todo: the project does not skip tests.`);
+      }
+      // A Vitest crash (bad config, no report) still counts as a failure.
+      if (code !== 0 && failedTests === 0) failedTests = 1;
+    }
+    timings.push(`${code === 0 ? '✓' : '✗'} ${step.name.padEnd(16)} ${seconds}s`);
+    if (code !== 0) {
+      if (step.name !== 'vitest') failedTests += 1;
+      const remaining = steps.length - index - 1;
+      banner(
+        `FAILED: ${step.name} (exit code ${code})${remaining > 0 ? `; ${remaining} later checks did not run` : ''}`,
+      );
+      break;
+    }
+  }
+} finally {
+  await rm(reportDir, { recursive: true, force: true });
+}
+
+banner('summary');
+console.log(timings.join('\n'));
+console.log(`${passedTests} passed, ${failedTests} failed`);
+process.exitCode = failedTests > 0 ? 1 : 0;
+
+function banner(title: string): void {
+  console.log(`\n━━━━ ${title} ${'━'.repeat(Math.max(4, 72 - title.length))}`);
+}
+
+async function readVitestReport(file: string): Promise<VitestJsonReport | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as VitestJsonReport;
+  } catch {
+    return undefined;
+  }
+}
