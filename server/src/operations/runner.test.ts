@@ -1,0 +1,266 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OperationStore } from '../store/store.ts';
+import { ChangeFeed } from './changes.ts';
+import type { OperationContext } from './context.ts';
+import type { OperationEngine } from './engine.ts';
+import { LeaseLostError } from './errors.ts';
+import { defineKind, indexKinds } from './kind.ts';
+import { createManualTime, type ManualTime } from './manual-time.ts';
+import type { OperationRecord } from './model.ts';
+import { OPERATION_PROBLEMS, workerLostProblem } from './problems.ts';
+import { OperationRunner } from './runner.ts';
+import { gate, openTempStore, REQUEST, startEngine, TENANT, waitUntil } from './test-support.ts';
+
+const LEASE_MS = 10_000;
+const KIND = 'thing.make';
+
+let store: OperationStore;
+let dispose: () => Promise<void>;
+let time: ManualTime;
+const running: OperationEngine[] = [];
+
+beforeEach(async () => {
+  ({ store, dispose } = await openTempStore());
+  time = createManualTime();
+});
+
+afterEach(async () => {
+  for (const engine of running.splice(0)) await engine.stop({ timeoutMs: 0 });
+  await dispose();
+});
+
+async function engineWith(config: Parameters<typeof startEngine>[1]) {
+  const { engine } = await startEngine(store, { leaseMs: LEASE_MS, ...config }, time);
+  running.push(engine);
+  return engine;
+}
+
+async function accept(engine: OperationEngine): Promise<string> {
+  const accepted = await engine.accept({ tenant: TENANT, kind: KIND, input: {}, request: REQUEST });
+  if (accepted.outcome !== 'created') throw new Error(accepted.outcome);
+  return accepted.operation.id;
+}
+
+/** A worker that claims an operation and then dies: it never renews, never finishes. */
+async function claimAndDie(owner = 'dead-worker'): Promise<OperationRecord> {
+  const claim = await store.claimNext(owner, [KIND], LEASE_MS, time.now());
+  if (!claim) throw new Error('nothing to claim');
+  return claim.operation;
+}
+
+/** Another process's recovery, run at a time past the lease. */
+async function recoverElsewhere(): Promise<OperationRecord[]> {
+  return store.recoverExpiredLeases(new Date(time.now().getTime() + LEASE_MS + 1), 3, workerLostProblem(3));
+}
+
+function aborted(ctx: OperationContext): Promise<unknown> {
+  return new Promise((resolve) =>
+    ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true }),
+  );
+}
+
+describe('losing the lease', () => {
+  it('aborts the handler, refuses its writes, and lets the next attempt finish', async () => {
+    const firstAttemptWaits = gate();
+    const seen: { reason?: unknown; writeError?: unknown; laterWrite?: unknown } = {};
+    const kind = defineKind<unknown, never, string>({
+      name: KIND,
+      async run(_input, ctx) {
+        if (ctx.attempt > 1) return { result: 'second attempt' };
+        await firstAttemptWaits.promise;
+        await ctx.progress(50, 'from a worker that lost its lease').catch((error: unknown) => {
+          seen.writeError = error;
+        });
+        seen.reason = ctx.signal.reason;
+        try {
+          ctx.progress(60);
+        } catch (error) {
+          seen.laterWrite = error;
+        }
+        return { result: 'first attempt' };
+      },
+    });
+    const engine = await engineWith({ kinds: [kind] });
+    const published: OperationRecord[] = [];
+    engine.changes.subscribeAll((record) => published.push(record));
+    const id = await accept(engine);
+    await waitUntil(engine, id, (record) => record.state === 'running');
+    expect(await recoverElsewhere()).toMatchObject([{ id, state: 'queued' }]);
+    firstAttemptWaits.open();
+    const done = await waitUntil(engine, id, (record) => record.state === 'succeeded');
+    expect(done).toMatchObject({ attempts: 2, result: 'second attempt' });
+    expect(seen.writeError).toBeInstanceOf(LeaseLostError);
+    expect(seen.reason).toBeInstanceOf(LeaseLostError);
+    expect(seen.laterWrite).toBeInstanceOf(LeaseLostError);
+    expect(published.some((record) => record.progress.message === 'from a worker that lost its lease')).toBe(false);
+  });
+
+  it('is noticed by the heartbeat, which aborts the handler even when it writes nothing', async () => {
+    const abortedWith = gate<unknown>();
+    const kind = defineKind({
+      name: KIND,
+      async run(_input, ctx) {
+        abortedWith.open(await aborted(ctx));
+        return {};
+      },
+    });
+    const engine = await engineWith({ kinds: [kind] });
+    const id = await accept(engine);
+    await waitUntil(engine, id, (record) => record.state === 'running');
+    await recoverElsewhere();
+    const thief = await claimAndDie('other-worker'); // another worker now holds it
+    expect(thief.attempts).toBe(2);
+    time.advance(LEASE_MS / 3); // one heartbeat: the renewal is refused
+    expect(await abortedWith.promise).toBeInstanceOf(LeaseLostError);
+    expect(await engine.get(TENANT, id)).toMatchObject({ state: 'running', leaseOwner: 'other-worker', attempts: 2 });
+  });
+});
+
+describe('crash recovery', () => {
+  const finishes = defineKind<unknown, never, number>({
+    name: KIND,
+    run: async (_input, ctx) => ({ result: ctx.attempt }),
+  });
+
+  it('on start, re-runs an operation whose worker died, as attempt 2', async () => {
+    const api = await engineWith({ kinds: [finishes], runWorker: false });
+    const id = await accept(api);
+    await claimAndDie();
+    time.advance(LEASE_MS + 1);
+    const worker = await engineWith({ kinds: [finishes] });
+    const done = await waitUntil(worker, id, (record) => record.state === 'succeeded');
+    expect(done).toMatchObject({ attempts: 2, result: 2 });
+  });
+
+  it('every lease period while running, re-queues and finishes it on another worker', async () => {
+    const api = await engineWith({ kinds: [finishes], runWorker: false });
+    const id = await accept(api); // accepted in another process
+    await claimAndDie(); // its lease expires one lease period from now
+    time.advance(1);
+    const worker = await engineWith({ kinds: [finishes], pollIntervalMs: 3_600_000 });
+    expect(await worker.get(TENANT, id)).toMatchObject({ state: 'running', attempts: 1 }); // not expired at start
+    time.advance(LEASE_MS); // the worker's next recovery finds it expired
+    expect(await waitUntil(worker, id, (record) => record.state === 'succeeded')).toMatchObject({
+      attempts: 2,
+      result: 2,
+    });
+  });
+
+  it('after maxAttempts lost workers, ends failed with worker-lost', async () => {
+    const api = await engineWith({ kinds: [finishes], runWorker: false });
+    const id = await accept(api);
+    const recovery = new OperationRunner({
+      store,
+      kinds: indexKinds([finishes]),
+      changes: api.changes,
+      clock: time,
+      timers: time,
+      leaseMs: LEASE_MS,
+      maxAttempts: 3,
+    });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await claimAndDie(`dead-worker-${attempt}`);
+      time.advance(LEASE_MS + 1);
+      const [recovered] = await recovery.recoverExpired();
+      expect(recovered).toMatchObject({ id, attempts: attempt, state: attempt < 3 ? 'queued' : 'failed' });
+    }
+    const failed = await api.get(TENANT, id);
+    expect(failed?.error).toMatchObject({ type: OPERATION_PROBLEMS.workerLost.type, status: 500 });
+    expect(failed?.finishedAt).not.toBeNull();
+  });
+
+  it('ends an operation cancelled when its worker died after a cancel was requested', async () => {
+    const api = await engineWith({ kinds: [finishes], runWorker: false });
+    const id = await accept(api);
+    await claimAndDie();
+    expect(await api.cancel(TENANT, id)).toMatchObject({ outcome: 'requested' });
+    time.advance(LEASE_MS + 1);
+    const worker = await engineWith({ kinds: [finishes] });
+    expect(await worker.get(TENANT, id)).toMatchObject({ state: 'cancelled', product: null });
+  });
+});
+
+describe('stopping', () => {
+  it('stops claiming and waits for running handlers to finish', async () => {
+    const finish = gate();
+    const kind = defineKind({
+      name: KIND,
+      async run() {
+        await finish.promise;
+        return { result: 'finished while stopping' };
+      },
+    });
+    const engine = await engineWith({ kinds: [kind], concurrency: 1 });
+    const first = await accept(engine);
+    const second = await accept(engine);
+    await waitUntil(engine, first, (record) => record.state === 'running');
+    let stopped = false;
+    const stopping = engine.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    finish.open();
+    await stopping;
+    expect(await engine.get(TENANT, first)).toMatchObject({ state: 'succeeded', result: 'finished while stopping' });
+    expect(await engine.get(TENANT, second)).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+
+  it('after the timeout, aborts what is still running and hands it back to the queue', async () => {
+    const reasons: unknown[] = [];
+    const kind = defineKind({
+      name: KIND,
+      async run(_input, ctx) {
+        if (ctx.attempt > 1) return {};
+        reasons.push(await aborted(ctx));
+        await new Promise(() => {}); // ignores the abort and never ends
+        return {};
+      },
+    });
+    const engine = await engineWith({ kinds: [kind] });
+    const id = await accept(engine);
+    await waitUntil(engine, id, (record) => record.state === 'running');
+    const stopping = engine.stop({ timeoutMs: 5_000 });
+    await new Promise((resolve) => setImmediate(resolve));
+    time.advance(5_000);
+    await stopping;
+    expect(reasons[0]).toMatchObject({ name: 'AbortError' });
+    expect(await engine.get(TENANT, id)).toMatchObject({ state: 'queued', leaseOwner: null, attempts: 1 });
+    const next = await engineWith({ kinds: [kind] });
+    expect(await waitUntil(next, id, (record) => record.state === 'succeeded')).toMatchObject({ attempts: 2 });
+  });
+
+  it('with abort, aborts handlers at once; one that gives up is handed back, not failed', async () => {
+    const kind = defineKind({
+      name: KIND,
+      async run(_input, ctx) {
+        await aborted(ctx);
+        throw ctx.signal.reason;
+      },
+    });
+    const engine = await engineWith({ kinds: [kind] });
+    const id = await accept(engine);
+    await waitUntil(engine, id, (record) => record.state === 'running');
+    await engine.stop({ abort: true });
+    expect(await engine.get(TENANT, id)).toMatchObject({ state: 'queued', error: null });
+  });
+});
+
+describe('OperationRunner options', () => {
+  it('refuses nonsense bounds', () => {
+    const changes = new ChangeFeed({ read: async () => undefined });
+    const base = { store, kinds: indexKinds([]), changes };
+    expect(() => new OperationRunner({ ...base, concurrency: 0 })).toThrow(RangeError);
+    expect(() => new OperationRunner({ ...base, leaseMs: -1 })).toThrow(RangeError);
+    expect(() => new OperationRunner({ ...base, maxAttempts: 1.5 })).toThrow(RangeError);
+  });
+
+  it('names itself with a random wrk_ id unless told', () => {
+    const changes = new ChangeFeed({ read: async () => undefined });
+    const a = new OperationRunner({ store, kinds: indexKinds([]), changes });
+    const b = new OperationRunner({ store, kinds: indexKinds([]), changes });
+    expect(a.workerId).toMatch(/^wrk_/);
+    expect(a.workerId).not.toBe(b.workerId);
+    expect(new OperationRunner({ store, kinds: indexKinds([]), changes, workerId: 'w1' }).workerId).toBe('w1');
+  });
+});

@@ -1,0 +1,479 @@
+/**
+ * The runner: claims queued operations of the registered kinds, runs their handlers under a
+ * renewed lease, and writes how each one ended.
+ *
+ * - Bounded concurrency: at most `concurrency` handlers at once in this process.
+ * - Wake-ups: {@link OperationRunner.wake} claims at once (the engine calls it on accept); a poll
+ *   every `pollIntervalMs` is the backstop for work accepted by other processes.
+ * - Leases: held for `leaseMs`, renewed every `leaseMs / 3`. A lost lease aborts the handler and
+ *   fences its writes. Each renewal re-reads the operation, so a cancel requested through another
+ *   process aborts the handler within `leaseMs / 3`; one requested here aborts it at once.
+ * - Crash rule: on start and every `leaseMs`, operations whose worker stopped renewing go back to
+ *   `queued` (and run again, attempts + 1) until `maxAttempts`, then end `failed` with the
+ *   `worker-lost` problem; a cancel-requested one ends `cancelled`.
+ * - Stopping drains: no more claims, running handlers finish (up to a timeout); those still
+ *   running then are aborted and handed back (`queued`) for another worker.
+ * - A terminal write that fails (the store is down) is logged and left: the lease then expires
+ *   and crash recovery runs the operation again.
+ */
+
+import { newId } from '../store/ids.ts';
+import type { Lease, OperationStore } from '../store/store.ts';
+import type { ChangeFeed } from './changes.ts';
+import { LeasedOperationContext } from './context.ts';
+import { cancelRequestedReason, UnknownKindError, workerStoppingReason } from './errors.ts';
+import type { AnyKind } from './kind.ts';
+import { type OperationLogger, silentLogger } from './logger.ts';
+import type { OperationRecord } from './model.ts';
+import {
+  cancelledWrite,
+  failedWrite,
+  InvalidOutcomeError,
+  invalidOutcomeProblem,
+  succeededWrite,
+  type TerminalWrite,
+} from './outcome.ts';
+import { problemFromError, workerLostProblem } from './problems.ts';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './time.ts';
+
+/** Default {@link OperationRunnerOptions.concurrency}. */
+export const DEFAULT_CONCURRENCY = 8;
+/** Default {@link OperationRunnerOptions.leaseMs}. */
+export const DEFAULT_LEASE_MS = 10_000;
+/** Default {@link OperationRunnerOptions.pollIntervalMs}. */
+export const DEFAULT_POLL_INTERVAL_MS = 250;
+/** Default {@link OperationRunnerOptions.maxAttempts}. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Default {@link OperationRunnerOptions.stopTimeoutMs}. */
+export const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+
+/** What an {@link OperationRunner} needs. */
+export interface OperationRunnerOptions {
+  store: OperationStore;
+  /** The kinds this process runs, by name (see `indexKinds`). */
+  kinds: ReadonlyMap<string, AnyKind>;
+  changes: ChangeFeed;
+  /** @default systemClock */
+  clock?: Clock | undefined;
+  /** @default systemTimers */
+  timers?: Timers | undefined;
+  /** @default silentLogger */
+  logger?: OperationLogger | undefined;
+  /** Most handlers running at once. @default 8 */
+  concurrency?: number | undefined;
+  /** Lease duration; renewed every third of it. @default 10_000 */
+  leaseMs?: number | undefined;
+  /** Backstop poll for work accepted by other processes. @default 250 */
+  pollIntervalMs?: number | undefined;
+  /** Runs before crash recovery gives up with `worker-lost`. @default 3 */
+  maxAttempts?: number | undefined;
+  /** How long {@link OperationRunner.stop} waits for running handlers. @default 30_000 */
+  stopTimeoutMs?: number | undefined;
+  /** This worker's lease owner name. @default a random `wrk_…` id */
+  workerId?: string | undefined;
+}
+
+/** Options of {@link OperationRunner.stop}. */
+export interface StopOptions {
+  /** How long to wait for running handlers. @default the runner's `stopTimeoutMs` */
+  timeoutMs?: number;
+  /** Abort every running handler's signal at once instead of letting it finish. @default false */
+  abort?: boolean;
+}
+
+/** One claimed operation and its handler run. */
+interface Job {
+  readonly operation: OperationRecord;
+  readonly lease: Lease;
+  readonly controller: AbortController;
+  readonly context: LeasedOperationContext;
+  /** A client asked to cancel: the ending is `cancelled` whatever the handler does. */
+  cancelRequested: boolean;
+  /** Aborted because the worker is stopping: a throw hands the operation back. */
+  stopping: boolean;
+  /** Handed back by {@link OperationRunner.stop}: nothing more is written. */
+  abandoned: boolean;
+  /** The handler returned or threw: no more heartbeats. */
+  handlerDone: boolean;
+  heartbeat: TimerHandle | undefined;
+  beating: Promise<void> | undefined;
+  done: Promise<void>;
+}
+
+type RunnerState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * Runs the handlers of queued operations in this process.
+ *
+ * @example
+ * const runner = new OperationRunner({ store, kinds: indexKinds([createCar]), changes });
+ * await runner.start();
+ * // …
+ * await runner.stop();
+ */
+export class OperationRunner {
+  /** This process's lease owner name. */
+  readonly workerId: string;
+  readonly #store: OperationStore;
+  readonly #kinds: ReadonlyMap<string, AnyKind>;
+  readonly #kindNames: readonly string[];
+  readonly #changes: ChangeFeed;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
+  readonly #logger: OperationLogger;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #pollIntervalMs: number;
+  readonly #maxAttempts: number;
+  readonly #stopTimeoutMs: number;
+  readonly #jobs = new Map<string, Job>();
+  #state: RunnerState = 'idle';
+  #filling: Promise<void> | undefined;
+  #fillAgain = false;
+  #recovering: Promise<unknown> | undefined;
+  #pollTimer: TimerHandle | undefined;
+  #recoveryTimer: TimerHandle | undefined;
+
+  constructor(options: OperationRunnerOptions) {
+    this.#store = options.store;
+    this.#kinds = options.kinds;
+    this.#kindNames = [...options.kinds.keys()];
+    this.#changes = options.changes;
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = options.timers ?? systemTimers;
+    this.#logger = options.logger ?? silentLogger;
+    this.#concurrency = positiveInteger(options.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
+    this.#leaseMs = positive(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
+    this.#pollIntervalMs = positive(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, 'pollIntervalMs');
+    this.#maxAttempts = positiveInteger(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
+    this.#stopTimeoutMs = Math.max(0, options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
+    this.workerId = options.workerId ?? newId('wrk');
+  }
+
+  /** How many handlers are running now. */
+  get activeCount(): number {
+    return this.#jobs.size;
+  }
+
+  /** Recovers expired leases, then starts claiming; resolves once the first claims were made. */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') throw new Error(`the runner cannot start when ${this.#state}`);
+    this.#state = 'running';
+    this.#logger.info({ workerId: this.workerId, kinds: this.#kindNames }, 'operation runner started');
+    await this.#recoverAndReschedule();
+    await this.#fill();
+    this.#schedulePoll();
+  }
+
+  /** Claims work now (work was accepted in this process); a no-op unless running. */
+  wake(): void {
+    if (this.#state === 'running') void this.#fill();
+  }
+
+  /**
+   * Aborts the handler of `operationId` if it runs here, with a cancel reason; the operation then
+   * ends `cancelled`. False when it does not run in this process.
+   */
+  cancelLocal(operationId: string): boolean {
+    const job = this.#jobs.get(operationId);
+    if (!job) return false;
+    this.#abortForCancel(job);
+    return true;
+  }
+
+  /**
+   * Crash recovery now: re-queues (or fails with `worker-lost`) operations whose lease expired,
+   * publishes each change and wakes the runner for the re-queued ones.
+   */
+  async recoverExpired(): Promise<OperationRecord[]> {
+    const changed = await this.#store.recoverExpiredLeases(
+      this.#clock.now(),
+      this.#maxAttempts,
+      workerLostProblem(this.#maxAttempts),
+    );
+    for (const record of changed) {
+      this.#changes.publish(record);
+      this.#logger.warn(
+        { operationId: record.id, kind: record.kind, state: record.state, attempts: record.attempts },
+        'recovered an operation whose worker stopped renewing its lease',
+      );
+    }
+    if (changed.some((record) => record.state === 'queued')) this.wake();
+    return changed;
+  }
+
+  /**
+   * Stops claiming and waits for running handlers (up to `timeoutMs`); handlers still running
+   * then are aborted, their writes refused, and their operations handed back to the queue.
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    if (this.#state === 'idle') {
+      this.#state = 'stopped';
+      return;
+    }
+    if (this.#state !== 'running') return;
+    this.#state = 'stopping';
+    this.#timers.clearTimeout(this.#pollTimer);
+    this.#timers.clearTimeout(this.#recoveryTimer);
+    // A claim in flight still becomes a job: wait for it so the drain includes it.
+    await this.#filling;
+    await this.#recovering;
+    if (options.abort) for (const job of this.#jobs.values()) this.#abortForShutdown(job);
+    const drained = await this.#waitForJobs(options.timeoutMs ?? this.#stopTimeoutMs);
+    if (!drained) await Promise.all([...this.#jobs.values()].map((job) => this.#abandon(job)));
+    this.#state = 'stopped';
+    this.#logger.info({ workerId: this.workerId, drained }, 'operation runner stopped');
+  }
+
+  #schedulePoll(): void {
+    if (this.#state !== 'running') return;
+    this.#pollTimer = this.#timers.setTimeout(() => {
+      void this.#fill().finally(() => this.#schedulePoll());
+    }, this.#pollIntervalMs);
+  }
+
+  async #recoverAndReschedule(): Promise<void> {
+    const recovering = this.recoverExpired().catch((error: unknown) => {
+      this.#logger.error({ err: error, workerId: this.workerId }, 'crash recovery failed');
+    });
+    this.#recovering = recovering;
+    await recovering;
+    this.#recovering = undefined;
+    if (this.#state !== 'running') return;
+    this.#recoveryTimer = this.#timers.setTimeout(() => void this.#recoverAndReschedule(), this.#leaseMs);
+  }
+
+  /** Claims until the concurrency bound is reached or nothing is queued; one loop at a time. */
+  #fill(): Promise<void> {
+    if (this.#filling) {
+      this.#fillAgain = true;
+      return this.#filling;
+    }
+    const filling = this.#claimWhileRoom()
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, workerId: this.workerId }, 'starting claimed operations failed');
+      })
+      .finally(() => {
+        this.#filling = undefined;
+      });
+    this.#filling = filling;
+    return filling;
+  }
+
+  async #claimWhileRoom(): Promise<void> {
+    do {
+      this.#fillAgain = false;
+      while (this.#state === 'running' && this.#jobs.size < this.#concurrency) {
+        let claim: Awaited<ReturnType<OperationStore['claimNext']>>;
+        try {
+          claim = await this.#store.claimNext(this.workerId, this.#kindNames, this.#leaseMs, this.#clock.now());
+        } catch (error) {
+          this.#logger.error({ err: error, workerId: this.workerId }, 'claiming an operation failed');
+          return;
+        }
+        if (!claim) break;
+        this.#launch(claim.operation, claim.lease);
+      }
+    } while (this.#fillAgain && this.#state === 'running');
+  }
+
+  #launch(operation: OperationRecord, lease: Lease): void {
+    this.#changes.publish(operation);
+    const controller = new AbortController();
+    const context = new LeasedOperationContext({
+      operation,
+      lease,
+      store: this.#store,
+      changes: this.#changes,
+      controller,
+      clock: this.#clock,
+      timers: this.#timers,
+    });
+    const job: Job = {
+      operation,
+      lease,
+      controller,
+      context,
+      cancelRequested: operation.cancelRequested,
+      stopping: false,
+      abandoned: false,
+      handlerDone: false,
+      heartbeat: undefined,
+      beating: undefined,
+      done: Promise.resolve(),
+    };
+    this.#jobs.set(operation.id, job);
+    job.done = this.#execute(job)
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, operationId: operation.id }, 'writing the end of an operation failed');
+      })
+      .finally(() => {
+        this.#jobs.delete(operation.id);
+        this.wake();
+      });
+  }
+
+  async #execute(job: Job): Promise<void> {
+    const { operation, context } = job;
+    const log = {
+      operationId: operation.id,
+      kind: operation.kind,
+      attempt: job.lease.attempt,
+      workerId: this.workerId,
+    };
+    const kind = this.#kinds.get(operation.kind);
+    if (job.cancelRequested || !kind) {
+      job.handlerDone = true;
+      context.close();
+      const write = kind
+        ? cancelledWrite(operation.steps)
+        : failedWrite(problemFromError(new UnknownKindError(operation.kind)), operation.steps);
+      await this.#writeEnd(job, write);
+      return;
+    }
+    this.#logger.debug(log, 'running operation');
+    this.#scheduleHeartbeat(job);
+    let outcome: unknown;
+    let failure: unknown;
+    let threw = false;
+    try {
+      outcome = await kind.run(operation.input as never, context);
+    } catch (error) {
+      threw = true;
+      failure = error;
+    }
+    job.handlerDone = true;
+    this.#timers.clearTimeout(job.heartbeat);
+    await job.beating;
+    context.close();
+    await context.flush();
+    if (job.abandoned) return;
+    if (context.leaseLost) {
+      this.#logger.warn(log, 'lost the lease while running an operation; its outcome was dropped');
+      return;
+    }
+    if (job.cancelRequested) {
+      await this.#writeEnd(job, cancelledWrite(context.steps));
+    } else if (threw && job.stopping) {
+      await this.#handBack(job);
+    } else if (threw) {
+      this.#logger.info({ ...log, err: failure }, 'operation handler failed');
+      await this.#writeEnd(job, failedWrite(problemFromError(failure), context.steps));
+    } else {
+      let write: TerminalWrite;
+      try {
+        write = succeededWrite(outcome, context.steps);
+      } catch (error) {
+        if (!(error instanceof InvalidOutcomeError)) throw error;
+        this.#logger.error({ ...log, err: error }, 'operation handler returned an invalid outcome');
+        write = failedWrite(invalidOutcomeProblem(error), context.steps);
+      }
+      await this.#writeEnd(job, write);
+    }
+  }
+
+  async #writeEnd(job: Job, write: TerminalWrite): Promise<void> {
+    const record = await this.#store.updateOperation(
+      job.lease,
+      write.patch,
+      this.#clock.now(),
+      write.resources.length > 0 ? write.resources : undefined,
+    );
+    if (!record) {
+      this.#logger.warn({ operationId: job.operation.id }, 'lost the lease before writing the end of an operation');
+      return;
+    }
+    this.#changes.publish(record);
+    this.#logger.info(
+      { operationId: record.id, kind: record.kind, state: record.state, attempt: job.lease.attempt },
+      'operation finished',
+    );
+  }
+
+  /** Gives a claimed operation back to the queue for another worker (shutdown). */
+  async #handBack(job: Job): Promise<void> {
+    try {
+      const record = await this.#store.updateOperation(job.lease, { state: 'queued' }, this.#clock.now());
+      if (record) this.#changes.publish(record);
+    } catch (error) {
+      // Recovery re-queues it once the lease expires.
+      this.#logger.error({ err: error, operationId: job.operation.id }, 'handing an operation back failed');
+    }
+  }
+
+  #scheduleHeartbeat(job: Job): void {
+    job.heartbeat = this.#timers.setTimeout(() => {
+      job.heartbeat = undefined;
+      job.beating = this.#beat(job).finally(() => {
+        job.beating = undefined;
+      });
+    }, this.#leaseMs / 3);
+  }
+
+  async #beat(job: Job): Promise<void> {
+    if (job.handlerDone) return;
+    try {
+      const held = await this.#store.renewLease(job.lease, this.#leaseMs, this.#clock.now());
+      if (!held) {
+        this.#logger.warn({ operationId: job.operation.id, workerId: this.workerId }, 'lease lost on renewal');
+        job.context.loseLease();
+        return;
+      }
+      const current = await this.#store.getOperation(job.operation.tenant, job.operation.id);
+      if (current?.cancelRequested) this.#abortForCancel(job);
+      if (current) job.context.observe(current);
+    } catch (error) {
+      // A transient store error: try again on the next beat; the lease outlives two misses.
+      this.#logger.warn({ err: error, operationId: job.operation.id }, 'renewing a lease failed');
+    }
+    if (!job.handlerDone) this.#scheduleHeartbeat(job);
+  }
+
+  #abortForCancel(job: Job): void {
+    job.cancelRequested = true;
+    if (!job.controller.signal.aborted) job.controller.abort(cancelRequestedReason());
+  }
+
+  #abortForShutdown(job: Job): void {
+    job.stopping = true;
+    if (!job.controller.signal.aborted) job.controller.abort(workerStoppingReason());
+  }
+
+  /** Stop timed out: abort the handler, refuse its writes and hand its operation back. */
+  async #abandon(job: Job): Promise<void> {
+    this.#abortForShutdown(job);
+    job.abandoned = true;
+    job.handlerDone = true;
+    this.#timers.clearTimeout(job.heartbeat);
+    await job.beating;
+    job.context.close();
+    await job.context.flush();
+    if (!job.context.leaseLost) await this.#handBack(job);
+    this.#logger.warn(
+      { operationId: job.operation.id },
+      'gave up waiting for a handler at stop; handed its operation back',
+    );
+  }
+
+  #waitForJobs(timeoutMs: number): Promise<boolean> {
+    if (this.#jobs.size === 0) return Promise.resolve(true);
+    const all = Promise.all([...this.#jobs.values()].map((job) => job.done));
+    return new Promise((resolve) => {
+      const timer = this.#timers.setTimeout(() => resolve(false), timeoutMs);
+      void all.then(() => {
+        this.#timers.clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+function positive(value: number, what: string): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${what} must be a positive number: ${value}`);
+  return value;
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`${what} must be a positive integer: ${value}`);
+  return value;
+}
