@@ -1,0 +1,97 @@
+/**
+ * Configuration from the environment, checked once at start with a clear message for each
+ * mistake. Every variable is documented in the README.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type ApiKey, parseApiKeys } from './http/auth.ts';
+import type { RateLimitPolicy } from './http/rate-limit.ts';
+
+/** The settings of one server process. */
+export interface ServiceConfig {
+  /** @default 3000 */
+  port: number;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** @default './.data' (from the working directory) */
+  dataDir: string;
+  apiKeys: ApiKey[];
+  /** Set when no `LONGRUN_API_KEYS` was given and a development key was made. */
+  developmentKey: string | undefined;
+  /** @default 1 */
+  simulationScale: number;
+  /** @default 8 */
+  concurrency: number;
+  /** @default 24 */
+  retentionHours: number;
+  /** @default 'info' */
+  logLevel: string;
+  /** @default '*' */
+  corsOrigins: '*' | string[];
+  /** @default 6000 per 60 s */
+  rateLimit: RateLimitPolicy;
+  /** @default true */
+  validateResponses: boolean;
+}
+
+/** A configuration mistake, reported without a stack trace. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (n: number) => boolean, rule: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || !check(value)) throw new ConfigError(`${name} must be ${rule}, got "${raw}"`);
+  return value;
+}
+
+/** The development key kept in the data directory, made on first start. */
+function developmentKey(dataDir: string): string {
+  const file = join(dataDir, 'development-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = `dev_${randomBytes(18).toString('base64url')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** Reads the configuration from `env`. @throws {ConfigError} naming the variable that is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const dataDir = resolve(env.LONGRUN_DATA_DIR?.trim() || '.data');
+  let apiKeys: ApiKey[];
+  let devKey: string | undefined;
+  try {
+    apiKeys = env.LONGRUN_API_KEYS?.trim() ? parseApiKeys(env.LONGRUN_API_KEYS) : [];
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (apiKeys.length === 0) {
+    devKey = developmentKey(dataDir);
+    apiKeys = [{ tenant: 'development', key: devKey }];
+  }
+  const rate = env.LONGRUN_RATE_LIMIT?.trim();
+  let rateLimit: RateLimitPolicy = { limit: 6000, windowSeconds: 60 };
+  if (rate) {
+    const match = /^(\d+)\/(\d+)$/.exec(rate);
+    if (!match) throw new ConfigError(`LONGRUN_RATE_LIMIT must be <requests>/<seconds> like 6000/60, got "${rate}"`);
+    rateLimit = { limit: Number(match[1]), windowSeconds: Number(match[2]) };
+  }
+  const cors = env.LONGRUN_CORS_ORIGINS?.trim();
+  return {
+    port: number(env, 'PORT', 3000, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number 0–65535'),
+    host: env.HOST?.trim() || '127.0.0.1',
+    dataDir,
+    apiKeys,
+    developmentKey: devKey,
+    simulationScale: number(env, 'LONGRUN_SIMULATION_SCALE', 1, (n) => n >= 0 && n <= 1000, 'a factor from 0 to 1000'),
+    concurrency: number(env, 'LONGRUN_CONCURRENCY', 8, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'an integer 1–1000'),
+    retentionHours: number(env, 'LONGRUN_RETENTION_HOURS', 24, (n) => n > 0, 'a positive number of hours'),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((origin) => origin.trim()),
+    rateLimit,
+    validateResponses: env.LONGRUN_VALIDATE_RESPONSES?.trim() !== 'false',
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * `createServer()`: the server as a library. It wires store → engine → HTTP and hands back
+ * something to `listen()` on and `close()`.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadBundledSpec } from '@longrun/openapi';
+import type express from 'express';
+import { pino } from 'pino';
+import { createApp } from './http/app.ts';
+import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
+import type { CorsOrigins } from './http/cors.ts';
+import { DEFAULT_RETRY_AFTER, MAX_WAIT_SECONDS, type RetryAfterBounds } from './http/headers.ts';
+import type { HttpContext } from './http/http-context.ts';
+import { RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
+import { carRoutes } from './http/routes/cars.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { monitorRoutes } from './http/routes/monitors.ts';
+import { reindexRoutes } from './http/routes/reindex.ts';
+import { transcodeRoutes } from './http/routes/transcodes.ts';
+import { virtualMachineRoutes } from './http/routes/virtual-machines.ts';
+import { widgetOrderRoutes } from './http/routes/widget-orders.ts';
+import type { RouteDefinition } from './http/typed-route.ts';
+import { referenceKinds } from './kinds/index.ts';
+import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
+import type { AnyKind } from './operations/kind.ts';
+import type { OperationLogger } from './operations/logger.ts';
+import { type Clock, systemClock } from './operations/time.ts';
+import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+import type { OperationStore } from './store/store.ts';
+
+/** What {@link createServer} is built from; everything has a working default. */
+export interface ServerOptions {
+  /** The store; default: SQLite in `dataDir`. */
+  store?: OperationStore;
+  /** Where the default SQLite store keeps its file. @default './.data' */
+  dataDir?: string;
+  /** API keys as `tenant:key,…` or a list. @default one tenant `development`, key `dev` */
+  apiKeys?: string | readonly ApiKey[];
+  /** Operation kinds; default: the reference kinds. Pass a function to add yours to them. */
+  kinds?: readonly AnyKind[] | ((referenceKinds: readonly AnyKind[]) => readonly AnyKind[]);
+  /** Extra routes for your own resources (their paths must be in `spec`). */
+  routes?: (context: HttpContext) => readonly RouteDefinition[];
+  /** The spec requests and responses are validated against. @default the bundled longrun spec */
+  spec?: object;
+  /** Factor on the reference kinds' simulated durations. @default 1 */
+  simulationScale?: number;
+  /** A pino logger, or false for none. @default pino at `info` */
+  logger?: false | pino.Logger;
+  /** @default '*' */
+  corsOrigins?: CorsOrigins;
+  /** @default 6000 requests per 60 s per tenant */
+  rateLimit?: RateLimitPolicy;
+  /** Validate responses against the spec. @default true */
+  validateResponses?: boolean;
+  /** @default 1 MiB */
+  bodyLimitBytes?: number;
+  /** @default { min: 1, max: 30, unknown: 2 } seconds */
+  retryAfter?: RetryAfterBounds;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Engine settings: concurrency, leases, retention… (see {@link EngineConfig}). */
+  engine?: Omit<EngineConfig, 'store' | 'kinds' | 'clock' | 'logger'>;
+}
+
+/** A server built by {@link createServer}. */
+export interface LongrunServer {
+  /** The Express application (mount it elsewhere, or `listen()`). */
+  readonly app: express.Express;
+  readonly engine: OperationEngine;
+  readonly store: OperationStore;
+  /** Starts serving; port 0 picks a free one. @default port 0, host 127.0.0.1 */
+  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  /** Stops serving, drains running handlers, closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a longrun server: store, engine (with its runner) and the validated HTTP application.
+ *
+ * @example
+ * const server = await createServer({ dataDir: './data', apiKeys: 'acme:secret' });
+ * const { url } = await server.listen(3000);
+ */
+export async function createServer(options: ServerOptions = {}): Promise<LongrunServer> {
+  const logger: pino.Logger = options.logger === false || options.logger === undefined
+    ? pino({ level: options.logger === false ? 'silent' : 'info' })
+    : options.logger;
+  const store = options.store ?? (await createSqliteStore({ dataDir: options.dataDir ?? '.data' }));
+  const ownsStore = options.store === undefined;
+  const clock = options.clock ?? systemClock;
+  const simulation = { scale: options.simulationScale ?? 1 };
+  const defaults = referenceKinds(simulation, (tenant, collection, id) => store.getResource(tenant, collection, id));
+  const kinds =
+    typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults);
+
+  const engine = createEngine({ ...options.engine, store, kinds, clock, logger: logger as OperationLogger });
+  const context: HttpContext = {
+    engine,
+    clock,
+    retryAfter: options.retryAfter ?? DEFAULT_RETRY_AFTER,
+    maxWaitSeconds: MAX_WAIT_SECONDS,
+  };
+  const apiKeys =
+    typeof options.apiKeys === 'string' ? parseApiKeys(options.apiKeys) : (options.apiKeys ?? [{ tenant: 'development', key: 'dev' }]);
+  const routes: RouteDefinition[] = [
+    ...healthRoutes(context, store.name, async () => {
+      await store.getOperation('\u0000health', 'op_0000000000');
+    }),
+    ...monitorRoutes(context),
+    ...carRoutes(context),
+    ...virtualMachineRoutes(context),
+    ...transcodeRoutes(context),
+    ...reindexRoutes(context),
+    ...widgetOrderRoutes(context),
+    ...(options.routes?.(context) ?? []),
+  ];
+  const app = createApp({
+    routes,
+    spec: options.spec ?? (await loadBundledSpec()),
+    tenants: new TenantDirectory(apiKeys),
+    rateLimiter: new RateLimiter(options.rateLimit),
+    logger: logger as OperationLogger & { isLevelEnabled(level: string): boolean },
+    corsOrigins: options.corsOrigins,
+    validateResponses: options.validateResponses,
+    bodyLimitBytes: options.bodyLimitBytes,
+  });
+  await engine.start();
+
+  let server: Server | undefined;
+  return {
+    app,
+    engine,
+    store,
+    async listen(port = 0, host = '127.0.0.1') {
+      const listening = app.listen(port, host);
+      server = listening;
+      await once(listening, 'listening');
+      const address = listening.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return { url: `http://${shownHost}:${address.port}`, port: address.port };
+    },
+    async close() {
+      if (server) {
+        const closed = once(server, 'close');
+        server.close();
+        // Long polls would hold the close open for up to a minute.
+        server.closeAllConnections();
+        await closed;
+      }
+      await engine.stop();
+      if (ownsStore) await store.close();
+    },
+  };
+}

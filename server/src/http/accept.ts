@@ -1,0 +1,151 @@
+/**
+ * Accepting a request for work: the one flow every async `POST` shares.
+ *
+ * Idempotency-Key (replay / 409 while in flight / 422 on another body), one-at-a-time 409,
+ * `202` with `Location`, `Retry-After`, `Link rel="monitor"` and the monitor as body, and
+ * `Prefer: wait=N` answering with the final outcome when the work finishes in time.
+ *
+ * @see ../../../../shared/design/async-contract.md "Accepting a request"
+ */
+import { isTerminal } from '../operations/state.ts';
+import type { NewResource } from '../store/store.ts';
+import type { AnyMonitor } from './api-types.ts';
+import { linkHeader, parsePrefer, preferenceApplied, retryAfterFromEta } from './headers.ts';
+import type { HttpContext } from './http-context.ts';
+import { monitorHref, monitorStatus, toMonitor } from './monitor-view.ts';
+import { HttpProblem } from './problem.ts';
+
+/** The request parts the accept flow reads (a route's request; never spread: `signal` is lazy). */
+export interface AcceptRequest {
+  tenant: string;
+  path: string;
+  body: unknown;
+  header(name: string): string | undefined;
+  readonly signal: AbortSignal;
+}
+
+/** What a route asks to accept. */
+export interface AcceptSpec {
+  kind: string;
+  input: unknown;
+  /** A resource that exists from acceptance on (an embedded-status resource, an order). */
+  resource?: NewResource | undefined;
+  /** Where `resource` is read; linked as the product from the start. */
+  resourceHref?: string | undefined;
+  /** Embedded status: `Location` is the resource itself rather than the monitor. @default false */
+  locationIsResource?: boolean;
+  callbackUrl?: string | null | undefined;
+}
+
+/** The answer to an accepted request, typed by the route as its kind's monitor. */
+export interface AcceptAnswer<M extends AnyMonitor> {
+  status: 200 | 201 | 202;
+  headers: Record<string, string | number | undefined>;
+  body: M;
+}
+
+/** Idempotency keys whose first request is still being accepted, in this process. */
+const keysInFlight = new Set<string>();
+
+/**
+ * Accepts work and answers per the contract.
+ *
+ * @throws {HttpProblem} 409 `idempotency-key-in-flight`, 422 `idempotency-key-reused`,
+ *   409 `operation-pending` (one at a time).
+ */
+export async function acceptOperation<M extends AnyMonitor>(
+  context: HttpContext,
+  request: AcceptRequest,
+  method: 'GET' | 'POST',
+  spec: AcceptSpec,
+): Promise<AcceptAnswer<M>> {
+  const preferences = parsePrefer(request.header('prefer'), context.maxWaitSeconds);
+  const key = request.header('idempotency-key');
+  const inFlightKey = key === undefined ? undefined : `${request.tenant}\u0000${key}`;
+  if (inFlightKey !== undefined && keysInFlight.has(inFlightKey)) {
+    throw new HttpProblem('idempotency-key-in-flight', {
+      detail: 'Retry after the first request with this key has been answered.',
+      headers: { 'Retry-After': '1' },
+    });
+  }
+  if (inFlightKey !== undefined) keysInFlight.add(inFlightKey);
+  let outcome: Awaited<ReturnType<HttpContext['engine']['accept']>>;
+  try {
+    outcome = await context.engine.accept({
+      tenant: request.tenant,
+      kind: spec.kind,
+      input: spec.input,
+      request: { method, path: request.path, ...(request.body === undefined ? {} : { body: request.body }) },
+      idempotencyKey: key,
+      callbackUrl: spec.callbackUrl ?? null,
+      resource: spec.resource,
+      productHref: spec.resourceHref,
+    });
+  } finally {
+    if (inFlightKey !== undefined) keysInFlight.delete(inFlightKey);
+  }
+
+  switch (outcome.outcome) {
+    case 'idempotency-mismatch':
+      throw new HttpProblem('idempotency-key-reused', {
+        detail: `Idempotency-Key "${key}" was first used for another request body; use a new key for a different request.`,
+      });
+    case 'locked': {
+      const pending = outcome.pending;
+      throw new HttpProblem('operation-pending', {
+        detail: `${pending.kind} ${pending.id} is ${pending.state}; retry after it finishes.`,
+        extensions: { monitor: monitorHref(pending.id) },
+        headers: {
+          Link: linkHeader(monitorHref(pending.id), 'monitor'),
+          'Retry-After': String(retryAfterFromEta(pending.estimatedCompletionAt, context.clock.now(), context.retryAfter)),
+        },
+      });
+    }
+    case 'created':
+    case 'replayed':
+      break;
+  }
+
+  let operation = outcome.operation;
+  const replayHeader = outcome.outcome === 'replayed' ? { 'Idempotent-Replayed': 'true' } : {};
+  if (preferences.waitSeconds !== undefined && preferences.waitSeconds > 0 && !isTerminal(operation.state)) {
+    const waited = await context.engine
+      .waitForTerminal(operation.tenant, operation.id, preferences.waitSeconds * 1000, request.signal)
+      .catch((error: unknown) => {
+        // The client went away; the operation was accepted and goes on.
+        if (request.signal.aborted) return undefined;
+        throw error;
+      });
+    if (waited !== undefined) operation = waited;
+  }
+  const monitor = toMonitor(operation) as M;
+  const link = linkHeader(monitorHref(operation.id), 'monitor');
+
+  if (isTerminal(operation.state) && preferences.waitSeconds !== undefined) {
+    const status = monitorStatus(operation) as 200 | 201;
+    return {
+      status,
+      headers: {
+        ...(status === 201 && operation.product ? { Location: operation.product.href } : {}),
+        'Content-Location': monitorHref(operation.id),
+        Link: link,
+        'Preference-Applied': preferenceApplied({ waitSeconds: preferences.waitSeconds }),
+        ...replayHeader,
+      },
+      body: monitor,
+    };
+  }
+  return {
+    status: 202,
+    headers: {
+      // The stored product, not `spec.resourceHref`: a replayed request names a resource that was never made.
+      Location: spec.locationIsResource && operation.product ? operation.product.href : monitorHref(operation.id),
+      'Retry-After': retryAfterFromEta(operation.estimatedCompletionAt, context.clock.now(), context.retryAfter),
+      Link: link,
+      // Answering 202 honours respond-async (every POST here is async), and the wait if one was asked.
+      'Preference-Applied': preferenceApplied(preferences),
+      ...replayHeader,
+    },
+    body: monitor,
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * What every route module is built with.
+ */
+import type { Clock } from '../operations/time.ts';
+import type { OperationEngine } from '../operations/engine.ts';
+import type { RetryAfterBounds } from './headers.ts';
+
+/** Shared dependencies and settings of the routes. */
+export interface HttpContext {
+  engine: OperationEngine;
+  clock: Clock;
+  retryAfter: RetryAfterBounds;
+  /** Longest `Prefer: wait` honoured, in seconds. @default 60 */
+  maxWaitSeconds: number;
+}

@@ -1,0 +1,85 @@
+/**
+ * Renders a stored operation as the spec's `Monitor`, and decides the status code it answers with.
+ *
+ * @see ../../../../shared/design/async-contract.md "The monitor"
+ */
+import type { OperationRecord } from '../operations/model.ts';
+import { isTerminal } from '../operations/state.ts';
+import type { AnyMonitor, Monitor } from './api-types.ts';
+
+/** The URL of an operation's monitor. */
+export function monitorHref(operationId: string): string {
+  return `/monitors/${operationId}`;
+}
+
+/** The URL that cancels an operation. */
+export function cancelHref(operationId: string): string {
+  return `/monitors/${operationId}/cancel`;
+}
+
+/**
+ * The monitor representation of an operation.
+ *
+ * `result` only once succeeded, `error` only once failed, `links.cancel` only while it can still
+ * be cancelled; the ETA is dropped once the operation is finished.
+ */
+export function toMonitor(operation: OperationRecord): AnyMonitor {
+  const terminal = isTerminal(operation.state);
+  const links: Monitor['links'] = { self: { href: monitorHref(operation.id) } };
+  if (operation.product && operation.state !== 'cancelled' && operation.state !== 'failed') {
+    links.product = { href: operation.product.href, ...(operation.product.title ? { title: operation.product.title } : {}) };
+  }
+  if (operation.related.length > 0) {
+    links.related = operation.related.map((link) => ({ rel: link.rel, href: link.href, ...(link.title ? { title: link.title } : {}) }));
+  }
+  if (!terminal && !operation.cancelRequested) links.cancel = { href: cancelHref(operation.id) };
+
+  const monitor: Monitor = {
+    id: operation.id,
+    kind: operation.kind as Monitor['kind'],
+    state: operation.state,
+    progress:
+      operation.progress.message === undefined
+        ? { percent: operation.progress.percent }
+        : { percent: operation.progress.percent, message: operation.progress.message },
+    estimatedCompletionAt: terminal ? null : operation.estimatedCompletionAt,
+    steps: operation.steps.map((step) => ({
+      name: step.name,
+      state: step.state,
+      ...(step.title ? { title: step.title } : {}),
+      ...(step.action && step.state === 'waiting'
+        ? { action: { method: step.action.method as 'POST', href: step.action.path } }
+        : {}),
+    })),
+    request: {
+      method: operation.request.method as Monitor['request']['method'],
+      path: operation.request.path,
+      ...(operation.request.body === undefined ? {} : { body: operation.request.body }),
+    },
+    cancelRequested: operation.cancelRequested,
+    createdAt: operation.createdAt,
+    updatedAt: operation.updatedAt,
+    startedAt: operation.startedAt,
+    finishedAt: operation.finishedAt,
+    links,
+  };
+  if (operation.state === 'succeeded' && operation.result !== null && operation.result !== undefined) {
+    monitor.result = operation.result;
+  }
+  if (operation.state === 'failed' && operation.error) monitor.error = operation.error;
+  // The kind literal is what makes this one member of the AnyMonitor union; the store holds
+  // only kinds the engine registered from the spec.
+  return monitor as AnyMonitor;
+}
+
+/**
+ * The status a monitor answers with: 202 while pending, 201 when it succeeded and created a
+ * resource, 200 otherwise.
+ *
+ * @see ../../../../shared/seeds/003_d3b3f19f25a892a4.txt (202 / 201 / 200)
+ */
+export function monitorStatus(operation: Pick<OperationRecord, 'state' | 'product'>): 200 | 201 | 202 {
+  if (!isTerminal(operation.state)) return 202;
+  if (operation.state === 'succeeded' && operation.product) return 201;
+  return 200;
+}

@@ -1,0 +1,86 @@
+/**
+ * `/cars` (seed 003) over real HTTP: a task with workflow steps whose monitor ends 201 → the car,
+ * and `GET /cars/{id}` with `Prefer: respond-async`.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../testing/test-server.ts';
+import { ApiClient, BODIES, linkTarget } from '../test-support.ts';
+
+describe('/cars', () => {
+  let t: TestServer;
+  let api: ApiClient;
+  let carHref: string;
+  beforeAll(async () => {
+    t = await startTestServer();
+    api = new ApiClient(t);
+    carHref = (await api.post('/cars', BODIES.car, { Prefer: 'wait=30' })).headers.get('location') as string;
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  afterEach(() => {
+    expect(api.serverErrors()).toEqual([]);
+  });
+
+  it('walks the workflow steps chassis → paint → inspection and ends 201 with Location → the car', async () => {
+    const accepted = await (await api.post('/cars', BODIES.car)).json();
+    expect(accepted.steps.map((step: { name: string; state: string }) => [step.name, step.state])).toEqual([
+      ['chassis', 'pending'],
+      ['paint', 'pending'],
+      ['inspection', 'pending'],
+    ]);
+    const done = await api.untilTerminal(accepted.links.self.href);
+    expect(done.steps.map((step) => step.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(done.progress.percent).toBe(100);
+
+    const final = await api.get(accepted.links.self.href);
+    expect(final.status).toBe(201);
+    const location = final.headers.get('location') as string;
+    expect(location).toMatch(/^\/cars\/car_/);
+    expect((await final.json()).links.product.href).toBe(location);
+    const car = await api.get(location);
+    expect(car.status).toBe(200);
+    expect(car.headers.get('etag')).toMatch(/^".+"$/);
+    expect(await car.json()).toMatchObject({ ...BODIES.car, links: { self: { href: location } } });
+  });
+
+  it('reads a car at once without Prefer', async () => {
+    const answer = await api.get(carHref);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('preference-applied')).toBeNull();
+    expect(await answer.json()).toMatchObject(BODIES.car);
+  });
+
+  it('answers a read with Prefer: respond-async with 202 + Preference-Applied, and its monitor ends 200 with the car', async () => {
+    const car = await (await api.get(carHref)).json();
+    const accepted = await api.get(carHref, { Prefer: 'respond-async' });
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('preference-applied')).toBe('respond-async');
+    expect(accepted.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    const monitor = await accepted.json();
+    expect(monitor).toMatchObject({ kind: 'car.read', request: { method: 'GET', path: carHref } });
+    expect(accepted.headers.get('location')).toBe(`/monitors/${monitor.id}`);
+    expect(linkTarget(accepted.headers.get('link'), 'monitor')).toBe(`/monitors/${monitor.id}`);
+
+    await api.untilTerminal(monitor.links.self.href);
+    const final = await api.get(monitor.links.self.href);
+    expect(final.status).toBe(200);
+    expect(final.headers.get('location')).toBeNull();
+    expect(await final.json()).toMatchObject({ state: 'succeeded', result: car });
+  });
+
+  it('answers Prefer: respond-async, wait=N with the car when the read finishes in time', async () => {
+    const answer = await api.get(carHref, { Prefer: 'respond-async, wait=30' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('preference-applied')).toBe('wait=30');
+    expect(await answer.json()).toEqual(await (await api.get(carHref)).json());
+  });
+
+  it('answers 404 for a car that does not exist, with or without respond-async', async () => {
+    for (const prefer of [{}, { Prefer: 'respond-async' }]) {
+      const answer = await api.get('/cars/car_0000000000000000000000', prefer);
+      expect(answer.status).toBe(404);
+      expect((await answer.json()).type).toBe('https://longrun.dev/problems/not-found');
+    }
+  });
+});
