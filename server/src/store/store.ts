@@ -163,8 +163,10 @@ export interface OperationStore {
 
   /**
    * Applies a worker's change, bumping `version` and `updatedAt`. Refused (undefined) when the
-   * lease is stale: another attempt owns the operation, or it is terminal. Terminal patches
-   * clear the lease, set `finishedAt`, and publish `resources` in the same transaction.
+   * lease is stale: another attempt owns the operation, or it is terminal. `resources` are
+   * published in the same transaction, with any patch (a running operation publishes the widgets it
+   * made so far, or an embedded-status resource's body). Terminal patches also clear the lease and
+   * set `finishedAt`.
    *
    * Cancel wins: a patch to `succeeded` on an operation with `cancelRequested` ends it `cancelled`
    * instead, ignoring the patch's `result`, `product` and `related` and publishing no `resources`

@@ -577,6 +577,16 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         if (done !== undefined) await expectStored(done);
       });
 
+      it('publishes resources with a patch of a running operation, before it ends', async () => {
+        await create();
+        const { lease } = await claim(1);
+        const updated = await store.updateOperation(lease, { progress: { percent: 40 } }, at(5), [
+          { collection: 'widgets', id: 'w-early', body: { id: 'w-early' } },
+        ]);
+        expect(updated?.state).toBe('running');
+        expect((await store.getResource(TENANT, 'widgets', 'w-early'))?.body).toStrictEqual({ id: 'w-early' });
+      });
+
       it('publishes the resources with a success, owned by the operation', async () => {
         await create();
         const { operation, lease } = await claim(1);
