@@ -1,0 +1,110 @@
+/**
+ * The typed client: openapi-fetch over the generated `paths`, plus what `waitFor` needs to follow the
+ * links an API hands out (`Location`, `Link`, `links.*.href`), plus a hey-api client configured the
+ * same way for the generated SDK functions.
+ */
+import type { paths } from '@longrun/openapi';
+import createFetchClient, { type Client } from 'openapi-fetch';
+import type { Client as SdkClient } from './generated/sdk/client/index.ts';
+import { createClient as createSdkClient } from './generated/sdk/client/index.ts';
+
+/** A `fetch` the client calls with one `Request`, as openapi-fetch does. */
+export type FetchFunction = (input: Request) => Promise<Response>;
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /**
+   * Root URL of the API, e.g. `https://api.longrun.dev`. Relative URLs (`/api`) work in browsers,
+   * resolved against the page.
+   */
+  baseUrl: string;
+  /**
+   * API key, sent as `Authorization: Bearer <key>` to the API's origin only (never to a link that
+   * points elsewhere).
+   * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+   */
+  apiKey?: string;
+  /**
+   * The `fetch` to use: for tests, instrumentation, or a runtime without a global one.
+   * @default globalThis.fetch
+   */
+  fetch?: FetchFunction;
+  /** Headers sent with every request (to the API's origin). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * An openapi-fetch client for the longrun API (`GET`, `POST`, … typed from the spec; HTTP errors are
+ * returned as `{ error }`, not thrown), with the extras `waitFor` and `cancel` use.
+ */
+export interface LongrunClient extends Client<paths> {
+  /** The absolute root URL of the API, without a trailing slash. */
+  readonly baseUrl: string;
+  /**
+   * A hey-api client with the same base URL, key and fetch: pass it to the generated SDK functions.
+   * @example await createCar({ client: longrun.sdkClient, body: { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' } })
+   */
+  readonly sdkClient: SdkClient;
+  /**
+   * Fetches a link the API handed out (`Location`, `Link`, `links.product.href`), resolved against
+   * `baseUrl`, with the API key when the link stays on the API's origin. Returns the raw `Response`
+   * (no status check), and skips openapi-fetch middleware.
+   * @example const widget = await (await longrun.fetchLink(monitor.links.related[0].href)).json();
+   */
+  fetchLink(href: string | URL, init?: RequestInit): Promise<Response>;
+}
+
+/**
+ * Creates a client for a longrun API.
+ *
+ * @example
+ * const longrun = createClient({ baseUrl: 'https://api.longrun.dev', apiKey: process.env.LONGRUN_API_KEY });
+ * const accepted = await longrun.POST('/cars', { body: { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' } });
+ * const car = await waitFor(longrun, accepted); // typed Car
+ * @see https://openapi-ts.dev/openapi-fetch/
+ */
+export function createClient(options: ClientOptions): LongrunClient {
+  const baseUrl = absoluteBaseUrl(options.baseUrl);
+  const origin = new URL(baseUrl).origin;
+  // Read at call time, not here, so a fetch installed later (a polyfill, a test stub) is used.
+  const fetchFunction: FetchFunction = (request) => (options.fetch ?? globalThis.fetch)(request);
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
+
+  const client = createFetchClient<paths>({ baseUrl, fetch: fetchFunction, headers });
+  const sdkClient = createSdkClient({
+    baseUrl,
+    // hey-api calls fetch(request) like openapi-fetch does; normalise anything else to a Request.
+    fetch: (input, init) =>
+      fetchFunction(input instanceof Request && init === undefined ? input : new Request(input, init)),
+    headers: options.headers,
+    ...(options.apiKey === undefined ? {} : { auth: options.apiKey }),
+  });
+
+  function fetchLink(href: string | URL, init: RequestInit = {}): Promise<Response> {
+    const url = new URL(href, `${baseUrl}/`);
+    const requestHeaders = new Headers(init.headers);
+    if (url.origin === origin) {
+      for (const [name, value] of Object.entries(headers)) {
+        if (!requestHeaders.has(name)) requestHeaders.set(name, value);
+      }
+    }
+    return fetchFunction(new Request(url, { ...init, headers: requestHeaders }));
+  }
+
+  return Object.assign(client, { baseUrl, sdkClient, fetchLink });
+}
+
+/** `baseUrl` made absolute (against the page in a browser) and without a trailing slash. */
+function absoluteBaseUrl(baseUrl: string): string {
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  let url: URL;
+  try {
+    url = new URL(baseUrl, page);
+  } catch (cause) {
+    throw new TypeError(`baseUrl must be an absolute URL (or relative to the page in a browser), got "${baseUrl}"`, {
+      cause,
+    });
+  }
+  return url.href.replace(/\/+$/, '');
+}

@@ -1,0 +1,344 @@
+/**
+ * waitFor against the real server (SQLite in a temp dir, HTTP on port 0), on every reference resource,
+ * counting the requests each wait makes.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cancel } from './cancel.ts';
+import { createClient, type FetchFunction, type LongrunClient } from './create-client.ts';
+import { ApiError, OperationCancelledError, OperationFailedError, WaitTimeoutError } from './errors.ts';
+import { createCar, createTranscode } from './generated/sdk/index.ts';
+import type { AnyMonitor, components } from './types.ts';
+import { type WaitMode, waitFor } from './wait-for.ts';
+
+type Schemas = components['schemas'];
+
+/** The part of @longrun/server these tests use (the client does not depend on the server package). */
+interface ServerModule {
+  createServer(options: { dataDir: string; apiKeys: string; simulationScale: number; logger: false }): Promise<{
+    listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+    close(): Promise<void>;
+  }>;
+}
+const serverEntry = new URL('../../server/src/index.ts', import.meta.url).href;
+
+/** A running server and a client whose every request is counted. */
+async function startServer(simulationScale: number) {
+  const { createServer } = (await import(serverEntry)) as ServerModule;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-client-it-'));
+  const server = await createServer({
+    dataDir,
+    apiKeys: 'acme:acme-key,globex:globex-key',
+    simulationScale,
+    logger: false,
+  });
+  const { url } = await server.listen(0);
+  const log: { method: string; path: string; status: number; prefer: string | null; applied: string | null }[] = [];
+  const counted: FetchFunction = async (request) => {
+    const response = await fetch(request);
+    log.push({
+      method: request.method,
+      path: new URL(request.url).pathname,
+      status: response.status,
+      prefer: request.headers.get('Prefer'),
+      applied: response.headers.get('Preference-Applied'),
+    });
+    return response;
+  };
+  return {
+    url,
+    log,
+    client: createClient({ baseUrl: url, apiKey: 'acme-key', fetch: counted }),
+    async stop() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Requests made since `from` in the log. */
+function since<T>(log: T[], from: number): T[] {
+  return log.slice(from);
+}
+
+const carSpec = { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' };
+const requestCounts: Record<string, number> = {};
+
+describe('waitFor against the real server', { timeout: 30_000 }, () => {
+  let env: Awaited<ReturnType<typeof startServer>>;
+  let client: LongrunClient;
+
+  beforeAll(async () => {
+    env = await startServer(0.01);
+    client = env.client;
+  });
+  afterAll(async () => {
+    await env?.stop();
+    console.log(`requests per wait (real server, simulationScale 0.01, mode auto): ${JSON.stringify(requestCounts)}`);
+  });
+
+  test('cars: POST /cars yields the built car, fetched from the monitor’s 201 Location', async () => {
+    const from = env.log.length;
+    const progress: AnyMonitor[] = [];
+    const accepted = await client.POST('/cars', { body: carSpec });
+    const car = await waitFor(client, accepted, { onProgress: (m) => progress.push(m) });
+
+    expect(car).toMatchObject({ ...carSpec, vin: expect.stringMatching(/^[A-HJ-NPR-Z0-9]{17}$/) });
+    const requests = since(env.log, from);
+    requestCounts.cars = requests.length;
+    expect(requests.at(-1)).toMatchObject({ method: 'GET', path: `/cars/${car.id}`, status: 200 });
+    expect(requests.at(-2)).toMatchObject({ status: 201 });
+    // Auto mode long-polled: every monitor GET asked for it and the server applied it.
+    for (const request of requests.slice(1, -1))
+      expect(request).toMatchObject({ prefer: 'wait=30', applied: 'wait=30' });
+    expect(progress.map((m) => m.state)).toEqual(expect.arrayContaining(['queued', 'running', 'succeeded']));
+    expect(new Set(progress.map((m) => m.steps.find((s) => s.state === 'running')?.name))).toEqual(
+      new Set([undefined, 'chassis', 'paint', 'inspection']),
+    );
+  });
+
+  test('cars with Prefer: wait: the POST answers 201 once built, and waitFor only reads the car', async () => {
+    const accepted = await client.POST('/cars', { body: carSpec, params: { header: { Prefer: 'wait=10' } } });
+    expect(accepted.response.status).toBe(201);
+    const from = env.log.length;
+    const car = await waitFor(client, accepted);
+    expect(car.brand).toBe('Ford');
+    expect(since(env.log, from).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /cars/${car.id}`]);
+  });
+
+  test('cars through the hey-api SDK: createCar with the client’s sdkClient', async () => {
+    const car = await waitFor(
+      client,
+      await createCar({ client: client.sdkClient, body: { ...carSpec, color: 'Red' } }),
+    );
+    expect(car.color).toBe('Red');
+  });
+
+  test('cars read with Prefer: respond-async: the monitor ends 200 with the car as its inline result', async () => {
+    const car = await waitFor(client, await client.POST('/cars', { body: carSpec }));
+    const from = env.log.length;
+    const accepted = await client.GET('/cars/{carId}', {
+      params: { path: { carId: car.id }, header: { Prefer: 'respond-async' } },
+    });
+    expect(accepted.response.status).toBe(202);
+    await expect(waitFor(client, accepted)).resolves.toEqual(car);
+    requestCounts.carRead = since(env.log, from).length;
+  });
+
+  test('virtual machines: follows Link rel="monitor", not the machine at Location, and yields the ready machine', async () => {
+    const from = env.log.length;
+    const accepted = await client.POST('/virtual-machines', {
+      body: { configuration: { os: 'Linux', ram: '16GB', storage: '256GB SSD' } },
+    });
+    const location = accepted.response.headers.get('Location') ?? '';
+    expect(location).toMatch(/^\/virtual-machines\//);
+    const vm = await waitFor(client, accepted);
+
+    expect(vm).toMatchObject({ status: 'ready', ipAddress: expect.any(String) });
+    expect(location).toBe(`/virtual-machines/${vm.id}`);
+    const requests = since(env.log, from);
+    requestCounts.virtualMachines = requests.length;
+    expect(requests.filter((r) => r.path === location).map((r) => r.status)).toEqual([200]); // only the final read
+  });
+
+  test('virtual machines: waiting on the machine’s own URL moves to its monitor', async () => {
+    const accepted = await client.POST('/virtual-machines', {
+      body: { configuration: { os: 'FreeBSD', ram: '8GB', storage: '64GB' } },
+    });
+    const vm = await waitFor<'virtual-machine.provision'>(client, accepted.response.headers.get('Location') ?? '');
+    expect(vm.status).toBe('ready');
+  });
+
+  test('virtual machines: a machine no host can hold fails with the monitor’s problem', async () => {
+    const accepted = await client.POST('/virtual-machines', {
+      body: { configuration: { os: 'Windows', ram: '4096GB', storage: '256GB SSD' } },
+    });
+    const error = await waitFor(client, accepted).catch((e) => e);
+    expect(error).toBeInstanceOf(OperationFailedError);
+    expect(error.problem).toMatchObject({ title: 'The operation failed', status: expect.any(Number) });
+    expect(error.monitor.state).toBe('failed');
+  });
+
+  test('transcodes: three at once, each with its own monitor and product document', async () => {
+    const from = env.log.length;
+    const resolutions = ['480p', '720p', '1080p'] as const;
+    const videos = await Promise.all(
+      resolutions.map(async (resolution) =>
+        waitFor(
+          client,
+          await createTranscode({
+            client: client.sdkClient,
+            body: { source: `https://media.example.com/raw/${resolution}.mov`, format: 'mp4', resolution },
+          }),
+        ),
+      ),
+    );
+    expect(videos.map((v) => v.resolution)).toEqual(resolutions);
+    expect(new Set(videos.map((v) => v.id)).size).toBe(3);
+    for (const video of videos) expect(video.id).toMatch(/^prd_/);
+    requestCounts.transcodes3 = since(env.log, from).length;
+  });
+
+  test('transcodes: an unreadable source fails', async () => {
+    const accepted = await client.POST('/transcodes', {
+      body: { source: 'https://media.example.com/raw/interview.missing', format: 'webm', resolution: '480p' },
+    });
+    await expect(waitFor(client, accepted)).rejects.toBeInstanceOf(OperationFailedError);
+  });
+
+  test('reindex: yields the inline report; a second run while one is pending is refused with 409 naming it', async () => {
+    const from = env.log.length;
+    const first = await client.POST('/reindex', { body: { scope: 'all' } });
+    const second = await client.POST('/reindex', { body: { scope: 'cars' } });
+    expect(second.response.status).toBe(409);
+    const pendingMonitor = (second.error as Schemas['PendingOperationProblem']).monitor;
+    expect(first.response.headers.get('Location')).toBe(pendingMonitor);
+
+    const report = await waitFor(client, first);
+    expect(report).toMatchObject({ scope: 'all', documentsIndexed: expect.any(Number) });
+    // The refused request names the monitor to wait on instead.
+    await expect(waitFor<'reindex'>(client, pendingMonitor)).resolves.toEqual(report);
+    requestCounts.reindex = since(env.log, from).length - 2; // without the two POSTs
+  });
+
+  test('widget orders: the manual fulfilment step waits until POST …/fulfilment confirms it', async () => {
+    const from = env.log.length;
+    const confirmations: Promise<unknown>[] = [];
+    const accepted = await client.POST('/widget-orders', {
+      body: {
+        items: [
+          { sku: 'WID-BLUE-01', quantity: 2 },
+          { sku: 'WID-RED-07', quantity: 1 },
+        ],
+        manualFulfilment: true,
+      },
+    });
+    const order = await waitFor(client, accepted, {
+      onProgress: (monitor) => {
+        const waiting = monitor.steps.find((step) => step.state === 'waiting');
+        if (waiting?.action && confirmations.length === 0) {
+          confirmations.push(
+            client.fetchLink(waiting.action.href, {
+              method: waiting.action.method,
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify({ confirmedBy: 'warehouse-7' }),
+            }),
+          );
+        }
+      },
+    });
+    expect(confirmations).toHaveLength(1);
+    expect(((await confirmations[0]) as Response).status).toBe(202);
+    expect(order).toMatchObject({ status: 'fulfilled', invoice: { href: expect.stringMatching(/^\/invoices\//) } });
+    expect(order.widgets).toHaveLength(3);
+    requestCounts.widgetOrders = since(env.log, from).length;
+  });
+
+  test('widget orders: the typed confirm endpoint works too, and a wait can be resumed from the stored URL', async () => {
+    const accepted = await client.POST('/widget-orders', {
+      body: { items: [{ sku: 'WID-BLUE-01', quantity: 1 }], manualFulfilment: true },
+    });
+    const monitorUrl = accepted.response.headers.get('Location') ?? '';
+    // Stop waiting once the order waits for the warehouse; the operation goes on.
+    const stop = new AbortController();
+    const stopped = await waitFor(client, accepted, {
+      signal: stop.signal,
+      onProgress: (m) => {
+        if (m.steps.some((s) => s.state === 'waiting')) stop.abort(new Error('stop waiting'));
+      },
+    }).catch((e) => e);
+    expect(stopped).toMatchObject({ message: 'stop waiting' });
+
+    const orderId = (accepted.data?.links.product?.href ?? '').split('/').pop() ?? '';
+    const confirmed = await client.POST('/widget-orders/{orderId}/fulfilment', {
+      params: { path: { orderId } },
+      body: { confirmedBy: 'warehouse-7' },
+    });
+    expect(confirmed.response.status).toBe(202);
+    const order = await waitFor<'widget-order.fulfil'>(client, monitorUrl);
+    expect(order).toMatchObject({ id: orderId, status: 'fulfilled' });
+  });
+
+  test('cancel(): an order waiting for fulfilment is cancelled; waitFor ends with OperationCancelledError', async () => {
+    const accepted = await client.POST('/widget-orders', {
+      body: { items: [{ sku: 'WID-RED-07', quantity: 1 }], manualFulfilment: true },
+    });
+    let cancelling: Promise<AnyMonitor> | undefined;
+    const error = await waitFor(client, accepted, {
+      onProgress: (m) => {
+        if (m.steps.some((s) => s.state === 'waiting')) cancelling ??= cancel(client, m);
+      },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(OperationCancelledError);
+    expect(error.monitor).toMatchObject({ state: 'cancelled', cancelRequested: true });
+    await expect(cancelling).resolves.toMatchObject({ cancelRequested: true });
+    // Once finished it cannot be cancelled again.
+    await expect(cancel(client, accepted)).rejects.toMatchObject({ name: 'ApiError', status: 409 });
+  });
+
+  test('timeoutMs: a wait on an order nobody confirms times out with the last monitor (the order goes on)', async () => {
+    const accepted = await client.POST('/widget-orders', {
+      body: { items: [{ sku: 'WID-BLUE-01', quantity: 1 }], manualFulfilment: true },
+    });
+    const error = await waitFor(client, accepted, { timeoutMs: 1500 }).catch((e) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error.monitor).toMatchObject({ state: 'running' });
+    expect(error.monitor.steps.find((s: { name: string }) => s.name === 'fulfilment')?.state).toBe('waiting');
+    await cancel(client, accepted);
+  });
+
+  test('another tenant’s monitor does not exist for the caller: ApiError 404', async () => {
+    const accepted = await client.POST('/cars', { body: carSpec });
+    const other = createClient({ baseUrl: env.url, apiKey: 'globex-key' });
+    const error = await waitFor<'car.create'>(other, accepted.response.headers.get('Location') ?? '').catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 404, problem: { status: 404 } });
+    await waitFor(client, accepted);
+  });
+
+  test('a failed car is OperationFailedError with the problem', async () => {
+    const accepted = await client.POST('/cars', { body: { ...carSpec, color: 'Ultraviolet' } });
+    const error = await waitFor(client, accepted).catch((e) => e);
+    expect(error).toBeInstanceOf(OperationFailedError);
+    expect(error.problem).toMatchObject({ type: expect.stringContaining('operation-failed') });
+  });
+});
+
+describe('poll and long poll against the real server', { timeout: 60_000 }, () => {
+  // A car that takes about 2 s (0.25 × 8 s), so a plain poll needs several rounds.
+  let env: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    env = await startServer(0.25);
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  async function measure(mode: WaitMode) {
+    const from = env.log.length;
+    let finalMonitor: AnyMonitor | undefined;
+    const accepted = await env.client.POST('/cars', { body: carSpec });
+    const car = await waitFor(env.client, accepted, { mode, onProgress: (m) => (finalMonitor = m) });
+    const resolvedAt = Date.now();
+    const requests = since(env.log, from);
+    const finishedAt = Date.parse(finalMonitor?.finishedAt ?? '');
+    return { car, requests, completionToResolutionMs: resolvedAt - finishedAt };
+  }
+
+  test('poll mode: spaced by Retry-After, never asking to hold; long-poll mode: one held request per change', async () => {
+    const poll = await measure('poll');
+    const longPoll = await measure('long-poll');
+
+    expect(poll.car.brand).toBe('Ford');
+    expect(longPoll.car.brand).toBe('Ford');
+    const monitorGets = (requests: typeof poll.requests) => requests.filter((r) => r.path.startsWith('/monitors/'));
+    expect(monitorGets(poll.requests).every((r) => r.prefer === null)).toBe(true);
+    expect(monitorGets(longPoll.requests).every((r) => r.prefer === 'wait=30' && r.applied === 'wait=30')).toBe(true);
+    console.log(
+      `one car (~2 s of work) — poll: ${poll.requests.length} requests, ${poll.completionToResolutionMs} ms from completion to resolution; ` +
+        `long poll: ${longPoll.requests.length} requests, ${longPoll.completionToResolutionMs} ms`,
+    );
+  });
+});
