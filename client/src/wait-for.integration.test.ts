@@ -12,21 +12,12 @@ import { ApiError, OperationCancelledError, OperationFailedError, WaitTimeoutErr
 import { createCar, createTranscode } from './generated/sdk/index.ts';
 import type { AnyMonitor, components } from './types.ts';
 import { type WaitMode, waitFor } from './wait-for.ts';
+import { createServer } from '@longrun/server';
 
 type Schemas = components['schemas'];
 
-/** The part of @longrun/server these tests use (the client does not depend on the server package). */
-interface ServerModule {
-  createServer(options: { dataDir: string; apiKeys: string; simulationScale: number; logger: false }): Promise<{
-    listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
-    close(): Promise<void>;
-  }>;
-}
-const serverEntry = new URL('../../server/src/index.ts', import.meta.url).href;
-
 /** A running server and a client whose every request is counted. */
 async function startServer(simulationScale: number) {
-  const { createServer } = (await import(serverEntry)) as ServerModule;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-client-it-'));
   const server = await createServer({
     dataDir,

@@ -8,6 +8,11 @@ import type { OpenApiDocument } from './openapi-document.ts';
  */
 export async function renderSchemaTypes(document: OpenApiDocument, notice: string): Promise<string> {
   // openapi-typescript's input type is its own OpenAPI3 model; the bundle is a valid instance of it.
-  const nodes = await openapiTS(document as Parameters<typeof openapiTS>[0] & object, { silent: true });
+  // defaultNonNullable: false keeps a request field with a `default` optional for the caller
+  // (the server fills it in), as the spec means it.
+  const nodes = await openapiTS(document as Parameters<typeof openapiTS>[0] & object, {
+    silent: true,
+    defaultNonNullable: false,
+  });
   return `// ${notice}\n\n${astToString(nodes)}`;
 }

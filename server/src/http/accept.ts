@@ -8,12 +8,14 @@
  * @see ../../../../shared/design/async-contract.md "Accepting a request"
  */
 import { isTerminal } from '../operations/state.ts';
+import { checkCallbackUrl } from '../push/callbacks.ts';
+import { OutboundRefusedError } from '../push/ssrf-guard.ts';
 import type { NewResource } from '../store/store.ts';
 import type { AnyMonitor } from './api-types.ts';
-import { linkHeader, parsePrefer, preferenceApplied, retryAfterFromEta } from './headers.ts';
+import { linkHeader, monitorEtag, parsePrefer, preferenceApplied, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';
 import { monitorHref, monitorStatus, toMonitor } from './monitor-view.ts';
-import { HttpProblem } from './problem.ts';
+import { HttpProblem, validationProblem } from './problem.ts';
 
 /** The request parts the accept flow reads (a route's request; never spread: `signal` is lazy). */
 export interface AcceptRequest {
@@ -34,6 +36,7 @@ export interface AcceptSpec {
   resourceHref?: string | undefined;
   /** Embedded status: `Location` is the resource itself rather than the monitor. @default false */
   locationIsResource?: boolean;
+  /** A callback URL from the body (`callbackUrl`); the `Callback-Url` header works for every request. */
   callbackUrl?: string | null | undefined;
 }
 
@@ -60,6 +63,7 @@ export async function acceptOperation<M extends AnyMonitor>(
   spec: AcceptSpec,
 ): Promise<AcceptAnswer<M>> {
   const preferences = parsePrefer(request.header('prefer'), context.maxWaitSeconds);
+  const callbackUrl = await acceptedCallbackUrl(context, request, spec.callbackUrl ?? undefined);
   const key = request.header('idempotency-key');
   const inFlightKey = key === undefined ? undefined : `${request.tenant}\u0000${key}`;
   if (inFlightKey !== undefined && keysInFlight.has(inFlightKey)) {
@@ -77,7 +81,7 @@ export async function acceptOperation<M extends AnyMonitor>(
       input: spec.input,
       request: { method, path: request.path, ...(request.body === undefined ? {} : { body: request.body }) },
       idempotencyKey: key,
-      callbackUrl: spec.callbackUrl ?? null,
+      callbackUrl,
       resource: spec.resource,
       productHref: spec.resourceHref,
     });
@@ -141,6 +145,8 @@ export async function acceptOperation<M extends AnyMonitor>(
       // The stored product, not `spec.resourceHref`: a replayed request names a resource that was never made.
       Location: spec.locationIsResource && operation.product ? operation.product.href : monitorHref(operation.id),
       'Retry-After': retryAfterFromEta(operation.estimatedCompletionAt, context.clock.now(), context.retryAfter),
+      // The monitor's ETag, so the first long poll can already be conditional.
+      ETag: monitorEtag(operation),
       Link: link,
       // Answering 202 honours respond-async (every POST here is async), and the wait if one was asked.
       'Preference-Applied': preferenceApplied(preferences),
@@ -148,4 +154,30 @@ export async function acceptOperation<M extends AnyMonitor>(
     },
     body: monitor,
   };
+}
+
+/**
+ * The callback URL of a request (`Callback-Url` header, or a `callbackUrl` body member), checked
+ * by the SSRF guard and normalised; null for none.
+ *
+ * @throws {HttpProblem} 400 pointing at the header or member when the URL is refused, or when both
+ *   are given and differ.
+ */
+async function acceptedCallbackUrl(context: HttpContext, request: AcceptRequest, fromBody: string | undefined): Promise<string | null> {
+  const fromHeader = request.header('callback-url');
+  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
+    throw validationProblem([{ pointer: '/headers/callback-url', message: 'differs from /body/callbackUrl; send one of them' }]);
+  }
+  const url = fromHeader ?? fromBody;
+  if (url === undefined) return null;
+  const pointer = fromHeader === undefined ? '/body/callbackUrl' : '/headers/callback-url';
+  if (context.outboundGuard === undefined) {
+    throw validationProblem([{ pointer, message: 'this server delivers no callbacks' }]);
+  }
+  try {
+    return await checkCallbackUrl(context.outboundGuard, url);
+  } catch (error) {
+    if (error instanceof OutboundRefusedError) throw validationProblem([{ pointer, message: `refused: ${error.message}` }]);
+    throw error;
+  }
 }
