@@ -1,18 +1,19 @@
 /**
  * waitFor against the real server (SQLite in a temp dir, HTTP on port 0), on every reference resource,
- * counting the requests each wait makes.
+ * counting the requests each wait makes, and each wait mode's requests and delay for one car.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from '@longrun/server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cancel } from './cancel.ts';
 import { createClient, type FetchFunction, type LongrunClient } from './create-client.ts';
 import { ApiError, OperationCancelledError, OperationFailedError, WaitTimeoutError } from './errors.ts';
 import { createCar, createTranscode } from './generated/sdk/index.ts';
+import { progressSignature } from './monitor-changes.ts';
 import type { AnyMonitor, components } from './types.ts';
 import { type WaitMode, waitFor } from './wait-for.ts';
-import { createServer } from '@longrun/server';
 
 type Schemas = components['schemas'];
 
@@ -26,7 +27,15 @@ async function startServer(simulationScale: number) {
     logger: false,
   });
   const { url } = await server.listen(0);
-  const log: { method: string; path: string; status: number; prefer: string | null; applied: string | null }[] = [];
+  const log: {
+    method: string;
+    path: string;
+    status: number;
+    prefer: string | null;
+    applied: string | null;
+    lastEventId: string | null;
+    contentType: string | null;
+  }[] = [];
   const counted: FetchFunction = async (request) => {
     const response = await fetch(request);
     log.push({
@@ -35,18 +44,56 @@ async function startServer(simulationScale: number) {
       status: response.status,
       prefer: request.headers.get('Prefer'),
       applied: response.headers.get('Preference-Applied'),
+      lastEventId: request.headers.get('Last-Event-ID'),
+      contentType: response.headers.get('Content-Type'),
     });
     return response;
   };
   return {
     url,
     log,
+    fetch: counted,
     client: createClient({ baseUrl: url, apiKey: 'acme-key', fetch: counted }),
     async stop() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A fetch whose first event stream breaks (a connection reset) once it has passed a monitor event of
+ * a running operation on to the client; `lastIdPassed` is the last `id:` the client got from it.
+ */
+function cutFirstStream(inner: FetchFunction) {
+  let cut = false;
+  let lastIdPassed = '';
+  const fetchFunction: FetchFunction = async (request) => {
+    const response = await inner(request);
+    if (cut || !request.url.endsWith('/events') || response.body === null) return response;
+    cut = true;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let breakNow = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        // Broken on the read after the chunk was handed over, so the client has that chunk.
+        if (breakNow) {
+          await reader.cancel();
+          controller.error(new TypeError('connection reset'));
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        controller.enqueue(value);
+        const text = decoder.decode(value, { stream: true });
+        for (const [, id] of text.matchAll(/^id: (\d+)$/gm)) lastIdPassed = id ?? lastIdPassed;
+        breakNow = /"state":"(queued|running)"/.test(text);
+      },
+    });
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+  return { fetch: fetchFunction, lastIdPassed: () => lastIdPassed };
 }
 
 /** Requests made since `from` in the log. */
@@ -70,7 +117,7 @@ describe('waitFor against the real server', { timeout: 30_000 }, () => {
     console.log(`requests per wait (real server, simulationScale 0.01, mode auto): ${JSON.stringify(requestCounts)}`);
   });
 
-  test('cars: POST /cars yields the built car, fetched from the monitor’s 201 Location', async () => {
+  test('cars: POST /cars yields the built car, read from the monitor’s event stream and links.product', async () => {
     const from = env.log.length;
     const progress: AnyMonitor[] = [];
     const accepted = await client.POST('/cars', { body: carSpec });
@@ -79,11 +126,15 @@ describe('waitFor against the real server', { timeout: 30_000 }, () => {
     expect(car).toMatchObject({ ...carSpec, vin: expect.stringMatching(/^[A-HJ-NPR-Z0-9]{17}$/) });
     const requests = since(env.log, from);
     requestCounts.cars = requests.length;
-    expect(requests.at(-1)).toMatchObject({ method: 'GET', path: `/cars/${car.id}`, status: 200 });
-    expect(requests.at(-2)).toMatchObject({ status: 201 });
-    // Auto mode long-polled: every monitor GET asked for it and the server applied it.
-    for (const request of requests.slice(1, -1))
-      expect(request).toMatchObject({ prefer: 'wait=30', applied: 'wait=30' });
+    // Auto mode followed the stream the monitor links: one request for every change.
+    expect(requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /cars 202',
+      `GET /monitors/${accepted.data?.id}/events 200`,
+      `GET /cars/${car.id} 200`,
+    ]);
+    expect(requests[1]).toMatchObject({ contentType: 'text/event-stream', prefer: null, lastEventId: null });
+    const signatures = progress.map(progressSignature);
+    expect(new Set(signatures).size).toBe(signatures.length); // once per change: progress only moves forward
     expect(progress.map((m) => m.state)).toEqual(expect.arrayContaining(['queued', 'running', 'succeeded']));
     expect(new Set(progress.map((m) => m.steps.find((s) => s.state === 'running')?.name))).toEqual(
       new Set([undefined, 'chassis', 'paint', 'inspection']),
@@ -297,8 +348,9 @@ describe('waitFor against the real server', { timeout: 30_000 }, () => {
   });
 });
 
-describe('poll and long poll against the real server', { timeout: 60_000 }, () => {
-  // A car that takes about 2 s (0.25 × 8 s), so a plain poll needs several rounds.
+describe('each wait mode against the real server', { timeout: 60_000 }, () => {
+  // A car that takes about 2 s (0.25 × 8 s) and writes ~30 versions (its progress ticks): a plain poll
+  // needs several rounds, a long poll one request per version, the event stream one for them all.
   let env: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
     env = await startServer(0.25);
@@ -307,29 +359,82 @@ describe('poll and long poll against the real server', { timeout: 60_000 }, () =
     await env?.stop();
   });
 
+  /** Builds one car waiting in `mode`: the requests, and the delay from completion to seeing it and to resolving. */
   async function measure(mode: WaitMode) {
     const from = env.log.length;
     let finalMonitor: AnyMonitor | undefined;
+    let seenAt = 0;
     const accepted = await env.client.POST('/cars', { body: carSpec });
-    const car = await waitFor(env.client, accepted, { mode, onProgress: (m) => (finalMonitor = m) });
+    const car = await waitFor(env.client, accepted, {
+      mode,
+      onProgress: (m) => {
+        finalMonitor = m;
+        seenAt = Date.now();
+      },
+    });
     const resolvedAt = Date.now();
     const requests = since(env.log, from);
     const finishedAt = Date.parse(finalMonitor?.finishedAt ?? '');
-    return { car, requests, completionToResolutionMs: resolvedAt - finishedAt };
+    return {
+      mode,
+      car,
+      requests,
+      monitorGets: requests.filter((r) => r.path.startsWith('/monitors/')),
+      completionToSeenMs: seenAt - finishedAt,
+      completionToResolutionMs: resolvedAt - finishedAt,
+    };
   }
 
-  test('poll mode: spaced by Retry-After, never asking to hold; long-poll mode: one held request per change', async () => {
+  test('poll, long poll, event stream and auto: same car, the requests each makes', async () => {
     const poll = await measure('poll');
     const longPoll = await measure('long-poll');
+    const sse = await measure('sse');
+    const auto = await measure('auto');
 
-    expect(poll.car.brand).toBe('Ford');
-    expect(longPoll.car.brand).toBe('Ford');
-    const monitorGets = (requests: typeof poll.requests) => requests.filter((r) => r.path.startsWith('/monitors/'));
-    expect(monitorGets(poll.requests).every((r) => r.prefer === null)).toBe(true);
-    expect(monitorGets(longPoll.requests).every((r) => r.prefer === 'wait=30' && r.applied === 'wait=30')).toBe(true);
+    for (const result of [poll, longPoll, sse, auto]) {
+      expect(result.car).toMatchObject({ brand: 'Ford', vin: expect.any(String) });
+      expect(result.requests[0]).toMatchObject({ method: 'POST', path: '/cars', status: 202 });
+      expect(result.requests.at(-1)).toMatchObject({ method: 'GET', path: `/cars/${result.car.id}`, status: 200 });
+    }
+    // Poll: conditional GETs spaced by Retry-After, never asking the server to hold.
+    expect(poll.monitorGets.every((r) => r.prefer === null && !r.path.endsWith('/events'))).toBe(true);
+    // Long poll: every GET held by the server until the next version.
+    expect(longPoll.monitorGets.every((r) => r.prefer === 'wait=30' && r.applied === 'wait=30')).toBe(true);
+    // Event stream (and auto, which picks it): POST, one stream, the product.
+    for (const result of [sse, auto]) {
+      expect(result.requests).toHaveLength(3);
+      expect(result.monitorGets).toEqual([
+        expect.objectContaining({
+          path: expect.stringMatching(/\/events$/),
+          status: 200,
+          contentType: 'text/event-stream',
+        }),
+      ]);
+    }
+    const line = (r: typeof poll) =>
+      `${r.mode}: ${r.requests.length} requests, completion seen after ${r.completionToSeenMs} ms, resolved after ${r.completionToResolutionMs} ms`;
     console.log(
-      `one car (~2 s of work) — poll: ${poll.requests.length} requests, ${poll.completionToResolutionMs} ms from completion to resolution; ` +
-        `long poll: ${longPoll.requests.length} requests, ${longPoll.completionToResolutionMs} ms`,
+      `one car (~2 s of work, requests include the POST and the product GET)\n${[poll, longPoll, sse, auto].map(line).join('\n')}`,
     );
+  });
+
+  test('sse: a stream that breaks is reopened with Last-Event-ID, and no version is reported twice', async () => {
+    const cut = cutFirstStream(env.fetch);
+    const client = createClient({ baseUrl: env.url, apiKey: 'acme-key', fetch: cut.fetch });
+    const progress: AnyMonitor[] = [];
+    const from = env.log.length;
+    const accepted = await client.POST('/cars', { body: carSpec });
+    const car = await waitFor(client, accepted, { mode: 'sse', random: () => 0, onProgress: (m) => progress.push(m) });
+
+    expect(car.brand).toBe('Ford');
+    const streams = since(env.log, from).filter((r) => r.path.endsWith('/events'));
+    expect(streams.map((r) => [r.status, r.lastEventId])).toEqual([
+      [200, null],
+      [200, cut.lastIdPassed()],
+    ]);
+    expect(cut.lastIdPassed()).toMatch(/^[1-9][0-9]*$/);
+    const signatures = progress.map(progressSignature);
+    expect(new Set(signatures).size).toBe(signatures.length);
+    expect(progress.at(-1)?.state).toBe('succeeded');
   });
 });

@@ -3,8 +3,10 @@
  *
  * One loop over the monitor's closed state union (`queued` → `running` → `succeeded` | `failed` |
  * `cancelled`), with the clock, the sleep and the randomness injected so every branch is tested
- * without waiting. The loop asks "how long until the next poll?" in one place (`nextPollDelay`):
- * the long poll when the server applies `Prefer: wait`, else `Retry-After`, else jittered backoff.
+ * without waiting. While the monitor links an event stream (and it works), the loop reads changes
+ * from it (`followStream`); otherwise it polls, and asks "how long until the next poll?" in one
+ * place (`nextPollDelay`): the long poll when the server applies `Prefer: wait`, else
+ * `Retry-After`, else jittered backoff.
  *
  * @see ../../../shared/design/async-contract.md "The monitor"
  */
@@ -16,6 +18,7 @@ import { findLink } from './link-header.ts';
 import { isMonitor, isTerminal, trackProgress } from './monitor-changes.ts';
 import { readJson } from './read-json.ts';
 import { clampDelay, parseRetryAfter, responseTime } from './retry-after.ts';
+import { type EventStreamItem, EventStreamParser, readEventStream } from './sse-parser.ts';
 import type {
   AcceptedResponse,
   AnyMonitor,
@@ -29,14 +32,25 @@ import type {
 
 /**
  * How `waitFor` learns about changes.
- * - `'auto'`: long poll when the server applies `Prefer: wait` (it echoes `Preference-Applied`),
- *   otherwise poll.
- * - `'poll'`: conditional GETs (`If-None-Match`) spaced by `Retry-After`, or jittered backoff.
+ * - `'auto'`: the best the server offers. The monitor's event stream when it links one
+ *   (`links.events`) and the server answers it with `text/event-stream`; else, or once the stream
+ *   failed `maxRetries` + 1 times in a row, the long poll when the server applies `Prefer: wait` (it
+ *   echoes `Preference-Applied`); else polls.
+ * - `'sse'`: only the event stream: server-sent events read with `fetch` (so `Authorization` is
+ *   sent, which `EventSource` cannot do), one request for the whole wait. A dropped stream is
+ *   reopened with `Last-Event-ID` after jittered backoff from the stream's `retry:`; an
+ *   {@link ApiError} when the monitor links no stream, the server has none (404, 405, 406, 415, or
+ *   not `text/event-stream`), or it failed `maxRetries` + 1 times in a row.
  * - `'long-poll'`: always ask for the long poll (`Prefer: wait=N` + `If-None-Match`).
+ * - `'poll'`: conditional GETs (`If-None-Match`) spaced by `Retry-After`, or jittered backoff.
  *
- * A later version adds server-sent events here.
+ * Every mode reads the monitor once with a plain GET when the wait starts from a URL (to learn its
+ * state and links), and reports the same progress and outcome.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html server-sent events
+ * @see https://www.rfc-editor.org/rfc/rfc7240#section-4.3 Prefer: wait
  */
-export type WaitMode = 'auto' | 'poll' | 'long-poll';
+export type WaitMode = 'auto' | 'sse' | 'long-poll' | 'poll';
 
 /** Options of {@link waitFor}. */
 export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
@@ -47,15 +61,18 @@ export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
   mode?: WaitMode;
   /**
    * Give up after this many milliseconds with a {@link WaitTimeoutError} carrying the last monitor.
-   * The operation goes on. Long polls are shortened so they end by then.
+   * The operation goes on. Long polls are shortened so they end by then; an event stream is closed then.
    * @default Infinity
    */
   timeoutMs?: number;
-  /** Stops waiting (rejects with the signal's reason); the operation goes on, see {@link cancel}. */
+  /**
+   * Stops waiting (rejects with the signal's reason; an open event stream is closed); the operation
+   * goes on, see {@link cancel}.
+   */
   signal?: AbortSignal;
   /**
    * Called with the monitor once per real change (state, percent, message, a step), including the
-   * first monitor seen; never for a poll that found nothing new.
+   * first monitor seen; never for a poll that found nothing new, nor for an event that repeats one.
    */
   onProgress?: (monitor: M) => void;
   /**
@@ -76,12 +93,14 @@ export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
   longPollSeconds?: number;
   /**
    * Transient failures in a row (network errors, 5xx, 429) retried before giving up with an
-   * {@link ApiError}.
+   * {@link ApiError}. Also the event stream's budget: reopenings in a row that brought no new event
+   * (after that, `'auto'` falls back to the long poll and `'sse'` throws).
    * @default 5
    */
   maxRetries?: number;
   /**
-   * First pause of the jittered backoff used when the server gives no `Retry-After`.
+   * First pause of the jittered backoff used when the server gives no `Retry-After` (and before
+   * reopening an event stream that advised no `retry:`).
    * @default 500
    */
   initialBackoffMs?: number;
@@ -109,7 +128,8 @@ export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
  *
  * Takes the result of an openapi-fetch call or a hey-api SDK function, a monitor, or a monitor's URL
  * (to resume a wait stored earlier). Follows `Link rel="monitor"` (so an embedded-status resource,
- * whose `Location` is the resource itself, is followed through its monitor), else `Location`.
+ * whose `Location` is the resource itself, is followed through its monitor), else `Location`. Learns
+ * of changes from the monitor's event stream, the long poll or polls: see {@link WaitMode}.
  *
  * @throws {OperationFailedError} the operation ended `failed` (with the monitor's problem)
  * @throws {OperationCancelledError} the operation ended `cancelled`
@@ -117,6 +137,7 @@ export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
  * @throws {ApiError} a request was refused, or transient failures outlasted `maxRetries`
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.3.3 202 Accepted
  * @see https://www.rfc-editor.org/rfc/rfc7240 Prefer (`wait`, `respond-async`)
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html server-sent events
  * @example
  * const accepted = await longrun.POST('/cars', { body: { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' } });
  * const car = await waitFor(longrun, accepted, { onProgress: (m) => console.log(m.state, m.progress.percent) });
@@ -173,7 +194,39 @@ interface Pending {
   immediate?: boolean;
 }
 
+/** How one attempt to follow the event stream ended, when it did not end the wait. */
+type StreamAttempt =
+  | { kind: 'done'; step: Step }
+  /** The server has no stream here (404, 405, 406, 415, or an answer that is not one). */
+  | { kind: 'unavailable'; error: ApiError }
+  /** `204`: the monitor has ended and nothing is left to send; a plain GET reads its outcome. */
+  | { kind: 'ended' }
+  /** A transient failure, or the stream dropped before the operation ended: reopen it. */
+  | { kind: 'dropped'; error: ApiError; newEvents: boolean; retryAfterMs: number | undefined };
+
 const transientStatus = (status: number) => status === 429 || status >= 500;
+
+/** Statuses that say "no event stream here": Not Found, Method Not Allowed, Not Acceptable, Unsupported Media Type. */
+const noStreamStatus = (status: number) => status === 404 || status === 405 || status === 406 || status === 415;
+
+/** The media type of a `Content-Type` without its parameters, lowercased. */
+const mediaType = (contentType: string | null) => (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase();
+
+/** The status a poll of `monitor` would have answered with: 202 pending, 201 created, else 200. */
+function monitorStatus(monitor: AnyMonitor): number {
+  if (!isTerminal(monitor)) return 202;
+  return monitor.state === 'succeeded' && monitor.links.product !== undefined ? 201 : 200;
+}
+
+/** The monitor an event's `data` holds, if it holds one. */
+function monitorOf(data: string): AnyMonitor | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isMonitor(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** One wait: the loop and the little state it keeps between polls. */
 class MonitorWait {
@@ -200,6 +253,12 @@ class MonitorWait {
   #askLongPoll: boolean;
   /** Polls in a row that brought no `Retry-After` and no change: drives the backoff. */
   #quietPolls = 0;
+  /** Whether to follow the event stream: in auto and sse mode, until the server shows it has none. */
+  #followStreams: boolean;
+  /** Parses the event stream; kept across reconnections for its last event ID. */
+  readonly #streamParser = new EventStreamParser();
+  /** The reconnection time the stream advised (`retry:`), in ms. */
+  #reconnectMs: number | undefined;
 
   constructor(client: LongrunClient, options: WaitOptions) {
     this.#client = client;
@@ -216,6 +275,7 @@ class MonitorWait {
     this.#timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
     this.#deadline = this.#clock() + this.#timeoutMs;
     this.#askLongPoll = this.#mode !== 'poll';
+    this.#followStreams = this.#mode === 'auto' || this.#mode === 'sse';
   }
 
   async run(target: AcceptedResponse | AnyMonitor | string | URL): Promise<unknown> {
@@ -234,6 +294,12 @@ class MonitorWait {
     }
 
     for (;;) {
+      const eventsUrl = this.#eventsUrl();
+      if (eventsUrl !== undefined) {
+        const step = await this.#followStream(eventsUrl);
+        if (step.done) return step.outcome;
+        nextDelayMs = 0; // no stream after all: poll (auto mode long-polls) at once
+      }
       await this.#sleep(nextDelayMs);
       const longPollSeconds = this.#longPollSecondsNow();
       const startedAt = this.#clock();
@@ -309,10 +375,20 @@ class MonitorWait {
     return step.done ? step : { ...step, appliedWait };
   }
 
-  /** Records a monitor, reports progress, and finishes the wait when it is terminal. */
-  async #readMonitor(monitor: AnyMonitor, response: Response | undefined, base: string): Promise<Step> {
+  /**
+   * Records a monitor, reports progress, and finishes the wait when it is terminal.
+   *
+   * @param response the answer that held it; its 201 `Location` names the product
+   * @param status the status it stands for (an event of the stream stands for the poll it saved)
+   */
+  async #readMonitor(
+    monitor: AnyMonitor,
+    response: Response | undefined,
+    base: string,
+    status = response?.status,
+  ): Promise<Step> {
     this.#monitor = monitor;
-    this.#status = response?.status;
+    this.#status = status;
     const changed = this.#progress.isNew(monitor);
     if (changed) {
       this.#quietPolls = 0;
@@ -328,7 +404,7 @@ class MonitorWait {
       };
     }
     if (monitor.state === 'failed') throw new OperationFailedError(monitor);
-    if (monitor.state === 'cancelled') throw new OperationCancelledError(monitor, response?.status);
+    if (monitor.state === 'cancelled') throw new OperationCancelledError(monitor, status);
     return { done: true, outcome: await this.#outcome(monitor, response, base) };
   }
 
@@ -344,6 +420,178 @@ class MonitorWait {
     const body = await readJson(product);
     if (!product.ok) throw apiErrorFrom(product, body, `Reading the product at ${url} failed`, undefined, url);
     return body;
+  }
+
+  /**
+   * The event stream to follow now, if any: the monitor's `links.events` once a monitor is in hand
+   * (a wait resumed from a URL reads it first), while streams are on.
+   */
+  #eventsUrl(): string | undefined {
+    if (!this.#followStreams || this.#monitor === undefined) return undefined;
+    const href = this.#monitor.links.events?.href;
+    if (href !== undefined) return new URL(href, this.#monitorUrl).href;
+    if (this.#mode === 'sse') {
+      const detail = `The monitor at ${this.#monitorUrl} links no event stream (links.events); wait with mode 'auto'.`;
+      throw new ApiError(detail, { url: this.#monitorUrl });
+    }
+    return undefined;
+  }
+
+  /**
+   * Follows the event stream until the operation ends, reopening it with `Last-Event-ID` when it
+   * drops. Gives up after `maxRetries` + 1 attempts in a row that brought no new event: then, and
+   * when the server has no stream, auto mode returns a pending step (the wait polls on) and sse mode
+   * throws. After a `204` (nothing left to send) both return one, for a plain GET of the outcome.
+   *
+   * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#reestablish-the-connection
+   */
+  async #followStream(url: string): Promise<Step> {
+    const pending: Step = { done: false, fresh: true, changed: false, retryAfterMs: undefined, appliedWait: false };
+    for (let failures = 0; ; ) {
+      const attempt = await this.#streamOnce(url);
+      if (attempt.kind === 'done') return attempt.step;
+      if (attempt.kind === 'ended') {
+        this.#followStreams = false;
+        return pending;
+      }
+      if (attempt.kind === 'unavailable') {
+        if (this.#mode === 'sse') throw attempt.error;
+        this.#followStreams = false;
+        return pending;
+      }
+      // A stream that brought news was working: its drop starts a new count.
+      failures = attempt.newEvents ? 1 : failures + 1;
+      if (failures > this.#maxRetries) {
+        if (this.#mode === 'sse') {
+          throw new ApiError(`The event stream failed ${failures} times in a row: ${attempt.error.message}`, {
+            status: attempt.error.status,
+            problem: attempt.error.problem,
+            cause: attempt.error,
+            url,
+            method: 'GET',
+          });
+        }
+        this.#followStreams = false;
+        return pending;
+      }
+      const pause =
+        attempt.retryAfterMs ??
+        backoffDelay(failures - 1, {
+          initialDelayMs: this.#reconnectMs ?? this.#initialBackoffMs,
+          maxDelayMs: this.#bounds.maxDelayMs,
+          random: this.#random,
+        });
+      await this.#sleep(clampDelay(pause, this.#bounds));
+    }
+  }
+
+  /**
+   * Opens the event stream once and reads it until the operation ends or the stream does. The
+   * connection is aborted when `signal` aborts (rejecting with its reason), at the deadline (a
+   * {@link WaitTimeoutError}), and whenever this returns or throws.
+   */
+  async #streamOnce(url: string): Promise<StreamAttempt> {
+    this.#signal?.throwIfAborted();
+    if (this.#deadline - this.#clock() <= 0) throw this.#timeout();
+    const connection = new AbortController();
+    const stop = () => connection.abort(this.#signal?.reason);
+    this.#signal?.addEventListener('abort', stop, { once: true });
+    const deadlinePassed = this.#abortAtDeadline(connection);
+    /** Why the connection ended, when it was the caller or the deadline: that ends the wait. */
+    const throwIfStopped = () => {
+      this.#signal?.throwIfAborted();
+      if (deadlinePassed()) throw this.#timeout();
+    };
+    const sentEventId = this.#streamParser.lastEventId;
+    let newEvents = false;
+    try {
+      const headers = new Headers({ Accept: 'text/event-stream' });
+      if (sentEventId !== '') headers.set('Last-Event-ID', sentEventId);
+      let response: Response;
+      try {
+        response = await this.#client.fetchLink(url, { headers, signal: connection.signal });
+      } catch (error) {
+        throwIfStopped();
+        const failure = apiErrorFrom(undefined, undefined, 'Opening the event stream failed', error, url);
+        return { kind: 'dropped', error: failure, newEvents, retryAfterMs: undefined };
+      }
+      const isStream = response.ok && mediaType(response.headers.get('Content-Type')) === 'text/event-stream';
+      if (response.status === 204) {
+        await response.body?.cancel();
+        return { kind: 'ended' };
+      }
+      if (!isStream || response.body === null) {
+        const body = await readJson(response);
+        const failure = apiErrorFrom(response, body, 'Opening the event stream failed', undefined, url);
+        if (transientStatus(response.status)) {
+          return { kind: 'dropped', error: failure, newEvents, retryAfterMs: this.#retryAfter(response) };
+        }
+        if (response.ok || noStreamStatus(response.status)) {
+          const type = mediaType(response.headers.get('Content-Type')) || 'no Content-Type';
+          const why = response.ok ? `the answer is ${response.status} ${type}, not text/event-stream` : failure.message;
+          return {
+            kind: 'unavailable',
+            error: new ApiError(`The monitor's event stream is unavailable: ${why}`, {
+              status: response.status,
+              problem: failure.problem,
+              url,
+              method: 'GET',
+            }),
+          };
+        }
+        throw failure;
+      }
+
+      const base = response.url || url;
+      const items = readEventStream(response.body, { signal: connection.signal, parser: this.#streamParser });
+      try {
+        for (;;) {
+          let next: IteratorResult<EventStreamItem, void>;
+          try {
+            next = await items.next();
+          } catch (error) {
+            throwIfStopped();
+            const failure = apiErrorFrom(undefined, undefined, 'The event stream broke', error, url);
+            return { kind: 'dropped', error: failure, newEvents, retryAfterMs: undefined };
+          }
+          if (next.done) break;
+          const item = next.value;
+          if (item.kind === 'retry') this.#reconnectMs = item.ms;
+          if (item.kind !== 'event' || item.type !== 'monitor') continue; // comments, other event types
+          const monitor = monitorOf(item.data);
+          if (monitor === undefined) continue;
+          if (item.lastEventId !== sentEventId) newEvents = true;
+          const step = await this.#readMonitor(monitor, undefined, base, monitorStatus(monitor));
+          if (step.done) return { kind: 'done', step };
+        }
+      } finally {
+        await items.return();
+      }
+      throwIfStopped();
+      const failure = new ApiError('The event stream ended before the operation did.', {
+        status: response.status,
+        url,
+        method: 'GET',
+      });
+      return { kind: 'dropped', error: failure, newEvents, retryAfterMs: undefined };
+    } finally {
+      this.#signal?.removeEventListener('abort', stop);
+      connection.abort(); // closes the stream, stops the deadline timer
+    }
+  }
+
+  /** Aborts `connection` when the deadline passes (never, without a timeout); tells whether it did. */
+  #abortAtDeadline(connection: AbortController): () => boolean {
+    if (this.#deadline === Number.POSITIVE_INFINITY) return () => false;
+    let passed = false;
+    this.#delay(Math.max(0, this.#deadline - this.#clock()), connection.signal).then(
+      () => {
+        passed = true;
+        connection.abort();
+      },
+      () => {}, // the connection ended first
+    );
+    return () => passed;
   }
 
   #pollRequest(longPollSeconds: number): Promise<Response> {

@@ -1,9 +1,11 @@
 /**
  * The client in a real browser: a page served from one origin loads the built browser bundle
  * (client/dist/browser/longrun.js), submits POST /cars to the API on another origin, waits for the
- * operation and reads the car. Proves the bundle runs without Node, and that CORS lets a page read
- * Location, Link, Retry-After, ETag and Preference-Applied and send Authorization, Prefer and
- * If-None-Match.
+ * operation and reads the car. Proves the bundle runs without Node, and that CORS lets a page:
+ * - follow the monitor's event stream with fetch (`Authorization`, `Accept: text/event-stream`, the
+ *   stream read as it comes), and reopen a broken one with `Last-Event-ID`;
+ * - long-poll: read Location, Link, Retry-After, ETag and Preference-Applied and send Prefer and
+ *   If-None-Match.
  *
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`); without it this test fails.
  */
@@ -30,8 +32,12 @@ interface PageResult {
   car: { id: string; brand: string; vin: string };
   readBack: unknown;
   progressStates: string[];
+  longPolled: { color: string };
+  resumed: { color: string };
   error?: string;
 }
+
+const carSpec = { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' };
 
 const page = (apiUrl: string) => `<!doctype html>
 <html lang="en">
@@ -41,16 +47,47 @@ const page = (apiUrl: string) => `<!doctype html>
 <script type="module">
   import { createClient, waitFor } from '/longrun.js';
   const log = (line) => { document.getElementById('log').textContent += line + '\\n'; };
+  const baseUrl = ${JSON.stringify(apiUrl)};
+  const apiKey = ${JSON.stringify(apiKey)};
+  const carSpec = ${JSON.stringify(carSpec)};
+  /** A fetch whose first event stream breaks once it has handed over an event of the running car. */
+  function cutFirstStream() {
+    let cut = false;
+    return async (request) => {
+      const response = await fetch(request);
+      if (cut || !request.url.endsWith('/events')) return response;
+      cut = true;
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let breakNow = false;
+      const body = new ReadableStream({
+        async pull(controller) {
+          if (breakNow) { await reader.cancel(); controller.error(new TypeError('connection reset')); return; }
+          const { done, value } = await reader.read();
+          if (done) { controller.close(); return; }
+          controller.enqueue(value);
+          breakNow = /"state":"(queued|running)"/.test(decoder.decode(value, { stream: true }));
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+  }
   try {
-    const client = createClient({ baseUrl: ${JSON.stringify(apiUrl)}, apiKey: ${JSON.stringify(apiKey)} });
-    const accepted = await client.POST('/cars', { body: { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' } });
+    const client = createClient({ baseUrl, apiKey });
+    // Auto mode: the monitor links its event stream.
+    const accepted = await client.POST('/cars', { body: carSpec });
     if (accepted.error) throw new Error('POST /cars refused: ' + JSON.stringify(accepted.error));
     const progressStates = [];
     const car = await waitFor(client, accepted, {
       onProgress: (monitor) => { progressStates.push(monitor.state); log(monitor.state + ' ' + monitor.progress.percent + '%'); },
     });
     const { data: readBack } = await client.GET('/cars/{carId}', { params: { path: { carId: car.id } } });
-    window.__result = { pageOrigin: location.origin, car, readBack, progressStates };
+    // The long poll, asked for explicitly.
+    const longPolled = await waitFor(client, await client.POST('/cars', { body: { ...carSpec, color: 'Red' } }), { mode: 'long-poll' });
+    // The event stream, broken once: reopened with Last-Event-ID (a header the preflight must allow).
+    const cutting = createClient({ baseUrl, apiKey, fetch: cutFirstStream() });
+    const resumed = await waitFor(cutting, await cutting.POST('/cars', { body: { ...carSpec, color: 'Green' } }), { mode: 'sse', random: () => 0 });
+    window.__result = { pageOrigin: location.origin, car, readBack, progressStates, longPolled, resumed };
   } catch (error) {
     window.__result = { error: String(error && error.stack || error) };
   }
@@ -102,7 +139,8 @@ describe('the browser bundle', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-e2e-'));
     const [, server] = await Promise.all([
       buildBrowserBundle(),
-      createServer({ dataDir, apiKeys: `browser:${apiKey}`, simulationScale: 0.01, logger: false }),
+      // 0.05: a car takes ~400 ms, so the page's stream opens while the car is still running (the cut needs that).
+      createServer({ dataDir, apiKeys: `browser:${apiKey}`, simulationScale: 0.05, logger: false }),
     ]);
     api = server;
     apiUrl = (await api.listen(0)).url;
@@ -165,12 +203,32 @@ describe('the browser bundle', () => {
     expect(result.readBack).toEqual(result.car);
     expect(result.progressStates[0]).toBe('queued');
     expect(result.progressStates.at(-1)).toBe('succeeded');
+    expect(result.longPolled.color).toBe('Red');
+    expect(result.resumed.color).toBe('Green');
 
-    // The page read Link/Location to find the monitor and long-polled it with the ETag it read.
-    const monitorPolls = apiRequests.filter((r) => r.method === 'GET' && r.path.startsWith('/monitors/'));
+    // The GETs each of the three waits made (those after its POST, before the next one).
+    const posts = apiRequests.flatMap((r, index) => (r.method === 'POST' ? [index] : []));
+    expect(posts).toHaveLength(3);
+    const [streamed = [], longPolled = [], resumed = []] = posts.map((start, i) =>
+      apiRequests.slice(start + 1, posts[i + 1]).filter((r) => r.method === 'GET'),
+    );
+    const summary = (requests: typeof apiRequests) =>
+      requests.map((r) => `${r.path.replace(/[a-z]+_[0-9a-z]+/g, '{id}')} ${r.headers['last-event-id'] ?? '-'}`);
+
+    // Auto mode: one event stream (read with fetch, sent the API key), then the car, and the read-back.
+    expect(summary(streamed)).toEqual(['/monitors/{id}/events -', '/cars/{id} -', '/cars/{id} -']);
+    expect(streamed[0]?.headers.accept).toBe('text/event-stream');
+    // Long poll: the page read Link/Location to find the monitor and long-polled it with the ETag it read.
+    const monitorPolls = longPolled.filter((r) => r.path.startsWith('/monitors/'));
     expect(monitorPolls.length).toBeGreaterThan(0);
     expect(monitorPolls.every((r) => r.headers.prefer === 'wait=30')).toBe(true);
     expect(monitorPolls.slice(1).every((r) => /^"op_/.test(r.headers['if-none-match'] ?? ''))).toBe(true);
+    // The broken stream was reopened with Last-Event-ID: the preflight allowed it.
+    expect(summary(resumed)).toEqual([
+      '/monitors/{id}/events -',
+      expect.stringMatching(/^\/monitors\/\{id\}\/events \d+$/),
+      '/cars/{id} -',
+    ]);
     expect(
       apiRequests.filter((r) => r.method !== 'OPTIONS').every((r) => r.headers.authorization === `Bearer ${apiKey}`),
     ).toBe(true);

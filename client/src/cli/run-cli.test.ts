@@ -215,7 +215,7 @@ describe('usage', () => {
     [['submit', 'POST']],
     [['wait']],
     [['wait', 'a', 'b']],
-    [['wait', '/monitors/op_1', '--mode', 'sse']],
+    [['wait', '/monitors/op_1', '--mode', 'websocket']],
     [['wait', '/monitors/op_1', '--timeout', '-1']],
     [['wait', '/monitors/op_1', '--unknown']],
     [['wait', '/monitors/op_1', '--base-url', 'not a url']],

@@ -47,7 +47,7 @@ Options:
   --body <file>             JSON request body for \`submit\`; \`-\` reads standard input
   --idempotency-key <key>   Idempotency-Key for \`submit\`, so running it again does not start a second operation
   --timeout <seconds>       stop waiting after this long (the operation goes on)
-  --mode <auto|poll|long-poll>  how to wait (default auto: long poll when the server supports it)
+  --mode <auto|sse|long-poll|poll>  how to wait (default auto: the event stream, else the long poll, else polls)
   --json                    print one JSON document on stdout: {"status", "outcome" | "problem", "monitor", "monitorUrl"}
   -h, --help                show this help
 
@@ -57,7 +57,7 @@ The outcome (the created resource or the inline result) goes to stdout as JSON.
 Exit codes: 0 succeeded, 1 failed, 2 usage error, 3 cancelled, 4 timed out, 5 API error or unreachable, 130 interrupted.
 `;
 
-const modes: readonly WaitMode[] = ['auto', 'poll', 'long-poll'];
+const modes: readonly WaitMode[] = ['auto', 'sse', 'long-poll', 'poll'];
 
 class UsageError extends Error {}
 
