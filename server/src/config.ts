@@ -8,8 +8,22 @@ import { join, resolve } from 'node:path';
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
 
+/** What one server process does: serve the API, run handlers, or both. */
+export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
+
+/** One of {@link SERVER_ROLES}. */
+export type ServerRole = (typeof SERVER_ROLES)[number];
+
 /** The settings of one server process. */
 export interface ServiceConfig {
+  /** `LONGRUN_ROLE`: `api` serves HTTP only, `worker` runs handlers only (no HTTP). @default 'all' */
+  role: ServerRole;
+  /** `DATABASE_URL`: PostgreSQL instead of SQLite in `dataDir`, shared by any number of processes. */
+  databaseUrl: string | undefined;
+  /** `LONGRUN_LEASE_MS`: how long a worker holds an operation between renewals. @default 10_000 */
+  leaseMs: number;
+  /** `LONGRUN_CHANGE_POLL_MS`: PostgreSQL only, the backstop poll for lost change notifications. @default 1_000 */
+  changePollMs: number;
   /** @default 3000 */
   port: number;
   /** @default '127.0.0.1' */
@@ -23,7 +37,7 @@ export interface ServiceConfig {
   simulationScale: number;
   /** @default 8 */
   concurrency: number;
-  /** @default 24 */
+  /** `LONGRUN_RETENTION_HOURS`: how long finished monitors are kept; at least 24. @default 24 */
   retentionHours: number;
   /** @default 'info' */
   logLevel: string;
@@ -80,7 +94,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     rateLimit = { limit: Number(match[1]), windowSeconds: Number(match[2]) };
   }
   const cors = env.LONGRUN_CORS_ORIGINS?.trim();
+  const role = env.LONGRUN_ROLE?.trim() || 'all';
+  if (!(SERVER_ROLES as readonly string[]).includes(role)) {
+    throw new ConfigError(`LONGRUN_ROLE must be one of ${SERVER_ROLES.join(', ')}, got "${role}"`);
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
   return {
+    role: role as ServerRole,
+    databaseUrl,
+    leaseMs: number(
+      env,
+      'LONGRUN_LEASE_MS',
+      10_000,
+      (n) => Number.isInteger(n) && n >= 100,
+      'an integer of at least 100 ms',
+    ),
+    changePollMs: number(
+      env,
+      'LONGRUN_CHANGE_POLL_MS',
+      1_000,
+      (n) => Number.isInteger(n) && n >= 10,
+      'an integer of at least 10 ms',
+    ),
     port: number(env, 'PORT', 3000, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number 0–65535'),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir,
@@ -88,7 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     developmentKey: devKey,
     simulationScale: number(env, 'LONGRUN_SIMULATION_SCALE', 1, (n) => n >= 0 && n <= 1000, 'a factor from 0 to 1000'),
     concurrency: number(env, 'LONGRUN_CONCURRENCY', 8, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'an integer 1–1000'),
-    retentionHours: number(env, 'LONGRUN_RETENTION_HOURS', 24, (n) => n > 0, 'a positive number of hours'),
+    // The contract keeps finished monitors, and the idempotency keys deleted with them, a day at least.
+    retentionHours: number(env, 'LONGRUN_RETENTION_HOURS', 24, (n) => n >= 24, 'a number of hours, at least 24'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((origin) => origin.trim()),
     rateLimit,

@@ -6,11 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { CreateOperationCommand, OperationStore } from '../store/store.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { ApiClient, BODIES, linkTarget } from './test-support.ts';
+
+// Servers start inside some tests and compile their validators on first use; CI machines are small.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });
 
 const RESOURCES = [
   { resource: 'a car', path: '/cars', body: BODIES.car, kind: 'car.create', location: /^\/monitors\/op_/ },
@@ -21,7 +24,13 @@ const RESOURCES = [
     kind: 'virtual-machine.provision',
     location: /^\/virtual-machines\/vm_/,
   },
-  { resource: 'a transcode', path: '/transcodes', body: BODIES.transcode, kind: 'transcode', location: /^\/monitors\/op_/ },
+  {
+    resource: 'a transcode',
+    path: '/transcodes',
+    body: BODIES.transcode,
+    kind: 'transcode',
+    location: /^\/monitors\/op_/,
+  },
   { resource: 'a reindex', path: '/reindex', body: BODIES.reindex, kind: 'reindex', location: /^\/monitors\/op_/ },
   {
     resource: 'a widget order',
@@ -155,7 +164,11 @@ describe('accepting a request', () => {
     it('answers 422 for the same key with another body, creating nothing', async () => {
       await api.post('/transcodes', BODIES.transcode, { 'Idempotency-Key': 'reused-1' });
       const before = await transcodeCount();
-      const other = await api.post('/transcodes', { ...BODIES.transcode, resolution: '720p' }, { 'Idempotency-Key': 'reused-1' });
+      const other = await api.post(
+        '/transcodes',
+        { ...BODIES.transcode, resolution: '720p' },
+        { 'Idempotency-Key': 'reused-1' },
+      );
       expect(other.status).toBe(422);
       expect(other.headers.get('content-type')).toBe('application/problem+json');
       expect(await other.json()).toMatchObject({

@@ -163,10 +163,16 @@ export async function acceptOperation<M extends AnyMonitor>(
  * @throws {HttpProblem} 400 pointing at the header or member when the URL is refused, or when both
  *   are given and differ.
  */
-async function acceptedCallbackUrl(context: HttpContext, request: AcceptRequest, fromBody: string | undefined): Promise<string | null> {
+async function acceptedCallbackUrl(
+  context: HttpContext,
+  request: AcceptRequest,
+  fromBody: string | undefined,
+): Promise<string | null> {
   const fromHeader = request.header('callback-url');
   if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
-    throw validationProblem([{ pointer: '/headers/callback-url', message: 'differs from /body/callbackUrl; send one of them' }]);
+    throw validationProblem([
+      { pointer: '/headers/callback-url', message: 'differs from /body/callbackUrl; send one of them' },
+    ]);
   }
   const url = fromHeader ?? fromBody;
   if (url === undefined) return null;
@@ -177,7 +183,8 @@ async function acceptedCallbackUrl(context: HttpContext, request: AcceptRequest,
   try {
     return await checkCallbackUrl(context.outboundGuard, url);
   } catch (error) {
-    if (error instanceof OutboundRefusedError) throw validationProblem([{ pointer, message: `refused: ${error.message}` }]);
+    if (error instanceof OutboundRefusedError)
+      throw validationProblem([{ pointer, message: `refused: ${error.message}` }]);
     throw error;
   }
 }

@@ -14,9 +14,10 @@ interface ValidatorError {
   headers?: Record<string, string>;
 }
 
+/** An `http-errors` error from body-parser; zlib failures (a body that does not decompress) carry no `type`. */
 interface BodyParserError {
-  type: string;
-  status?: number;
+  type?: string;
+  status: number;
   limit?: number;
   message: string;
 }
@@ -26,7 +27,12 @@ function isValidatorError(error: unknown): error is ValidatorError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return error instanceof Error && typeof (error as Partial<BodyParserError>).type === 'string' && 'expose' in error;
+  return (
+    error instanceof Error &&
+    'expose' in error &&
+    typeof (error as Partial<BodyParserError>).status === 'number' &&
+    !('errors' in error)
+  );
 }
 
 /** `.body.model` or `/body/model` → `/body/model` (a JSON pointer into the request). */
@@ -48,7 +54,11 @@ export function toHttpProblem(error: unknown): HttpProblem {
       case 'charset.unsupported':
         return new HttpProblem('unsupported-media-type', { detail: error.message, headers: { 'Accept-Post': 'application/json' } });
       default:
-        if (error.status !== undefined && error.status < 500) return validationProblem([{ pointer: '/body', message: error.message }]);
+        if (error.status === 413) return new HttpProblem('content-too-large', { detail: error.message });
+        if (error.status === 415) {
+          return new HttpProblem('unsupported-media-type', { detail: error.message, headers: { 'Accept-Post': 'application/json' } });
+        }
+        if (error.status < 500) return validationProblem([{ pointer: '/body', message: `The body could not be read: ${error.message}` }]);
     }
   }
   if (isValidatorError(error)) {

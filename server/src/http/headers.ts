@@ -23,7 +23,7 @@ export const DEFAULT_RETRY_AFTER: RetryAfterBounds = { min: 1, max: 30, unknown:
  * Whole seconds until a poll is worth it, from the operation's estimated completion time.
  *
  * The remaining time to the ETA, rounded up and clamped to `[min, max]`; an overdue ETA gives
- * `min`, no ETA gives `unknown`. Capped so a long operation still shows its progress.
+ * `min`, no (or an unreadable) ETA gives `unknown`. Capped so a long operation still shows its progress.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3 Retry-After
  */
@@ -32,9 +32,9 @@ export function retryAfterFromEta(
   now: Date,
   bounds: RetryAfterBounds = DEFAULT_RETRY_AFTER,
 ): number {
-  if (estimatedCompletionAt === null) return bounds.unknown;
-  const remainingMs = Date.parse(estimatedCompletionAt) - now.getTime();
-  if (!Number.isFinite(remainingMs) || remainingMs <= 0) return bounds.min;
+  const remainingMs = estimatedCompletionAt === null ? Number.NaN : Date.parse(estimatedCompletionAt) - now.getTime();
+  if (Number.isNaN(remainingMs)) return bounds.unknown;
+  if (remainingMs <= 0) return bounds.min;
   return Math.min(bounds.max, Math.max(bounds.min, Math.ceil(remainingMs / 1000)));
 }
 

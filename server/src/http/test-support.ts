@@ -56,7 +56,12 @@ export class ApiClient {
     return this.request('GET', path, { headers, tenant });
   }
 
-  post(path: string, body?: unknown, headers: Record<string, string> = {}, tenant: TestTenant = 'acme'): Promise<Response> {
+  post(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    tenant: TestTenant = 'acme',
+  ): Promise<Response> {
     return this.request('POST', path, { body, headers, tenant });
   }
 
@@ -74,7 +79,11 @@ export class ApiClient {
    * Long-polls a monitor (`Prefer: wait=5` + `If-None-Match`) until `done` holds; throws after a
    * bounded number of polls.
    */
-  async pollUntil(href: string, done: (monitor: AnyMonitor) => boolean, tenant: TestTenant = 'acme'): Promise<AnyMonitor> {
+  async pollUntil(
+    href: string,
+    done: (monitor: AnyMonitor) => boolean,
+    tenant: TestTenant = 'acme',
+  ): Promise<AnyMonitor> {
     let etag: string | undefined;
     let monitor: AnyMonitor | undefined;
     for (let poll = 0; poll < MAX_POLLS; poll += 1) {
@@ -135,5 +144,11 @@ export const BODIES = {
   reindex: { scope: 'cars' },
   widgetOrder: { items: [{ sku: 'WID-BLUE-01', quantity: 2 }] },
   /** Waits at `fulfilment` for `POST /widget-orders/{id}/fulfilment`. */
-  manualWidgetOrder: { items: [{ sku: 'WID-BLUE-01', quantity: 2 }, { sku: 'WID-RED-07', quantity: 1 }], manualFulfilment: true },
+  manualWidgetOrder: {
+    items: [
+      { sku: 'WID-BLUE-01', quantity: 2 },
+      { sku: 'WID-RED-07', quantity: 1 },
+    ],
+    manualFulfilment: true,
+  },
 } as const;

@@ -9,7 +9,7 @@
 import type { paths } from './api-types.ts';
 
 /** The HTTP methods routes are written for. */
-export type RouteMethod = 'get' | 'post';
+export type RouteMethod = 'get' | 'post' | 'delete';
 
 /** A path of the spec. */
 export type ApiPath = keyof paths;
@@ -32,22 +32,33 @@ type ResponsesOf<O> = O extends { responses: infer R } ? R : never;
 
 type JsonBodyOf<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
 
+/**
+ * A `text/event-stream` body: the frames to write, in order, each flushed as it comes; the
+ * response ends when the iterable does. The handler ends it when `signal` fires.
+ */
+export type EventStreamBody = AsyncIterable<string>;
+
+type EventStreamBodyOf<R> = R extends { content: { 'text/event-stream': unknown } } ? EventStreamBody : never;
+
+type BodyOf<R> = JsonBodyOf<R> | EventStreamBodyOf<R>;
+
 /** One answer a handler may give: a declared success status and its body type. */
 export type RouteResult<P extends ApiPath, M extends MethodOf<P>> = {
-  [S in keyof ResponsesOf<OperationAt<P, M>> & SuccessStatus]: [JsonBodyOf<ResponsesOf<OperationAt<P, M>>[S]>] extends [never]
+  [S in keyof ResponsesOf<OperationAt<P, M>> & SuccessStatus]: [BodyOf<ResponsesOf<OperationAt<P, M>>[S]>] extends [never]
     ? { status: S; headers?: Record<string, string | number | undefined>; body?: never }
     : {
         status: S;
         headers?: Record<string, string | number | undefined>;
-        body: JsonBodyOf<ResponsesOf<OperationAt<P, M>>[S]>;
+        body: BodyOf<ResponsesOf<OperationAt<P, M>>[S]>;
       };
 }[keyof ResponsesOf<OperationAt<P, M>> & SuccessStatus];
 
 type ParametersOf<O> = O extends { parameters: infer Parameters } ? Parameters : never;
 
-type PathParamsOf<O> = ParametersOf<O> extends { path: infer Path } ? Path : Record<string, never>;
+// No parameters: an empty object type, so reading one that does not exist fails to compile.
+type PathParamsOf<O> = ParametersOf<O> extends { path: infer Path } ? Path : Record<never, never>;
 
-type QueryOf<O> = ParametersOf<O> extends { query?: infer Query } ? NonNullable<Query> : Record<string, never>;
+type QueryOf<O> = ParametersOf<O> extends { query?: infer Query } ? NonNullable<Query> : Record<never, never>;
 
 type RequestBodyOf<O> = O extends { requestBody: { content: { 'application/json': infer Body } } }
   ? Body

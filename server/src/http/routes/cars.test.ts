@@ -2,9 +2,12 @@
  * `/cars` (seed 003) over real HTTP: a task with workflow steps whose monitor ends 201 → the car,
  * and `GET /cars/{id}` with `Prefer: respond-async`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 import { ApiClient, BODIES, linkTarget } from '../test-support.ts';
+
+// Servers start inside some tests and compile their validators on first use; CI machines are small.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });
 
 describe('/cars', () => {
   let t: TestServer;
@@ -77,7 +80,7 @@ describe('/cars', () => {
   });
 
   it('answers 404 for a car that does not exist, with or without respond-async', async () => {
-    for (const prefer of [{}, { Prefer: 'respond-async' }]) {
+    for (const prefer of [{}, { Prefer: 'respond-async' }] as Record<string, string>[]) {
       const answer = await api.get('/cars/car_0000000000000000000000', prefer);
       expect(answer.status).toBe(404);
       expect((await answer.json()).type).toBe('https://longrun.dev/problems/not-found');

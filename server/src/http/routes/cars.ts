@@ -5,7 +5,7 @@
 import type { Car } from '../../kinds/cars.ts';
 import { acceptOperation } from '../accept.ts';
 import type { Schema } from '../api-types.ts';
-import { parsePrefer, preferenceApplied } from '../headers.ts';
+import { parsePrefer } from '../headers.ts';
 import type { HttpContext } from '../http-context.ts';
 import { HttpProblem } from '../problem.ts';
 import { defineRoute, type RouteDefinition } from '../typed-route.ts';
@@ -33,10 +33,8 @@ export function carRoutes(context: HttpContext): RouteDefinition[] {
           'GET',
           { kind: 'car.read', input: { carId: params.carId } },
         );
-        if (answer.status === 202) {
-          const applied = preferenceApplied({ respondAsync: true, waitSeconds: parsePrefer(header('prefer')).waitSeconds });
-          return { status: 202, headers: { ...answer.headers, 'Preference-Applied': applied }, body: answer.body };
-        }
+        // Preference-Applied names respond-async (and a wait, when one was asked for and ran out).
+        if (answer.status === 202) return { status: 202, headers: answer.headers, body: answer.body };
         // `respond-async, wait=N` and the read finished in time: the outcome is the car itself (RFC 7240 §4.3).
         if (answer.body.result === undefined) throw new HttpProblem('not-found', { detail: `No car ${params.carId}.` });
         return {

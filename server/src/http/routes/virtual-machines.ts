@@ -22,8 +22,11 @@ const STATUS: Record<OperationRecord['state'], VirtualMachine['status']> = {
   cancelled: 'cancelled',
 };
 
+/** What a machine's representation shows of the operation that provisions it. */
+type ProvisioningStatus = Pick<OperationRecord, 'id' | 'state' | 'progress' | 'estimatedCompletionAt' | 'createdAt' | 'updatedAt'>;
+
 /** A machine's representation: its stored body with the live status of its operation. */
-export function toVirtualMachine(body: StoredVirtualMachine, operation: OperationRecord): VirtualMachine {
+export function toVirtualMachine(body: StoredVirtualMachine, operation: ProvisioningStatus): VirtualMachine {
   const finished = operation.state === 'succeeded' || operation.state === 'failed' || operation.state === 'cancelled';
   return {
     id: body.id,
@@ -67,10 +70,21 @@ export function virtualMachineRoutes(context: HttpContext): RouteDefinition[] {
     }),
 
     defineRoute('/virtual-machines/{vmId}', 'get', async ({ tenant, params }) => {
+      const notFound = () => new HttpProblem('not-found', { detail: `No virtual machine ${params.vmId}.` });
       const stored = await context.engine.getResource(tenant, 'virtual-machines', params.vmId);
-      const operation = stored && (await context.engine.get(tenant, stored.operationId));
-      if (stored === undefined || operation === undefined) {
-        throw new HttpProblem('not-found', { detail: `No virtual machine ${params.vmId}.` });
+      if (stored === undefined) throw notFound();
+      const operation = await context.engine.get(tenant, stored.operationId);
+      if (operation === undefined) {
+        // Retention removed its monitor. A machine that became ready outlives it (it carries its
+        // address); one that never did is forgotten with its monitor.
+        const body = stored.body as StoredVirtualMachine;
+        if (body.ipAddress === null) throw notFound();
+        const finished = { id: stored.operationId, state: 'succeeded', progress: { percent: 100 }, estimatedCompletionAt: null } as const;
+        return {
+          status: 200,
+          headers: { ETag: `"${stored.id}.${stored.updatedAt}"` },
+          body: toVirtualMachine(body, { ...finished, createdAt: stored.createdAt, updatedAt: stored.updatedAt }),
+        };
       }
       return {
         status: 200,

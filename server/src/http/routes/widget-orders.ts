@@ -16,7 +16,10 @@ import { defineRoute, type RouteDefinition } from '../typed-route.ts';
 
 type WidgetOrder = Schema<'WidgetOrder'>;
 
-function orderStatus(operation: OperationRecord): WidgetOrder['status'] {
+/** What an order's representation shows of the operation that fulfils it. */
+type FulfilmentStatus = Pick<OperationRecord, 'id' | 'state' | 'steps' | 'createdAt' | 'updatedAt'>;
+
+function orderStatus(operation: FulfilmentStatus): WidgetOrder['status'] {
   switch (operation.state) {
     case 'queued':
       return 'pending';
@@ -34,7 +37,7 @@ function orderStatus(operation: OperationRecord): WidgetOrder['status'] {
 }
 
 /** An order's representation: its stored body with the live status of its operation. */
-export function toWidgetOrder(body: StoredWidgetOrder, operation: OperationRecord): WidgetOrder {
+export function toWidgetOrder(body: StoredWidgetOrder, operation: FulfilmentStatus): WidgetOrder {
   const status = orderStatus(operation);
   const self = `/widget-orders/${body.id}`;
   return {
@@ -57,13 +60,27 @@ export function toWidgetOrder(body: StoredWidgetOrder, operation: OperationRecor
 export function widgetOrderRoutes(context: HttpContext): RouteDefinition[] {
   const { engine } = context;
 
+  /**
+   * An order and the operation that fulfils it. Once retention removed that operation's monitor,
+   * a fulfilled order (it has its invoice) stays readable as `fulfilled` (`operation` undefined);
+   * one that never was fulfilled is forgotten with its monitor.
+   */
   async function findOrder(tenant: string, orderId: string) {
     const stored = await engine.getResource(tenant, 'widget-orders', orderId);
+    const body = stored?.body as StoredWidgetOrder | undefined;
     const operation = stored && (await engine.get(tenant, stored.operationId));
-    if (stored === undefined || operation === undefined) {
+    if (stored === undefined || body === undefined || (operation === undefined && body.invoice === null)) {
       throw new HttpProblem('not-found', { detail: `No widget order ${orderId}.` });
     }
-    return { body: stored.body as StoredWidgetOrder, operation };
+    const status: FulfilmentStatus = operation ?? {
+      id: stored.operationId,
+      state: 'succeeded',
+      steps: [],
+      createdAt: stored.createdAt,
+      updatedAt: stored.updatedAt,
+    };
+    const etag = operation ? `"${operation.id}.${operation.version}"` : `"${stored.id}.${stored.updatedAt}"`;
+    return { body, operation, status, etag };
   }
 
   return [
@@ -86,20 +103,20 @@ export function widgetOrderRoutes(context: HttpContext): RouteDefinition[] {
     }),
 
     defineRoute('/widget-orders/{orderId}', 'get', async ({ tenant, params }) => {
-      const { body, operation } = await findOrder(tenant, params.orderId);
+      const { body, operation, status, etag } = await findOrder(tenant, params.orderId);
       return {
         status: 200,
-        headers: { ETag: `"${operation.id}.${operation.version}"`, Link: linkHeader(monitorHref(operation.id), 'monitor') },
-        body: toWidgetOrder(body, operation),
+        headers: { ETag: etag, Link: operation && linkHeader(monitorHref(operation.id), 'monitor') },
+        body: toWidgetOrder(body, status),
       };
     }),
 
     defineRoute('/widget-orders/{orderId}/fulfilment', 'post', async ({ tenant, params, body }) => {
-      const { operation } = await findOrder(tenant, params.orderId);
-      const link = linkHeader(monitorHref(operation.id), 'monitor');
-      const delivered = await engine.deliverAction(tenant, operation.id, FULFILMENT_ACTION, body);
-      if (delivered === undefined) throw new HttpProblem('not-found', { detail: `No widget order ${params.orderId}.` });
-      if (delivered.outcome !== 'delivered') {
+      const { status } = await findOrder(tenant, params.orderId);
+      const link = linkHeader(monitorHref(status.id), 'monitor');
+      const delivered = await engine.deliverAction(tenant, status.id, FULFILMENT_ACTION, body);
+      // No operation any more: the order was fulfilled long ago.
+      if (delivered === undefined || delivered.outcome !== 'delivered') {
         throw new HttpProblem('not-waiting', {
           detail: `Order ${params.orderId} is not waiting for fulfilment.`,
           headers: { Link: link },

@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const KEYS = { LONGRUN_API_KEYS: 'acme:k1, globex:k2' };
+
+describe('loadConfig', () => {
+  it('has a working default for everything but the keys', () => {
+    const config = loadConfig(KEYS);
+    expect(config).toMatchObject({
+      role: 'all',
+      port: 3000,
+      host: '127.0.0.1',
+      leaseMs: 10_000,
+      retentionHours: 24,
+      concurrency: 8,
+      simulationScale: 1,
+      corsOrigins: '*',
+      rateLimit: { limit: 6000, windowSeconds: 60 },
+      validateResponses: true,
+      databaseUrl: undefined,
+      developmentKey: undefined,
+    });
+    expect(config.apiKeys).toEqual([
+      { tenant: 'acme', key: 'k1' },
+      { tenant: 'globex', key: 'k2' },
+    ]);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      ...KEYS,
+      PORT: '0',
+      HOST: '0.0.0.0',
+      LONGRUN_LEASE_MS: '1000',
+      LONGRUN_RETENTION_HOURS: '48',
+      LONGRUN_CONCURRENCY: '2',
+      LONGRUN_SIMULATION_SCALE: '0.01',
+      LONGRUN_CORS_ORIGINS: 'https://a.example, https://b.example',
+      LONGRUN_RATE_LIMIT: '10/1',
+      LONGRUN_VALIDATE_RESPONSES: 'false',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      leaseMs: 1000,
+      retentionHours: 48,
+      concurrency: 2,
+      simulationScale: 0.01,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      rateLimit: { limit: 10, windowSeconds: 1 },
+      validateResponses: false,
+      logLevel: 'warn',
+    });
+  });
+
+  it.each([
+    ['LONGRUN_LEASE_MS', '50'],
+    ['LONGRUN_LEASE_MS', 'soon'],
+    ['LONGRUN_RETENTION_HOURS', '1'],
+    ['LONGRUN_CONCURRENCY', '0'],
+    ['PORT', '70000'],
+    ['LONGRUN_RATE_LIMIT', 'lots'],
+    ['LONGRUN_ROLE', 'boss'],
+    ['DATABASE_URL', 'mysql://db'],
+    ['LONGRUN_API_KEYS', 'no-colon'],
+  ])('refuses %s=%j with a message naming it', (name, value) => {
+    expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(name);
+  });
+
+  it('makes a development key once, kept in the data directory, when no keys are given', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'longrun-config-'));
+    try {
+      const first = loadConfig({ LONGRUN_DATA_DIR: dataDir });
+      expect(first.developmentKey).toMatch(/^dev_/);
+      expect(first.apiKeys).toEqual([{ tenant: 'development', key: first.developmentKey }]);
+      expect((await readFile(join(dataDir, 'development-api-key'), 'utf8')).trim()).toBe(first.developmentKey);
+      expect(loadConfig({ LONGRUN_DATA_DIR: dataDir }).developmentKey).toBe(first.developmentKey);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
