@@ -63,4 +63,13 @@ export type {
   Problem,
   paths,
 } from './types.ts';
+export {
+  type MonitorEvent,
+  verifyCallback,
+  verifyWebhook,
+  type WebhookEventType,
+  type WebhookHeaders,
+  type WebhookSecret,
+  WebhookVerificationError,
+} from './verify-webhook.ts';
 export { type WaitMode, type WaitOptions, waitFor } from './wait-for.ts';

@@ -91,6 +91,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/monitors/{monitorId}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The monitor's id (the operation's id). */
+        monitorId: components['parameters']['MonitorId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The monitor's changes as server-sent events
+     * @description A `text/event-stream` (WHATWG HTML "Server-sent events") of the monitor: one event per
+     *     change, each named `monitor`, with `id:` the monitor's version and `data:` the whole monitor
+     *     (an `AnyMonitor`, one line of JSON). The first event is the monitor as it is now; the stream
+     *     is closed after the event of a terminal state (`succeeded`, `failed`, `cancelled`). A comment
+     *     line (`: keep-alive`) is sent every 15 seconds so that proxies keep the connection open.
+     *
+     *     Resuming: send the last `id:` received as `Last-Event-ID`. The stream then starts with the
+     *     monitor as it is now if its version is newer, and goes on with every later change; a version
+     *     already received is never sent again. Every event is a complete snapshot, so versions that
+     *     were superseded while the client was away are not replayed one by one. Once the monitor has
+     *     ended and the caller has its last version the answer is `204`, which tells an `EventSource`
+     *     to stop reconnecting.
+     *
+     *     Authenticate with `Authorization: Bearer <key>` like every request: a `fetch`-based reader
+     *     can send it (the browser's `EventSource` cannot send headers).
+     */
+    get: operations['streamMonitorEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/cars': {
     parameters: {
       query?: never;
@@ -348,8 +385,188 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/webhook-subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the caller's webhook subscriptions, newest first
+     * @description Cursor-paginated with `Link rel="next"`. Secrets are never listed; they are shown once, when made.
+     */
+    get: operations['listWebhookSubscriptions'];
+    put?: never;
+    /**
+     * Subscribe an endpoint to monitor events
+     * @description The endpoint receives a signed `POST` (see the top-level `webhooks`) each time one of the
+     *     caller's monitors enters a state named in `eventTypes` (default: all). The answer holds the
+     *     signing `secret`, shown this once (rotate it to get a new one).
+     *
+     *     The URL must be `http` or `https`, carry no credentials, and resolve only to public
+     *     addresses: loopback, private, link-local, metadata and other special-purpose addresses are
+     *     refused unless the operator allows them (`LONGRUN_OUTBOUND_ALLOW`). Deliveries follow no
+     *     redirect. An endpoint that answers `410 Gone` is disabled.
+     */
+    post: operations['createWebhookSubscription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/webhook-subscriptions/{subscriptionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook subscription's id. */
+        subscriptionId: components['parameters']['SubscriptionId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * One webhook subscription
+     * @description Whether it is enabled (or was disabled because its endpoint answered `410`), what it receives, and its links.
+     */
+    get: operations['getWebhookSubscription'];
+    put?: never;
+    post?: never;
+    /**
+     * Unsubscribe
+     * @description Deletes the subscription with its delivery log; deliveries still queued for it are not sent.
+     */
+    delete: operations['deleteWebhookSubscription'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/webhook-subscriptions/{subscriptionId}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook subscription's id. */
+        subscriptionId: components['parameters']['SubscriptionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give a subscription a new signing secret
+     * @description Answers the new secret, shown this once. Until `previousSecretExpiresAt` (24 hours) each
+     *     delivery carries two signatures in `webhook-signature`, one per secret, so the receiver can
+     *     switch to the new secret at its own pace.
+     */
+    post: operations['rotateWebhookSubscriptionSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/webhook-subscriptions/{subscriptionId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook subscription's id. */
+        subscriptionId: components['parameters']['SubscriptionId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The delivery log of a subscription, newest first
+     * @description Every message queued for the subscription: pending (with the time of its next attempt),
+     *     succeeded, failed (the retries ran out, or the endpoint answered `410`), or dropped (not sent
+     *     because the subscription was disabled). Cursor-paginated with `Link rel="next"`.
+     */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/callback-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The secret that signs the caller's callbacks
+     * @description Callbacks (a `Callback-Url` header, or `callbackUrl` in a widget order) are signed with the
+     *     Standard Webhooks scheme using this secret of the caller's tenant. It is made on first use.
+     */
+    get: operations['getCallbackSecret'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/callback-secret/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give the caller's callbacks a new signing secret
+     * @description Until `previousSecretExpiresAt` (24 hours) callbacks carry two signatures, one per secret.
+     */
+    post: operations['rotateCallbackSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  monitorEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A monitor entered a new state
+     * @description Sent to every enabled webhook subscription of the monitor's tenant whose `eventTypes` include
+     *     the event's `type`: `monitor.queued` (accepted), `monitor.running`, `monitor.waiting` (a step
+     *     waits for an outside action, seed 000's manual fulfilment), `monitor.succeeded`,
+     *     `monitor.failed`, `monitor.cancelled`. `data` is the monitor at that moment.
+     *
+     *     Signed with the Standard Webhooks scheme: `webhook-signature` holds `v1,<base64 HMAC-SHA256>`
+     *     of `<webhook-id>.<webhook-timestamp>.<body>` under the subscription's secret (two signatures
+     *     while a rotated secret is still valid). `webhook-id` stays the same across retries, so a
+     *     receiver can drop duplicates. Delivery is at least once, in order per monitor and endpoint;
+     *     any answer but 2xx is retried with jittered exponential backoff, and `410 Gone` disables the
+     *     subscription.
+     */
+    post: operations['monitorEventWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
     /**
@@ -434,6 +651,7 @@ export interface components {
     MonitorLinks: {
       self: components['schemas']['Link'];
       product?: components['schemas']['Link'];
+      /** @description Every further resource it produced; an order of the largest size yields 2000 widgets and an invoice. */
       related?: components['schemas']['RelatedLink'][];
       cancel?: components['schemas']['Link'];
       events?: components['schemas']['Link'];
@@ -683,7 +901,7 @@ export interface components {
        * @description When true, the `fulfilment` step waits for `POST /widget-orders/{orderId}/fulfilment`.
        * @default false
        */
-      manualFulfilment: boolean;
+      manualFulfilment?: boolean;
       /**
        * Format: uri
        * @description POSTed the monitor on every state change (see `callbacks`).
@@ -742,12 +960,123 @@ export interface components {
         self: components['schemas']['Link'];
       };
     };
+    /**
+     * @description What happened to a monitor: it was accepted (`monitor.queued`), started or went on
+     *     (`monitor.running`), has a step waiting for an outside action (`monitor.waiting`), or ended.
+     * @enum {string}
+     */
+    WebhookEventType:
+      | 'monitor.queued'
+      | 'monitor.running'
+      | 'monitor.waiting'
+      | 'monitor.succeeded'
+      | 'monitor.failed'
+      | 'monitor.cancelled';
+    /** @description The body of a webhook delivery (Standard Webhooks payload structure). */
+    MonitorEvent: {
+      type: components['schemas']['WebhookEventType'];
+      /** @description When the monitor entered this state. */
+      timestamp: components['schemas']['Timestamp'];
+      data: components['schemas']['AnyMonitor'];
+    };
+    /**
+     * @description A Standard Webhooks signing secret, `whsec_` and 32 random bytes in base64.
+     * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8z1QTdY+h1U=
+     */
+    WebhookSecret: string;
+    /** @description An endpoint to subscribe. */
+    WebhookSubscriptionRequest: {
+      /**
+       * Format: uri
+       * @description Where events are POSTed; `http` or `https`, no credentials, a public address unless the operator allows others.
+       */
+      url: string;
+      /** @description What the endpoint is for. */
+      description?: string;
+      /** @description The event types to receive. @default every type */
+      eventTypes?: components['schemas']['WebhookEventType'][];
+    };
+    /** @description An endpoint that receives the tenant's monitor events. */
+    WebhookSubscription: {
+      id: components['schemas']['ResourceId'];
+      /** Format: uri */
+      url: string;
+      description: string | null;
+      eventTypes: components['schemas']['WebhookEventType'][];
+      /**
+       * @description `disabled` once the endpoint answered `410 Gone`; nothing more is sent to it.
+       * @enum {string}
+       */
+      state: 'enabled' | 'disabled';
+      /** @description Why it was disabled, or null. */
+      disabledReason: 'gone' | null;
+      /** @description After a rotation, until when deliveries are also signed with the previous secret; else null. */
+      previousSecretExpiresAt: components['schemas']['Timestamp'] | null;
+      createdAt: components['schemas']['Timestamp'];
+      updatedAt: components['schemas']['Timestamp'];
+      links: {
+        self: components['schemas']['Link'];
+        deliveries: components['schemas']['Link'];
+      };
+    };
+    /** @description A subscription with its signing secret, as answered once when it is made or its secret rotated. */
+    WebhookSubscriptionWithSecret: components['schemas']['WebhookSubscription'] & {
+      secret: components['schemas']['WebhookSecret'];
+    };
+    /** @description One page of webhook subscriptions, newest first. */
+    WebhookSubscriptionPage: {
+      items: components['schemas']['WebhookSubscription'][];
+      /** @description The next page's URL, or null on the last page. */
+      next: components['schemas']['Href'] | null;
+    };
+    /** @description One message queued for a subscription, and what became of it. */
+    WebhookDelivery: {
+      id: components['schemas']['ResourceId'];
+      /** @description The `webhook-id` it is sent with. */
+      messageId: string;
+      eventType: components['schemas']['WebhookEventType'];
+      monitorId: components['schemas']['OperationId'];
+      /**
+       * Format: int64
+       * @description The monitor's version (its SSE event id) the event carries.
+       */
+      monitorVersion: number;
+      /**
+       * @description `pending` until it is delivered (`succeeded`), the retries run out or the endpoint answered `410` (`failed`), or it is not sent because the subscription was disabled (`dropped`).
+       * @enum {string}
+       */
+      state: 'pending' | 'succeeded' | 'failed' | 'dropped';
+      /** Format: int32 */
+      attempts: number;
+      /** @description When it is tried next, while pending. */
+      nextAttemptAt: components['schemas']['Timestamp'] | null;
+      lastAttemptAt: components['schemas']['Timestamp'] | null;
+      /** @description The HTTP status of the last attempt, or null when it got no answer. */
+      lastStatus: number | null;
+      /** @description Why the last attempt failed, or null. */
+      lastError: string | null;
+      createdAt: components['schemas']['Timestamp'];
+      finishedAt: components['schemas']['Timestamp'] | null;
+    };
+    /** @description One page of a delivery log, newest first. */
+    WebhookDeliveryPage: {
+      items: components['schemas']['WebhookDelivery'][];
+      /** @description The next page's URL, or null on the last page. */
+      next: components['schemas']['Href'] | null;
+    };
+    /** @description The secret that signs the tenant's callbacks. */
+    SigningSecret: {
+      secret: components['schemas']['WebhookSecret'];
+      /** @description After a rotation, until when callbacks are also signed with the previous secret; else null. */
+      previousSecretExpiresAt: components['schemas']['Timestamp'] | null;
+    };
   };
   responses: {
     /** @description Accepted; poll the monitor at `Location`. */
     CarCreationAccepted: {
       headers: {
         Location: components['headers']['MonitorLocation'];
+        ETag: components['headers']['ETag'];
         'Retry-After': components['headers']['RetryAfter'];
         Link: components['headers']['MonitorLinkRequired'];
         'Preference-Applied': components['headers']['PreferenceApplied'];
@@ -810,6 +1139,7 @@ export interface components {
     TranscodeAccepted: {
       headers: {
         Location: components['headers']['MonitorLocation'];
+        ETag: components['headers']['ETag'];
         'Retry-After': components['headers']['RetryAfter'];
         Link: components['headers']['MonitorLinkRequired'];
         'Preference-Applied': components['headers']['PreferenceApplied'];
@@ -857,6 +1187,7 @@ export interface components {
     ReindexAccepted: {
       headers: {
         Location: components['headers']['MonitorLocation'];
+        ETag: components['headers']['ETag'];
         'Retry-After': components['headers']['RetryAfter'];
         Link: components['headers']['MonitorLinkRequired'];
         'Preference-Applied': components['headers']['PreferenceApplied'];
@@ -888,6 +1219,7 @@ export interface components {
     WidgetOrderAccepted: {
       headers: {
         Location: components['headers']['MonitorLocation'];
+        ETag: components['headers']['ETag'];
         'Retry-After': components['headers']['RetryAfter'];
         Link: components['headers']['MonitorLinkRequired'];
         'Preference-Applied': components['headers']['PreferenceApplied'];
@@ -929,6 +1261,18 @@ export interface components {
       };
       content: {
         'application/json': components['schemas']['WidgetOrderMonitor'];
+      };
+    };
+    /** @description The tenant has as many webhook subscriptions as it may; delete one first. */
+    WebhookSubscriptionLimit: {
+      headers: {
+        RateLimit: components['headers']['RateLimit'];
+        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description The request does not match the spec; `errors` lists each problem with a JSON pointer. */
@@ -1126,6 +1470,36 @@ export interface components {
     Cursor: string;
     /** @description Page size. */
     Limit: number;
+    /**
+     * @description The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
+     * @example 3
+     */
+    LastEventId: string;
+    /**
+     * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+     *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+     *     public addresses only unless the operator allows others; redirects are not followed. A
+     *     header rather than a body member, so that it fits every request body unchanged.
+     * @example https://orders.example.com/hooks/longrun
+     */
+    CallbackUrl: string;
+    /** @description The webhook subscription's id. */
+    SubscriptionId: components['schemas']['ResourceId'];
+    /**
+     * @description The message's id; the same on every retry of it (Standard Webhooks).
+     * @example msg_01jabcdef0123456789abcdefg_4
+     */
+    WebhookId: string;
+    /**
+     * @description Unix time of this attempt, in seconds; receivers refuse messages more than 5 minutes off (Standard Webhooks).
+     * @example 1795341609
+     */
+    WebhookTimestamp: string;
+    /**
+     * @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>`, one per valid secret (Standard Webhooks).
+     * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+     */
+    WebhookSignature: string;
   };
   requestBodies: never;
   headers: {
@@ -1397,6 +1771,64 @@ export interface operations {
       500: components['responses']['InternalError'];
     };
   };
+  streamMonitorEvents: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
+         * @example 3
+         */
+        'Last-Event-ID'?: components['parameters']['LastEventId'];
+      };
+      path: {
+        /** @description The monitor's id (the operation's id). */
+        monitorId: components['parameters']['MonitorId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The stream of the monitor's changes, closed after its terminal state. */
+      200: {
+        headers: {
+          'Cache-Control': components['headers']['NoStore'];
+          Link: components['headers']['MonitorLink'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example retry: 2000
+           *
+           *     id: 3
+           *     event: monitor
+           *     data: {"id":"op_01JABCDEF0123456789ABCDEFG","kind":"car.create","state":"running","progress":{"percent":50,"message":"Painting the body"},"estimatedCompletionAt":"2026-11-22T10:00:09.000Z","steps":[{"name":"chassis","title":"Weld the chassis","state":"succeeded"},{"name":"paint","title":"Paint the body","state":"running"},{"name":"inspection","title":"Final inspection","state":"pending"}],"request":{"method":"POST","path":"/cars"},"cancelRequested":false,"createdAt":"2026-11-22T10:00:00.000Z","updatedAt":"2026-11-22T10:00:04.500Z","startedAt":"2026-11-22T10:00:00.010Z","finishedAt":null,"links":{"self":{"href":"/monitors/op_01JABCDEF0123456789ABCDEFG"},"cancel":{"href":"/monitors/op_01JABCDEF0123456789ABCDEFG/cancel"},"events":{"href":"/monitors/op_01JABCDEF0123456789ABCDEFG/events"}}}
+           *
+           *     : keep-alive
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description The monitor has ended and `Last-Event-ID` is its last version; there is nothing more to send. */
+      204: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
   createCar: {
     parameters: {
       query?: never;
@@ -1415,6 +1847,14 @@ export interface operations {
          * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
          */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /**
+         * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+         *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+         *     public addresses only unless the operator allows others; redirects are not followed. A
+         *     header rather than a body member, so that it fits every request body unchanged.
+         * @example https://orders.example.com/hooks/longrun
+         */
+        'Callback-Url'?: components['parameters']['CallbackUrl'];
       };
       path?: never;
       cookie?: never;
@@ -1510,6 +1950,14 @@ export interface operations {
          * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
          */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /**
+         * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+         *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+         *     public addresses only unless the operator allows others; redirects are not followed. A
+         *     header rather than a body member, so that it fits every request body unchanged.
+         * @example https://orders.example.com/hooks/longrun
+         */
+        'Callback-Url'?: components['parameters']['CallbackUrl'];
       };
       path?: never;
       cookie?: never;
@@ -1545,6 +1993,7 @@ export interface operations {
            * @example /virtual-machines/vm_01JABCDEF0123456789ABCDEFG
            */
           Location: string;
+          ETag: components['headers']['ETag'];
           'Retry-After': components['headers']['RetryAfter'];
           Link: components['headers']['MonitorLinkRequired'];
           'Preference-Applied': components['headers']['PreferenceApplied'];
@@ -1617,6 +2066,14 @@ export interface operations {
          * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
          */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /**
+         * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+         *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+         *     public addresses only unless the operator allows others; redirects are not followed. A
+         *     header rather than a body member, so that it fits every request body unchanged.
+         * @example https://orders.example.com/hooks/longrun
+         */
+        'Callback-Url'?: components['parameters']['CallbackUrl'];
       };
       path?: never;
       cookie?: never;
@@ -1689,6 +2146,14 @@ export interface operations {
          * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
          */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /**
+         * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+         *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+         *     public addresses only unless the operator allows others; redirects are not followed. A
+         *     header rather than a body member, so that it fits every request body unchanged.
+         * @example https://orders.example.com/hooks/longrun
+         */
+        'Callback-Url'?: components['parameters']['CallbackUrl'];
       };
       path?: never;
       cookie?: never;
@@ -1729,6 +2194,14 @@ export interface operations {
          * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
          */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /**
+         * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+         *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+         *     public addresses only unless the operator allows others; redirects are not followed. A
+         *     header rather than a body member, so that it fits every request body unchanged.
+         * @example https://orders.example.com/hooks/longrun
+         */
+        'Callback-Url'?: components['parameters']['CallbackUrl'];
       };
       path?: never;
       cookie?: never;
@@ -1883,6 +2356,319 @@ export interface operations {
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalError'];
+    };
+  };
+  listWebhookSubscriptions: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from a previous page's `next`. */
+        cursor?: components['parameters']['Cursor'];
+        /** @description Page size. */
+        limit?: components['parameters']['Limit'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of subscriptions. */
+      200: {
+        headers: {
+          /**
+           * @description `<…>; rel="next"` when there is a next page (RFC 8288).
+           * @example </webhook-subscriptions?cursor=d2hzXzAxSjlaMA&limit=20>; rel="next"
+           */
+          Link?: string;
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSubscriptionPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  createWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookSubscriptionRequest'];
+      };
+    };
+    responses: {
+      /** @description Subscribed; `Location` is the subscription. The body holds its signing secret, shown this once. */
+      201: {
+        headers: {
+          /**
+           * @description The new subscription.
+           * @example /webhook-subscriptions/whs_01jabcdef0123456789abcdefg
+           */
+          Location: string;
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSubscriptionWithSecret'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      409: components['responses']['WebhookSubscriptionLimit'];
+      413: components['responses']['ContentTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  getWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook subscription's id. */
+        subscriptionId: components['parameters']['SubscriptionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The subscription (without its secret). */
+      200: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSubscription'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  deleteWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook subscription's id. */
+        subscriptionId: components['parameters']['SubscriptionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  rotateWebhookSubscriptionSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook subscription's id. */
+        subscriptionId: components['parameters']['SubscriptionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The subscription with its new secret. */
+      200: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSubscriptionWithSecret'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from a previous page's `next`. */
+        cursor?: components['parameters']['Cursor'];
+        /** @description Page size. */
+        limit?: components['parameters']['Limit'];
+      };
+      header?: never;
+      path: {
+        /** @description The webhook subscription's id. */
+        subscriptionId: components['parameters']['SubscriptionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of deliveries. */
+      200: {
+        headers: {
+          /**
+           * @description `<…>; rel="next"` when there is a next page (RFC 8288).
+           * @example </webhook-subscriptions/whs_01jabcdef0123456789abcdefg/deliveries?cursor=MTI&limit=20>; rel="next"
+           */
+          Link?: string;
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  getCallbackSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The current callback signing secret. */
+      200: {
+        headers: {
+          'Cache-Control': components['headers']['NoStore'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningSecret'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  rotateCallbackSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The new callback signing secret. */
+      200: {
+        headers: {
+          'Cache-Control': components['headers']['NoStore'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningSecret'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  monitorEventWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The message's id; the same on every retry of it (Standard Webhooks).
+         * @example msg_01jabcdef0123456789abcdefg_4
+         */
+        'webhook-id': components['parameters']['WebhookId'];
+        /**
+         * @description Unix time of this attempt, in seconds; receivers refuse messages more than 5 minutes off (Standard Webhooks).
+         * @example 1795341609
+         */
+        'webhook-timestamp': components['parameters']['WebhookTimestamp'];
+        /**
+         * @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>`, one per valid secret (Standard Webhooks).
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        'webhook-signature': components['parameters']['WebhookSignature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MonitorEvent'];
+      };
+    };
+    responses: {
+      /** @description Received (any 2xx will do). */
+      200: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Gone; the subscription is disabled and nothing more is sent to it. */
+      410: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
 }

@@ -15,6 +15,12 @@ import { DEFAULT_RETRY_AFTER, MAX_WAIT_SECONDS, type RetryAfterBounds } from './
 import type { HttpContext } from './http/http-context.ts';
 import { RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
 import { carRoutes } from './http/routes/cars.ts';
+import { eventRoutes } from './http/routes/events.ts';
+import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.ts';
+import { toMonitor } from './http/monitor-view.ts';
+import { createPush } from './push/create-push.ts';
+import type { PushOptions } from './push/push-settings.ts';
+import { providesWebhookStore, type WebhookStore } from './store/webhook-store.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { monitorRoutes } from './http/routes/monitors.ts';
 import { reindexRoutes } from './http/routes/reindex.ts';
@@ -27,15 +33,27 @@ import { createEngine, type EngineConfig, type OperationEngine } from './operati
 import type { AnyKind } from './operations/kind.ts';
 import type { OperationLogger } from './operations/logger.ts';
 import { type Clock, systemClock } from './operations/time.ts';
+import type { ServerRole } from './config.ts';
+import type { ChangeSource } from './operations/changes.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { OperationStore } from './store/store.ts';
 
 /** What {@link createServer} is built from; everything has a working default. */
 export interface ServerOptions {
-  /** The store; default: SQLite in `dataDir`. */
+  /** The store; default: PostgreSQL at `databaseUrl` when given, else SQLite in `dataDir`. */
   store?: OperationStore;
   /** Where the default SQLite store keeps its file. @default './.data' */
   dataDir?: string;
+  /**
+   * A PostgreSQL connection string: the store is PostgreSQL there (migrated at start), shared
+   * with every other process on that database, and changes they make reach this one's waiters
+   * by LISTEN/NOTIFY.
+   */
+  databaseUrl?: string;
+  /** PostgreSQL only: how often to poll for changes whose notification was lost. @default 1000 ms */
+  changePollMs?: number;
+  /** `api` runs no handlers, `worker` only handlers (see `main.ts`), `all` both. @default 'all' */
+  role?: ServerRole;
   /** API keys as `tenant:key,…` or a list. @default one tenant `development`, key `dev` */
   apiKeys?: string | readonly ApiKey[];
   /** Operation kinds; default: the reference kinds. Pass a function to add yours to them. */
@@ -60,6 +78,10 @@ export interface ServerOptions {
   retryAfter?: RetryAfterBounds;
   /** @default systemClock */
   clock?: Clock;
+  /** Push delivery: event streams, callbacks, webhooks, the outbound allowlist (see {@link PushOptions}). */
+  push?: PushOptions;
+  /** Where webhook subscriptions and the delivery queue are kept. @default the store's own (`store.webhooks`) */
+  webhookStore?: WebhookStore;
   /** Engine settings: concurrency, leases, retention… (see {@link EngineConfig}). */
   engine?: Omit<EngineConfig, 'store' | 'kinds' | 'clock' | 'logger'>;
 }
@@ -87,7 +109,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   const logger: pino.Logger = options.logger === false || options.logger === undefined
     ? pino({ level: options.logger === false ? 'silent' : 'info' })
     : options.logger;
-  const store = options.store ?? (await createSqliteStore({ dataDir: options.dataDir ?? '.data' }));
+  const { store, changeSource } = await openStore(options, logger as OperationLogger);
   const ownsStore = options.store === undefined;
   const clock = options.clock ?? systemClock;
   const simulation = { scale: options.simulationScale ?? 1 };
@@ -95,12 +117,24 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   const kinds =
     typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults);
 
-  const engine = createEngine({ ...options.engine, store, kinds, clock, logger: logger as OperationLogger });
+  const engine = createEngine({
+    ...options.engine,
+    runWorker: options.role === 'api' ? false : options.engine?.runWorker,
+    changeSource: options.engine?.changeSource ?? changeSource,
+    store,
+    kinds,
+    clock,
+    logger: logger as OperationLogger,
+  });
+  const webhookStore = options.webhookStore ?? (providesWebhookStore(store) ? store.webhooks : undefined);
+  const push = webhookStore && createPush({ ...options.push, webhooks: webhookStore, engine, render: toMonitor, clock, logger });
+  if (!push) logger.warn({ store: store.name }, 'this store keeps no webhook data: callbacks and webhook subscriptions are off');
   const context: HttpContext = {
     engine,
     clock,
     retryAfter: options.retryAfter ?? DEFAULT_RETRY_AFTER,
     maxWaitSeconds: MAX_WAIT_SECONDS,
+    outboundGuard: push?.guard,
   };
   const apiKeys =
     typeof options.apiKeys === 'string' ? parseApiKeys(options.apiKeys) : (options.apiKeys ?? [{ tenant: 'development', key: 'dev' }]);
@@ -114,6 +148,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     ...transcodeRoutes(context),
     ...reindexRoutes(context),
     ...widgetOrderRoutes(context),
+    ...eventRoutes(context, options.push),
+    ...(push ? webhookSubscriptionRoutes(context, push.context) : []),
     ...(options.routes?.(context) ?? []),
   ];
   const app = createApp({
@@ -126,6 +162,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     validateResponses: options.validateResponses,
     bodyLimitBytes: options.bodyLimitBytes,
   });
+  // Before the engine: changes published while it starts (recovered operations) are queued too.
+  push?.dispatcher.start();
   await engine.start();
 
   let server: Server | undefined;
@@ -150,7 +188,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
         await closed;
       }
       await engine.stop();
+      await push?.dispatcher.stop();
       if (ownsStore) await store.close();
     },
   };
+}
+
+/** The store `options` asks for and, for PostgreSQL, its source of other processes' changes. */
+async function openStore(
+  options: ServerOptions,
+  logger: OperationLogger,
+): Promise<{ store: OperationStore; changeSource?: ChangeSource | undefined }> {
+  if (options.store) return { store: options.store };
+  if (options.databaseUrl) {
+    // Loaded only when asked for: a SQLite deployment never loads the PostgreSQL driver.
+    const { createPostgresStore } = await import('./store/postgres/postgres-store.ts');
+    const store = await createPostgresStore({ connectionString: options.databaseUrl, logger });
+    return { store, changeSource: store.changeSource({ pollIntervalMs: options.changePollMs }) };
+  }
+  return { store: await createSqliteStore({ dataDir: options.dataDir ?? '.data' }) };
 }

@@ -27,6 +27,7 @@ export const ALLOWED_HEADERS = [
   'Idempotency-Key',
   'If-None-Match',
   'Last-Event-ID',
+  'Callback-Url',
   'X-Request-Id',
 ] as const;
 
@@ -48,7 +49,7 @@ export function cors(origins: CorsOrigins = '*') {
     }
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       if (allowed) {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', allowedHeaders);
         res.setHeader('Access-Control-Max-Age', '600');
       }

@@ -3,6 +3,7 @@
  */
 import type { Clock } from '../operations/time.ts';
 import type { OperationEngine } from '../operations/engine.ts';
+import type { OutboundGuard } from '../push/ssrf-guard.ts';
 import type { RetryAfterBounds } from './headers.ts';
 
 /** Shared dependencies and settings of the routes. */
@@ -12,4 +13,6 @@ export interface HttpContext {
   retryAfter: RetryAfterBounds;
   /** Longest `Prefer: wait` honoured, in seconds. @default 60 */
   maxWaitSeconds: number;
+  /** Checks callback URLs (`Callback-Url`, `callbackUrl`); without it, a request naming one is refused. */
+  outboundGuard?: OutboundGuard | undefined;
 }

@@ -12,6 +12,11 @@ export function monitorHref(operationId: string): string {
   return `/monitors/${operationId}`;
 }
 
+/** The URL of an operation's event stream. */
+export function eventsHref(operationId: string): string {
+  return `/monitors/${operationId}/events`;
+}
+
 /** The URL that cancels an operation. */
 export function cancelHref(operationId: string): string {
   return `/monitors/${operationId}/cancel`;
@@ -33,6 +38,7 @@ export function toMonitor(operation: OperationRecord): AnyMonitor {
     links.related = operation.related.map((link) => ({ rel: link.rel, href: link.href, ...(link.title ? { title: link.title } : {}) }));
   }
   if (!terminal && !operation.cancelRequested) links.cancel = { href: cancelHref(operation.id) };
+  links.events = { href: eventsHref(operation.id) };
 
   const monitor: Monitor = {
     id: operation.id,

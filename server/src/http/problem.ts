@@ -20,6 +20,7 @@ export const HTTP_PROBLEMS = {
   'operation-pending': { status: 409, title: 'A request has already been accepted' },
   'idempotency-key-in-flight': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   'not-waiting': { status: 409, title: 'Nothing is waiting for this action' },
+  'webhook-subscription-limit': { status: 409, title: 'Too many webhook subscriptions' },
   'content-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for another request' },

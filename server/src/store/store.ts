@@ -216,3 +216,6 @@ export interface OperationStore {
   /** Commits pending writes, then releases connections and file handles. */
   close(): Promise<void>;
 }
+
+// The push part of the port (webhook subscriptions, callback secrets, the delivery queue).
+export * from './webhook-store.ts';

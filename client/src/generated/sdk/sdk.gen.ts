@@ -1,7 +1,14 @@
 // generated from openapi/openapi.yaml by `pnpm generate` — do not edit
 
 import { client } from './client.gen.ts';
-import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.ts';
+import type {
+  Client,
+  ClientMeta,
+  Options as Options2,
+  RequestResult,
+  ServerSentEventsResult,
+  TDataShape,
+} from './client/index.ts';
 import type {
   CancelMonitorData,
   CancelMonitorErrors,
@@ -18,9 +25,18 @@ import type {
   CreateVirtualMachineData,
   CreateVirtualMachineErrors,
   CreateVirtualMachineResponses,
+  CreateWebhookSubscriptionData,
+  CreateWebhookSubscriptionErrors,
+  CreateWebhookSubscriptionResponses,
   CreateWidgetOrderData,
   CreateWidgetOrderErrors,
   CreateWidgetOrderResponses,
+  DeleteWebhookSubscriptionData,
+  DeleteWebhookSubscriptionErrors,
+  DeleteWebhookSubscriptionResponses,
+  GetCallbackSecretData,
+  GetCallbackSecretErrors,
+  GetCallbackSecretResponses,
   GetCarData,
   GetCarErrors,
   GetCarResponses,
@@ -39,6 +55,9 @@ import type {
   GetVirtualMachineData,
   GetVirtualMachineErrors,
   GetVirtualMachineResponses,
+  GetWebhookSubscriptionData,
+  GetWebhookSubscriptionErrors,
+  GetWebhookSubscriptionResponses,
   GetWidgetData,
   GetWidgetErrors,
   GetWidgetOrderData,
@@ -48,9 +67,25 @@ import type {
   ListMonitorsData,
   ListMonitorsErrors,
   ListMonitorsResponses,
+  ListWebhookDeliveriesData,
+  ListWebhookDeliveriesErrors,
+  ListWebhookDeliveriesResponses,
+  ListWebhookSubscriptionsData,
+  ListWebhookSubscriptionsErrors,
+  ListWebhookSubscriptionsResponses,
+  RotateCallbackSecretData,
+  RotateCallbackSecretErrors,
+  RotateCallbackSecretResponses,
+  RotateWebhookSubscriptionSecretData,
+  RotateWebhookSubscriptionSecretErrors,
+  RotateWebhookSubscriptionSecretResponses,
   StartReindexData,
   StartReindexErrors,
   StartReindexResponses,
+  StreamMonitorEventsData,
+  StreamMonitorEventsErrors,
+  StreamMonitorEventsResponse,
+  StreamMonitorEventsResponses,
 } from './types.gen.ts';
 
 export type Options<
@@ -127,6 +162,35 @@ export const cancelMonitor = <ThrowOnError extends boolean = false>(
   (options.client ?? client).post<CancelMonitorResponses, CancelMonitorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors/{monitorId}/cancel',
+    ...options,
+  });
+
+/**
+ * The monitor's changes as server-sent events
+ *
+ * A `text/event-stream` (WHATWG HTML "Server-sent events") of the monitor: one event per
+ * change, each named `monitor`, with `id:` the monitor's version and `data:` the whole monitor
+ * (an `AnyMonitor`, one line of JSON). The first event is the monitor as it is now; the stream
+ * is closed after the event of a terminal state (`succeeded`, `failed`, `cancelled`). A comment
+ * line (`: keep-alive`) is sent every 15 seconds so that proxies keep the connection open.
+ *
+ * Resuming: send the last `id:` received as `Last-Event-ID`. The stream then starts with the
+ * monitor as it is now if its version is newer, and goes on with every later change; a version
+ * already received is never sent again. Every event is a complete snapshot, so versions that
+ * were superseded while the client was away are not replayed one by one. Once the monitor has
+ * ended and the caller has its last version the answer is `204`, which tells an `EventSource`
+ * to stop reconnecting.
+ *
+ * Authenticate with `Authorization: Bearer <key>` like every request: a `fetch`-based reader
+ * can send it (the browser's `EventSource` cannot send headers).
+ *
+ */
+export const streamMonitorEvents = <ThrowOnError extends boolean = false>(
+  options: Options<StreamMonitorEventsData, ThrowOnError, StreamMonitorEventsResponse>,
+): Promise<ServerSentEventsResult<StreamMonitorEventsResponses>> =>
+  (options.client ?? client).sse.get<StreamMonitorEventsResponses, StreamMonitorEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/monitors/{monitorId}/events',
     ...options,
   });
 
@@ -330,5 +394,141 @@ export const getInvoice = <ThrowOnError extends boolean = false>(
   (options.client ?? client).get<GetInvoiceResponses, GetInvoiceErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/invoices/{invoiceId}',
+    ...options,
+  });
+
+/**
+ * List the caller's webhook subscriptions, newest first
+ *
+ * Cursor-paginated with `Link rel="next"`. Secrets are never listed; they are shown once, when made.
+ */
+export const listWebhookSubscriptions = <ThrowOnError extends boolean = false>(
+  options?: Options<ListWebhookSubscriptionsData, ThrowOnError>,
+): RequestResult<ListWebhookSubscriptionsResponses, ListWebhookSubscriptionsErrors, ThrowOnError> =>
+  (options?.client ?? client).get<ListWebhookSubscriptionsResponses, ListWebhookSubscriptionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/webhook-subscriptions',
+    ...options,
+  });
+
+/**
+ * Subscribe an endpoint to monitor events
+ *
+ * The endpoint receives a signed `POST` (see the top-level `webhooks`) each time one of the
+ * caller's monitors enters a state named in `eventTypes` (default: all). The answer holds the
+ * signing `secret`, shown this once (rotate it to get a new one).
+ *
+ * The URL must be `http` or `https`, carry no credentials, and resolve only to public
+ * addresses: loopback, private, link-local, metadata and other special-purpose addresses are
+ * refused unless the operator allows them (`LONGRUN_OUTBOUND_ALLOW`). Deliveries follow no
+ * redirect. An endpoint that answers `410 Gone` is disabled.
+ *
+ */
+export const createWebhookSubscription = <ThrowOnError extends boolean = false>(
+  options: Options<CreateWebhookSubscriptionData, ThrowOnError>,
+): RequestResult<CreateWebhookSubscriptionResponses, CreateWebhookSubscriptionErrors, ThrowOnError> =>
+  (options.client ?? client).post<CreateWebhookSubscriptionResponses, CreateWebhookSubscriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/webhook-subscriptions',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Unsubscribe
+ *
+ * Deletes the subscription with its delivery log; deliveries still queued for it are not sent.
+ */
+export const deleteWebhookSubscription = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteWebhookSubscriptionData, ThrowOnError>,
+): RequestResult<DeleteWebhookSubscriptionResponses, DeleteWebhookSubscriptionErrors, ThrowOnError> =>
+  (options.client ?? client).delete<DeleteWebhookSubscriptionResponses, DeleteWebhookSubscriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/webhook-subscriptions/{subscriptionId}',
+    ...options,
+  });
+
+/**
+ * One webhook subscription
+ *
+ * Whether it is enabled (or was disabled because its endpoint answered `410`), what it receives, and its links.
+ */
+export const getWebhookSubscription = <ThrowOnError extends boolean = false>(
+  options: Options<GetWebhookSubscriptionData, ThrowOnError>,
+): RequestResult<GetWebhookSubscriptionResponses, GetWebhookSubscriptionErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetWebhookSubscriptionResponses, GetWebhookSubscriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/webhook-subscriptions/{subscriptionId}',
+    ...options,
+  });
+
+/**
+ * Give a subscription a new signing secret
+ *
+ * Answers the new secret, shown this once. Until `previousSecretExpiresAt` (24 hours) each
+ * delivery carries two signatures in `webhook-signature`, one per secret, so the receiver can
+ * switch to the new secret at its own pace.
+ *
+ */
+export const rotateWebhookSubscriptionSecret = <ThrowOnError extends boolean = false>(
+  options: Options<RotateWebhookSubscriptionSecretData, ThrowOnError>,
+): RequestResult<RotateWebhookSubscriptionSecretResponses, RotateWebhookSubscriptionSecretErrors, ThrowOnError> =>
+  (options.client ?? client).post<
+    RotateWebhookSubscriptionSecretResponses,
+    RotateWebhookSubscriptionSecretErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/webhook-subscriptions/{subscriptionId}/rotate-secret',
+    ...options,
+  });
+
+/**
+ * The delivery log of a subscription, newest first
+ *
+ * Every message queued for the subscription: pending (with the time of its next attempt),
+ * succeeded, failed (the retries ran out, or the endpoint answered `410`), or dropped (not sent
+ * because the subscription was disabled). Cursor-paginated with `Link rel="next"`.
+ *
+ */
+export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(
+  options: Options<ListWebhookDeliveriesData, ThrowOnError>,
+): RequestResult<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError> =>
+  (options.client ?? client).get<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/webhook-subscriptions/{subscriptionId}/deliveries',
+    ...options,
+  });
+
+/**
+ * The secret that signs the caller's callbacks
+ *
+ * Callbacks (a `Callback-Url` header, or `callbackUrl` in a widget order) are signed with the
+ * Standard Webhooks scheme using this secret of the caller's tenant. It is made on first use.
+ *
+ */
+export const getCallbackSecret = <ThrowOnError extends boolean = false>(
+  options?: Options<GetCallbackSecretData, ThrowOnError>,
+): RequestResult<GetCallbackSecretResponses, GetCallbackSecretErrors, ThrowOnError> =>
+  (options?.client ?? client).get<GetCallbackSecretResponses, GetCallbackSecretErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/callback-secret',
+    ...options,
+  });
+
+/**
+ * Give the caller's callbacks a new signing secret
+ *
+ * Until `previousSecretExpiresAt` (24 hours) callbacks carry two signatures, one per secret.
+ */
+export const rotateCallbackSecret = <ThrowOnError extends boolean = false>(
+  options?: Options<RotateCallbackSecretData, ThrowOnError>,
+): RequestResult<RotateCallbackSecretResponses, RotateCallbackSecretErrors, ThrowOnError> =>
+  (options?.client ?? client).post<RotateCallbackSecretResponses, RotateCallbackSecretErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/callback-secret/rotate',
     ...options,
   });

@@ -4,6 +4,8 @@ export type ClientOptions = {
   baseUrl: 'https://api.longrun.dev' | (string & {});
 };
 
+export type Webhooks = MonitorEventWebhookWebhookRequest;
+
 /**
  * An operation's (and its monitor's) id.
  */
@@ -98,6 +100,9 @@ export type RelatedLink = {
 export type MonitorLinks = {
   self: Link;
   product?: Link;
+  /**
+   * Every further resource it produced; an order of the largest size yields 2000 widgets and an invoice.
+   */
   related?: Array<RelatedLink>;
   cancel?: Link;
   events?: Link;
@@ -449,6 +454,159 @@ export type Invoice = {
 };
 
 /**
+ * What happened to a monitor: it was accepted (`monitor.queued`), started or went on
+ * (`monitor.running`), has a step waiting for an outside action (`monitor.waiting`), or ended.
+ *
+ */
+export type WebhookEventType =
+  | 'monitor.queued'
+  | 'monitor.running'
+  | 'monitor.waiting'
+  | 'monitor.succeeded'
+  | 'monitor.failed'
+  | 'monitor.cancelled';
+
+/**
+ * The body of a webhook delivery (Standard Webhooks payload structure).
+ */
+export type MonitorEvent = {
+  type: WebhookEventType;
+  /**
+   * When the monitor entered this state.
+   */
+  timestamp: Timestamp;
+  data: AnyMonitor;
+};
+
+/**
+ * A Standard Webhooks signing secret, `whsec_` and 32 random bytes in base64.
+ */
+export type WebhookSecret = string;
+
+/**
+ * An endpoint to subscribe.
+ */
+export type WebhookSubscriptionRequest = {
+  /**
+   * Where events are POSTed; `http` or `https`, no credentials, a public address unless the operator allows others.
+   */
+  url: string;
+  /**
+   * What the endpoint is for.
+   */
+  description?: string;
+  /**
+   * The event types to receive. @default every type
+   */
+  eventTypes?: Array<WebhookEventType>;
+};
+
+/**
+ * An endpoint that receives the tenant's monitor events.
+ */
+export type WebhookSubscription = {
+  id: ResourceId;
+  url: string;
+  description: string | null;
+  eventTypes: Array<WebhookEventType>;
+  /**
+   * `disabled` once the endpoint answered `410 Gone`; nothing more is sent to it.
+   */
+  state: 'enabled' | 'disabled';
+  /**
+   * Why it was disabled, or null.
+   */
+  disabledReason: 'gone' | null;
+  /**
+   * After a rotation, until when deliveries are also signed with the previous secret; else null.
+   */
+  previousSecretExpiresAt: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  links: {
+    self: Link;
+    deliveries: Link;
+  };
+};
+
+/**
+ * A subscription with its signing secret, as answered once when it is made or its secret rotated.
+ */
+export type WebhookSubscriptionWithSecret = WebhookSubscription & {
+  secret: WebhookSecret;
+};
+
+/**
+ * One page of webhook subscriptions, newest first.
+ */
+export type WebhookSubscriptionPage = {
+  items: Array<WebhookSubscription>;
+  /**
+   * The next page's URL, or null on the last page.
+   */
+  next: Href | null;
+};
+
+/**
+ * One message queued for a subscription, and what became of it.
+ */
+export type WebhookDelivery = {
+  id: ResourceId;
+  /**
+   * The `webhook-id` it is sent with.
+   */
+  messageId: string;
+  eventType: WebhookEventType;
+  monitorId: OperationId;
+  /**
+   * The monitor's version (its SSE event id) the event carries.
+   */
+  monitorVersion: number;
+  /**
+   * `pending` until it is delivered (`succeeded`), the retries run out or the endpoint answered `410` (`failed`), or it is not sent because the subscription was disabled (`dropped`).
+   */
+  state: 'pending' | 'succeeded' | 'failed' | 'dropped';
+  attempts: number;
+  /**
+   * When it is tried next, while pending.
+   */
+  nextAttemptAt: Timestamp | null;
+  lastAttemptAt: Timestamp | null;
+  /**
+   * The HTTP status of the last attempt, or null when it got no answer.
+   */
+  lastStatus: number | null;
+  /**
+   * Why the last attempt failed, or null.
+   */
+  lastError: string | null;
+  createdAt: Timestamp;
+  finishedAt: Timestamp | null;
+};
+
+/**
+ * One page of a delivery log, newest first.
+ */
+export type WebhookDeliveryPage = {
+  items: Array<WebhookDelivery>;
+  /**
+   * The next page's URL, or null on the last page.
+   */
+  next: Href | null;
+};
+
+/**
+ * The secret that signs the tenant's callbacks.
+ */
+export type SigningSecret = {
+  secret: WebhookSecret;
+  /**
+   * After a rotation, until when callbacks are also signed with the previous secret; else null.
+   */
+  previousSecretExpiresAt: Timestamp | null;
+};
+
+/**
  * The monitor's id (the operation's id).
  */
 export type MonitorId = OperationId;
@@ -504,6 +662,40 @@ export type Cursor = string;
  * Page size.
  */
 export type Limit = number;
+
+/**
+ * The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
+ */
+export type LastEventId = string;
+
+/**
+ * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+ * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+ * public addresses only unless the operator allows others; redirects are not followed. A
+ * header rather than a body member, so that it fits every request body unchanged.
+ *
+ */
+export type CallbackUrl = string;
+
+/**
+ * The webhook subscription's id.
+ */
+export type SubscriptionId = ResourceId;
+
+/**
+ * The message's id; the same on every retry of it (Standard Webhooks).
+ */
+export type WebhookId = string;
+
+/**
+ * Unix time of this attempt, in seconds; receivers refuse messages more than 5 minutes off (Standard Webhooks).
+ */
+export type WebhookTimestamp = string;
+
+/**
+ * Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>`, one per valid secret (Standard Webhooks).
+ */
+export type WebhookSignature = string;
 
 export type GetHealthData = {
   body?: never;
@@ -702,6 +894,64 @@ export type CancelMonitorResponses = {
 
 export type CancelMonitorResponse = CancelMonitorResponses[keyof CancelMonitorResponses];
 
+export type StreamMonitorEventsData = {
+  body?: never;
+  headers?: {
+    /**
+     * The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
+     */
+    'Last-Event-ID'?: string;
+  };
+  path: {
+    /**
+     * The monitor's id (the operation's id).
+     */
+    monitorId: OperationId;
+  };
+  query?: never;
+  url: '/monitors/{monitorId}/events';
+};
+
+export type StreamMonitorEventsErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * No such resource for this caller (another tenant's resources do not exist for the caller).
+   */
+  404: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type StreamMonitorEventsError = StreamMonitorEventsErrors[keyof StreamMonitorEventsErrors];
+
+export type StreamMonitorEventsResponses = {
+  /**
+   * Server-sent events: `retry: <ms>` once, then per change `id: <version>`,
+   * `event: monitor` and `data: <AnyMonitor as JSON>`; `: keep-alive` comments in between.
+   *
+   */
+  200: string;
+  /**
+   * The monitor has ended and `Last-Event-ID` is its last version; there is nothing more to send.
+   */
+  204: void;
+};
+
+export type StreamMonitorEventsResponse = StreamMonitorEventsResponses[keyof StreamMonitorEventsResponses];
+
 export type CreateCarData = {
   body: CarSpec;
   headers?: {
@@ -720,6 +970,14 @@ export type CreateCarData = {
      *
      */
     'Idempotency-Key'?: string;
+    /**
+     * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+     * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+     * public addresses only unless the operator allows others; redirects are not followed. A
+     * header rather than a body member, so that it fits every request body unchanged.
+     *
+     */
+    'Callback-Url'?: string;
   };
   path?: never;
   query?: never;
@@ -853,6 +1111,14 @@ export type CreateVirtualMachineData = {
      *
      */
     'Idempotency-Key'?: string;
+    /**
+     * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+     * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+     * public addresses only unless the operator allows others; redirects are not followed. A
+     * header rather than a body member, so that it fits every request body unchanged.
+     *
+     */
+    'Callback-Url'?: string;
   };
   path?: never;
   query?: never;
@@ -973,6 +1239,14 @@ export type CreateTranscodeData = {
      *
      */
     'Idempotency-Key'?: string;
+    /**
+     * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+     * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+     * public addresses only unless the operator allows others; redirects are not followed. A
+     * header rather than a body member, so that it fits every request body unchanged.
+     *
+     */
+    'Callback-Url'?: string;
   };
   path?: never;
   query?: never;
@@ -1093,6 +1367,14 @@ export type StartReindexData = {
      *
      */
     'Idempotency-Key'?: string;
+    /**
+     * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+     * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+     * public addresses only unless the operator allows others; redirects are not followed. A
+     * header rather than a body member, so that it fits every request body unchanged.
+     *
+     */
+    'Callback-Url'?: string;
   };
   path?: never;
   query?: never;
@@ -1167,6 +1449,14 @@ export type CreateWidgetOrderData = {
      *
      */
     'Idempotency-Key'?: string;
+    /**
+     * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+     * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+     * public addresses only unless the operator allows others; redirects are not followed. A
+     * header rather than a body member, so that it fits every request body unchanged.
+     *
+     */
+    'Callback-Url'?: string;
   };
   path?: never;
   query?: never;
@@ -1412,3 +1702,371 @@ export type GetInvoiceResponses = {
 };
 
 export type GetInvoiceResponse = GetInvoiceResponses[keyof GetInvoiceResponses];
+
+export type ListWebhookSubscriptionsData = {
+  body?: never;
+  path?: never;
+  query?: {
+    /**
+     * Opaque cursor from a previous page's `next`.
+     */
+    cursor?: string;
+    /**
+     * Page size.
+     */
+    limit?: number;
+  };
+  url: '/webhook-subscriptions';
+};
+
+export type ListWebhookSubscriptionsErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type ListWebhookSubscriptionsError = ListWebhookSubscriptionsErrors[keyof ListWebhookSubscriptionsErrors];
+
+export type ListWebhookSubscriptionsResponses = {
+  /**
+   * One page of subscriptions.
+   */
+  200: WebhookSubscriptionPage;
+};
+
+export type ListWebhookSubscriptionsResponse =
+  ListWebhookSubscriptionsResponses[keyof ListWebhookSubscriptionsResponses];
+
+export type CreateWebhookSubscriptionData = {
+  body: WebhookSubscriptionRequest;
+  path?: never;
+  query?: never;
+  url: '/webhook-subscriptions';
+};
+
+export type CreateWebhookSubscriptionErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * The tenant has as many webhook subscriptions as it may; delete one first.
+   */
+  409: Problem;
+  /**
+   * The body is larger than the limit.
+   */
+  413: Problem;
+  /**
+   * The body is not `application/json`.
+   */
+  415: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type CreateWebhookSubscriptionError = CreateWebhookSubscriptionErrors[keyof CreateWebhookSubscriptionErrors];
+
+export type CreateWebhookSubscriptionResponses = {
+  /**
+   * Subscribed; `Location` is the subscription. The body holds its signing secret, shown this once.
+   */
+  201: WebhookSubscriptionWithSecret;
+};
+
+export type CreateWebhookSubscriptionResponse =
+  CreateWebhookSubscriptionResponses[keyof CreateWebhookSubscriptionResponses];
+
+export type DeleteWebhookSubscriptionData = {
+  body?: never;
+  path: {
+    /**
+     * The webhook subscription's id.
+     */
+    subscriptionId: ResourceId;
+  };
+  query?: never;
+  url: '/webhook-subscriptions/{subscriptionId}';
+};
+
+export type DeleteWebhookSubscriptionErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * No such resource for this caller (another tenant's resources do not exist for the caller).
+   */
+  404: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type DeleteWebhookSubscriptionError = DeleteWebhookSubscriptionErrors[keyof DeleteWebhookSubscriptionErrors];
+
+export type DeleteWebhookSubscriptionResponses = {
+  /**
+   * Deleted.
+   */
+  204: void;
+};
+
+export type DeleteWebhookSubscriptionResponse =
+  DeleteWebhookSubscriptionResponses[keyof DeleteWebhookSubscriptionResponses];
+
+export type GetWebhookSubscriptionData = {
+  body?: never;
+  path: {
+    /**
+     * The webhook subscription's id.
+     */
+    subscriptionId: ResourceId;
+  };
+  query?: never;
+  url: '/webhook-subscriptions/{subscriptionId}';
+};
+
+export type GetWebhookSubscriptionErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * No such resource for this caller (another tenant's resources do not exist for the caller).
+   */
+  404: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type GetWebhookSubscriptionError = GetWebhookSubscriptionErrors[keyof GetWebhookSubscriptionErrors];
+
+export type GetWebhookSubscriptionResponses = {
+  /**
+   * The subscription (without its secret).
+   */
+  200: WebhookSubscription;
+};
+
+export type GetWebhookSubscriptionResponse = GetWebhookSubscriptionResponses[keyof GetWebhookSubscriptionResponses];
+
+export type RotateWebhookSubscriptionSecretData = {
+  body?: never;
+  path: {
+    /**
+     * The webhook subscription's id.
+     */
+    subscriptionId: ResourceId;
+  };
+  query?: never;
+  url: '/webhook-subscriptions/{subscriptionId}/rotate-secret';
+};
+
+export type RotateWebhookSubscriptionSecretErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * No such resource for this caller (another tenant's resources do not exist for the caller).
+   */
+  404: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type RotateWebhookSubscriptionSecretError =
+  RotateWebhookSubscriptionSecretErrors[keyof RotateWebhookSubscriptionSecretErrors];
+
+export type RotateWebhookSubscriptionSecretResponses = {
+  /**
+   * The subscription with its new secret.
+   */
+  200: WebhookSubscriptionWithSecret;
+};
+
+export type RotateWebhookSubscriptionSecretResponse =
+  RotateWebhookSubscriptionSecretResponses[keyof RotateWebhookSubscriptionSecretResponses];
+
+export type ListWebhookDeliveriesData = {
+  body?: never;
+  path: {
+    /**
+     * The webhook subscription's id.
+     */
+    subscriptionId: ResourceId;
+  };
+  query?: {
+    /**
+     * Opaque cursor from a previous page's `next`.
+     */
+    cursor?: string;
+    /**
+     * Page size.
+     */
+    limit?: number;
+  };
+  url: '/webhook-subscriptions/{subscriptionId}/deliveries';
+};
+
+export type ListWebhookDeliveriesErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * No such resource for this caller (another tenant's resources do not exist for the caller).
+   */
+  404: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type ListWebhookDeliveriesError = ListWebhookDeliveriesErrors[keyof ListWebhookDeliveriesErrors];
+
+export type ListWebhookDeliveriesResponses = {
+  /**
+   * One page of deliveries.
+   */
+  200: WebhookDeliveryPage;
+};
+
+export type ListWebhookDeliveriesResponse = ListWebhookDeliveriesResponses[keyof ListWebhookDeliveriesResponses];
+
+export type GetCallbackSecretData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/callback-secret';
+};
+
+export type GetCallbackSecretErrors = {
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type GetCallbackSecretError = GetCallbackSecretErrors[keyof GetCallbackSecretErrors];
+
+export type GetCallbackSecretResponses = {
+  /**
+   * The current callback signing secret.
+   */
+  200: SigningSecret;
+};
+
+export type GetCallbackSecretResponse = GetCallbackSecretResponses[keyof GetCallbackSecretResponses];
+
+export type RotateCallbackSecretData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/callback-secret/rotate';
+};
+
+export type RotateCallbackSecretErrors = {
+  /**
+   * No valid `Authorization: Bearer <key>`.
+   */
+  401: Problem;
+  /**
+   * Too many requests; retry after `Retry-After` seconds.
+   */
+  429: Problem;
+  /**
+   * A fault of the server, never of the request; nothing the request asked for was lost.
+   */
+  500: Problem;
+};
+
+export type RotateCallbackSecretError = RotateCallbackSecretErrors[keyof RotateCallbackSecretErrors];
+
+export type RotateCallbackSecretResponses = {
+  /**
+   * The new callback signing secret.
+   */
+  200: SigningSecret;
+};
+
+export type RotateCallbackSecretResponse = RotateCallbackSecretResponses[keyof RotateCallbackSecretResponses];
+
+export type MonitorEventWebhookWebhookPayload = MonitorEvent;
+
+export type MonitorEventWebhookWebhookRequest = {
+  body: MonitorEventWebhookWebhookPayload;
+  key: 'monitorEvent';
+  path?: never;
+  query?: never;
+};

@@ -95,6 +95,87 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'webhook subscriptions, callback secrets and the delivery queue',
+    sql: `
+      CREATE TABLE webhook_subscriptions (
+        id TEXT PRIMARY KEY NOT NULL,
+        tenant TEXT NOT NULL,
+        url TEXT NOT NULL,
+        description TEXT,
+        event_types TEXT NOT NULL,      -- JSON WebhookEventType[]
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at TEXT,
+        state TEXT NOT NULL CHECK (state IN ('enabled', 'disabled')),
+        disabled_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- Lists (newest first by id) and the fan-out of appendMessage.
+      CREATE INDEX webhook_subscriptions_by_tenant ON webhook_subscriptions (tenant, id);
+
+      CREATE TABLE callback_secrets (
+        tenant TEXT PRIMARY KEY NOT NULL,
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- The outbox: one row per monitor change worth pushing. No foreign key to operations:
+      -- deliveries may outlive an operation deleted by retention.
+      CREATE TABLE webhook_messages (
+        id TEXT PRIMARY KEY NOT NULL,   -- msg_…, the webhook-id
+        tenant TEXT NOT NULL,
+        operation_id TEXT NOT NULL,
+        operation_version INTEGER NOT NULL CHECK (operation_version >= 1),
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,          -- JSON monitor
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      -- The latest message of an operation (appendMessage's check).
+      CREATE UNIQUE INDEX webhook_messages_by_operation ON webhook_messages (operation_id, operation_version);
+
+      CREATE TABLE webhook_deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,   -- delivery order per target and operation
+        id TEXT NOT NULL UNIQUE,        -- dlv_…
+        tenant TEXT NOT NULL,
+        message_id TEXT NOT NULL REFERENCES webhook_messages (id) ON DELETE CASCADE,
+        operation_id TEXT NOT NULL,
+        -- Deleting a subscription deletes its log and its queue.
+        subscription_id TEXT REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+        target TEXT NOT NULL,           -- the subscription id, or 'callback'
+        url TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'failed', 'dropped')),
+        attempts INTEGER NOT NULL CHECK (attempts >= 0),
+        next_attempt_at TEXT,           -- while pending
+        lease_owner TEXT,
+        lease_expires_at TEXT,
+        last_attempt_at TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      ) STRICT;
+
+      -- claimDeliveries: due first. Partial, so it holds only the (short) queue.
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE state = 'pending';
+      -- claimDeliveries: "first in line" per target and operation.
+      CREATE INDEX webhook_deliveries_line ON webhook_deliveries (target, operation_id, seq) WHERE state = 'pending';
+      -- listDeliveries, and dropping a subscription's queue.
+      CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, seq);
+      -- A callback that answered 410 (appendMessage), and dropping its queue.
+      CREATE INDEX webhook_deliveries_by_operation ON webhook_deliveries (operation_id, target);
+      -- deleteFinishedDeliveries (retention).
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;
+      CREATE INDEX webhook_deliveries_message ON webhook_deliveries (message_id);
+    `,
+  },
 ];
 
 /** Thrown when the file was migrated by a newer release than this one. */

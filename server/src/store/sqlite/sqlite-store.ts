@@ -20,6 +20,7 @@ import type {
   OperationStore,
   PublishedResource,
   ResourceRecord,
+  WebhookStoreProvider,
 } from '../store.ts';
 import { type CommitInfo, GroupCommit } from './group-commit.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
@@ -36,6 +37,7 @@ import {
 } from './operation-changes.ts';
 import { toRecord, toRow } from './operation-row.ts';
 import { toResourceRecord, toResourceRow } from './resource-row.ts';
+import { SqliteWebhookStore } from './sqlite-webhook-store.ts';
 import { StoreStatements } from './statements.ts';
 
 /** The database file's name inside {@link SqliteStoreOptions.dataDir}. */
@@ -68,10 +70,12 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
 }
 
 /** {@link OperationStore} on one better-sqlite3 connection. Build it with {@link createSqliteStore}. */
-export class SqliteOperationStore implements OperationStore {
+export class SqliteOperationStore implements OperationStore, WebhookStoreProvider {
   readonly name = 'sqlite';
   /** Path of the database file. */
   readonly filename: string;
+  /** The push data (webhook subscriptions, callback secrets, the delivery queue), in the same database. */
+  readonly webhooks: SqliteWebhookStore;
   readonly #db: Database;
   readonly #sql: StoreStatements;
   readonly #writes: GroupCommit;
@@ -85,6 +89,7 @@ export class SqliteOperationStore implements OperationStore {
     this.filename = db.name;
     this.#sql = new StoreStatements(db);
     this.#writes = new GroupCommit(db, options);
+    this.webhooks = new SqliteWebhookStore(db, this.#writes);
   }
 
   createOperation(command: CreateOperationCommand): Promise<CreateOperationOutcome> {

@@ -1,0 +1,60 @@
+/**
+ * Builds push delivery for a server: the SSRF guard, the webhook dispatcher, and the context the
+ * push routes are given.
+ */
+import type { OperationEngine } from '../operations/engine.ts';
+import type { OperationLogger } from '../operations/logger.ts';
+import type { OperationRecord } from '../operations/model.ts';
+import type { Clock } from '../operations/time.ts';
+import type { WebhookStore } from '../store/webhook-store.ts';
+import { DEFAULT_SECRET_GRACE_MS } from './callbacks.ts';
+import type { PushContext, PushOptions } from './push-settings.ts';
+import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_RECONNECT_MS } from './sse-stream.ts';
+import { OutboundGuard } from './ssrf-guard.ts';
+import { WebhookDispatcher } from './webhook-dispatcher.ts';
+
+/** What {@link createPush} wires together. */
+export interface CreatePushOptions extends PushOptions {
+  webhooks: WebhookStore;
+  engine: Pick<OperationEngine, 'changes'>;
+  render: (operation: OperationRecord) => unknown;
+  clock: Clock;
+  logger: OperationLogger;
+}
+
+/** The guard, the dispatcher (not started) and the routes' context. */
+export function createPush(options: CreatePushOptions): {
+  guard: OutboundGuard;
+  dispatcher: WebhookDispatcher;
+  context: PushContext;
+} {
+  const guard = new OutboundGuard({
+    allow: options.outboundAllow ?? process.env.LONGRUN_OUTBOUND_ALLOW,
+    resolve: options.resolve,
+  });
+  const dispatcher = new WebhookDispatcher({
+    store: options.webhooks,
+    changes: options.engine.changes,
+    render: options.render,
+    guard,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+    concurrency: options.concurrency,
+    pollIntervalMs: options.pollIntervalMs,
+    leaseMs: options.leaseMs,
+    deliveryRetentionMs: options.deliveryRetentionMs,
+    random: options.random,
+    clock: options.clock,
+    logger: options.logger,
+  });
+  const context: PushContext = {
+    webhooks: options.webhooks,
+    guard,
+    secretGraceMs: options.secretGraceMs ?? DEFAULT_SECRET_GRACE_MS,
+    maxSubscriptionsPerTenant: options.maxSubscriptionsPerTenant ?? 25,
+    keepAliveMs: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+    reconnectMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS,
+    maxStreamsPerTenant: options.maxStreamsPerTenant ?? 100,
+  };
+  return { guard, dispatcher, context };
+}

@@ -1,0 +1,341 @@
+/**
+ * The webhook dispatcher: turns monitor changes into durable push messages and delivers them.
+ *
+ * Queueing: it listens to every change published in this process (`ChangeFeed.subscribeAll`, so
+ * each change is seen by exactly one process) and, when the monitor entered a new event type,
+ * appends a message to the store, which fans it out in the same transaction to one pending
+ * delivery per target (matching subscriptions, the operation's callback URL).
+ *
+ * Delivering: it claims due deliveries from the store under a lease (so several processes share
+ * the queue, and a crashed one's claims come back), signs each attempt (Standard Webhooks), checks
+ * the URL with the SSRF guard, POSTs to the checked address, and records the outcome: 2xx done,
+ * 410 switches the target off, anything else is retried with jittered backoff until the attempts
+ * run out. The store hands out an operation's deliveries to one target one at a time, in order.
+ * Nothing is kept only in memory, so a restart loses no delivery.
+ *
+ * @see ../../../../shared/design/async-contract.md "Push instead of poll"
+ */
+
+import type { ChangeListener } from '../operations/changes.ts';
+import { type OperationLogger, silentLogger } from '../operations/logger.ts';
+import type { OperationRecord } from '../operations/model.ts';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '../operations/time.ts';
+import { newId } from '../store/ids.ts';
+import type { ClaimedDelivery, DeliveryAttempt, WebhookEventType, WebhookStore } from '../store/webhook-store.ts';
+import { postToTarget } from './outbound-post.ts';
+import { eventTypeOf, isFinalEventType, pushMessageId, webhookEnvelope } from './push-events.ts';
+import { type RetryPolicy, retryDelayMs, retryPolicy } from './retry-policy.ts';
+import { newSigningSecret, signatureHeaders } from './signing.ts';
+import type { OutboundGuard } from './ssrf-guard.ts';
+
+/** Default {@link WebhookDispatcherOptions.timeoutMs}. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+/** Default {@link WebhookDispatcherOptions.deliveryRetentionMs}: 7 days. */
+export const DEFAULT_DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** Longest error text kept in the delivery log (the spec's `lastError.maxLength`). */
+const MAX_ERROR_LENGTH = 500;
+/** Operations whose last event type is remembered, to skip changes that are not new. */
+const REMEMBERED_OPERATIONS = 10_000;
+
+/** How a {@link WebhookDispatcher} is built. */
+export interface WebhookDispatcherOptions {
+  store: WebhookStore;
+  /** Where monitor changes are published (the engine's `changes`). */
+  changes: { subscribeAll(listener: ChangeListener): () => void };
+  /** The monitor representation of an operation (the body of a callback, a webhook's `data`). */
+  render: (operation: OperationRecord) => unknown;
+  guard: OutboundGuard;
+  /** @default {@link DEFAULT_RETRY_POLICY} */
+  retry?: Partial<RetryPolicy> | undefined;
+  /** How long one attempt may take. @default 10_000 */
+  timeoutMs?: number | undefined;
+  /** Most attempts in flight at once in this process. @default 16 */
+  concurrency?: number | undefined;
+  /** How long a claimed delivery is held before another process may take it. @default max(60_000, 3 × timeoutMs) */
+  leaseMs?: number | undefined;
+  /** Backstop poll for deliveries queued by other processes. @default 1_000 */
+  pollIntervalMs?: number | undefined;
+  /** How long finished deliveries stay in the log. @default 7 days */
+  deliveryRetentionMs?: number | undefined;
+  /** How often finished deliveries past retention are deleted. @default 600_000 */
+  sweepIntervalMs?: number | undefined;
+  /** Lease owner name of this process. @default a random `dsp_…` id */
+  owner?: string | undefined;
+  /** `[0, 1)` for the backoff jitter. @default Math.random */
+  random?: (() => number) | undefined;
+  /** @default 'longrun-webhooks/0.1' */
+  userAgent?: string | undefined;
+  clock?: Clock | undefined;
+  timers?: Timers | undefined;
+  logger?: OperationLogger | undefined;
+}
+
+/**
+ * Queues and delivers webhooks and callbacks (see the module comment).
+ *
+ * @example
+ * const dispatcher = new WebhookDispatcher({ store: sqlite.webhooks, changes: engine.changes, render: toMonitor, guard });
+ * dispatcher.start();
+ * // …
+ * await dispatcher.stop();
+ */
+export class WebhookDispatcher {
+  readonly #store: WebhookStore;
+  readonly #changes: WebhookDispatcherOptions['changes'];
+  readonly #render: (operation: OperationRecord) => unknown;
+  readonly #guard: OutboundGuard;
+  readonly #retry: RetryPolicy;
+  readonly #timeoutMs: number;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #pollIntervalMs: number;
+  readonly #retentionMs: number;
+  readonly #sweepIntervalMs: number;
+  readonly #owner: string;
+  readonly #random: () => number;
+  readonly #userAgent: string;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
+  readonly #logger: OperationLogger;
+  /** The last event type queued per operation, newest last (a bounded LRU). */
+  readonly #lastType = new Map<string, { version: number; type: WebhookEventType }>();
+  readonly #appends = new Set<Promise<void>>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #stopping = new AbortController();
+  #unsubscribe: (() => void) | undefined;
+  #running = false;
+  #pumping = false;
+  #pumpAgain = false;
+  #wakeTimer: TimerHandle;
+  #sweepTimer: TimerHandle;
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.#store = options.store;
+    this.#changes = options.changes;
+    this.#render = options.render;
+    this.#guard = options.guard;
+    this.#retry = retryPolicy(options.retry);
+    this.#timeoutMs = positive(options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS, 'timeoutMs');
+    this.#concurrency = positive(options.concurrency ?? 16, 'concurrency');
+    this.#leaseMs = positive(options.leaseMs ?? Math.max(60_000, 3 * this.#timeoutMs), 'leaseMs');
+    if (this.#leaseMs <= this.#timeoutMs) throw new RangeError('leaseMs must be longer than timeoutMs');
+    this.#pollIntervalMs = positive(options.pollIntervalMs ?? 1_000, 'pollIntervalMs');
+    this.#retentionMs = positive(options.deliveryRetentionMs ?? DEFAULT_DELIVERY_RETENTION_MS, 'deliveryRetentionMs');
+    this.#sweepIntervalMs = positive(options.sweepIntervalMs ?? 600_000, 'sweepIntervalMs');
+    this.#owner = options.owner ?? newId('dsp');
+    this.#random = options.random ?? Math.random;
+    this.#userAgent = options.userAgent ?? 'longrun-webhooks/0.1';
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = options.timers ?? systemTimers;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /** Starts queueing this process's changes and delivering due deliveries (including those left by a previous run). */
+  start(): void {
+    if (this.#running) throw new Error('the webhook dispatcher is already started');
+    this.#running = true;
+    this.#stopping = new AbortController();
+    this.#unsubscribe = this.#changes.subscribeAll((operation) => this.#onChange(operation));
+    this.#wake();
+    this.#scheduleSweep();
+  }
+
+  /**
+   * Stops: queues the changes already seen, aborts attempts in flight (they are given back, due at
+   * once, for the next run) and waits for all of it to be recorded. The store stays open.
+   */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#timers.clearTimeout(this.#wakeTimer);
+    this.#timers.clearTimeout(this.#sweepTimer);
+    this.#stopping.abort();
+    await Promise.allSettled([...this.#appends]);
+    // A pump may be between claiming and starting its sends.
+    while (this.#inFlight.size > 0 || this.#pumping) {
+      await Promise.allSettled([...this.#inFlight]);
+      if (this.#pumping) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Asks for a delivery round now (after a change was queued, or an attempt finished). */
+  #wake(): void {
+    if (!this.#running) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    this.#timers.clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = undefined;
+    void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      do {
+        this.#pumpAgain = false;
+        const room = this.#concurrency - this.#inFlight.size;
+        if (room <= 0) break; // a finishing attempt wakes the pump again
+        const claimed = await this.#store.claimDeliveries(this.#owner, room, this.#leaseMs, this.#clock.now());
+        for (const delivery of claimed) this.#begin(delivery);
+        if (claimed.length === room) this.#pumpAgain = true;
+      } while (this.#pumpAgain && this.#running);
+      await this.#scheduleNextRound();
+    } catch (error) {
+      this.#logger.error({ err: error }, 'claiming webhook deliveries failed');
+      this.#setWakeTimer(this.#pollIntervalMs);
+    } finally {
+      this.#pumping = false;
+    }
+    if (this.#pumpAgain) this.#wake();
+  }
+
+  async #scheduleNextRound(): Promise<void> {
+    if (!this.#running) return;
+    const due = await this.#store.nextDeliveryDueAt();
+    let delay = this.#pollIntervalMs;
+    if (due !== undefined) delay = Math.min(delay, Date.parse(due) - this.#clock.now().getTime());
+    // Never spin: a round that found nothing waits at least a moment.
+    this.#setWakeTimer(Math.max(delay, 5));
+  }
+
+  #setWakeTimer(ms: number): void {
+    if (!this.#running) return;
+    this.#timers.clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = this.#timers.setTimeout(() => {
+      this.#wakeTimer = undefined;
+      this.#wake();
+    }, ms);
+  }
+
+  #begin(delivery: ClaimedDelivery): void {
+    const attempt = this.#deliver(delivery)
+      .catch((error: unknown) =>
+        this.#logger.error({ err: error, deliveryId: delivery.id }, 'recording a webhook delivery failed'),
+      )
+      .finally(() => {
+        this.#inFlight.delete(attempt);
+        this.#wake();
+      });
+    this.#inFlight.add(attempt);
+  }
+
+  async #deliver(delivery: ClaimedDelivery): Promise<void> {
+    const now = this.#clock.now();
+    const outcome = await this.#attempt(delivery, now).catch((error: unknown): DeliveryAttempt => {
+      if (this.#stopping.signal.aborted) return { outcome: 'released' };
+      return this.#failure(delivery, null, error instanceof Error ? error.message : String(error), now);
+    });
+    const recorded = await this.#store.recordDeliveryAttempt(delivery.id, this.#owner, outcome, this.#clock.now());
+    const fields = {
+      deliveryId: delivery.id,
+      messageId: delivery.messageId,
+      target: delivery.target,
+      outcome: outcome.outcome,
+    };
+    if (!recorded) this.#logger.warn(fields, 'a webhook delivery was taken over or deleted while it was attempted');
+    else if (outcome.outcome === 'gone')
+      this.#logger.info(fields, 'an endpoint answered 410 Gone; nothing more is sent to it');
+    else if (outcome.outcome === 'failed')
+      this.#logger.warn({ ...fields, error: outcome.error }, 'a webhook delivery failed for good');
+    else this.#logger.debug(fields, 'webhook delivery attempted');
+  }
+
+  async #attempt(delivery: ClaimedDelivery, now: Date): Promise<DeliveryAttempt> {
+    const secrets =
+      delivery.secrets ?? (await this.#store.ensureCallbackSecrets(delivery.tenant, newSigningSecret(), now));
+    const body =
+      delivery.target.kind === 'subscription'
+        ? webhookEnvelope(delivery.type, delivery.messageCreatedAt, delivery.payload)
+        : delivery.payload;
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': this.#userAgent,
+      ...signatureHeaders(secrets, delivery.messageId, body, now),
+    };
+    // Checked on every attempt: what a name resolves to may have changed since it was accepted.
+    const target = await this.#guard.check(delivery.url).catch((error: unknown) => {
+      throw new Error(`refused: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const status = await postToTarget(target, body, headers, {
+      timeoutMs: this.#timeoutMs,
+      signal: this.#stopping.signal,
+    });
+    if (status >= 200 && status < 300) return { outcome: 'succeeded', status };
+    if (status === 410) return { outcome: 'gone', status };
+    // 3xx included: redirects are never followed.
+    return this.#failure(delivery, status, `HTTP ${status}`, now);
+  }
+
+  #failure(delivery: ClaimedDelivery, status: number | null, error: string, now: Date): DeliveryAttempt {
+    const attempts = delivery.attempts + 1;
+    const text = error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH - 1)}…` : error;
+    if (attempts >= this.#retry.maxAttempts) return { outcome: 'failed', status, error: text };
+    const delay = retryDelayMs(attempts, this.#retry, this.#random);
+    return { outcome: 'retry', status, error: text, nextAttemptAt: new Date(now.getTime() + delay).toISOString() };
+  }
+
+  #onChange(operation: OperationRecord): void {
+    const type = eventTypeOf(operation);
+    const seen = this.#lastType.get(operation.id);
+    if (seen !== undefined && (seen.version >= operation.version || seen.type === type)) return;
+    this.#lastType.delete(operation.id);
+    this.#lastType.set(operation.id, { version: operation.version, type });
+    if (this.#lastType.size > REMEMBERED_OPERATIONS) {
+      const oldest = this.#lastType.keys().next().value;
+      if (oldest !== undefined) this.#lastType.delete(oldest);
+    }
+    let payload: string;
+    try {
+      payload = JSON.stringify(this.#render(operation));
+    } catch (error) {
+      this.#logger.error({ err: error, operationId: operation.id }, 'rendering a monitor for webhooks failed');
+      return;
+    }
+    const append: Promise<void> = this.#store
+      .appendMessage({
+        id: pushMessageId(operation.id, operation.version),
+        tenant: operation.tenant,
+        operationId: operation.id,
+        operationVersion: operation.version,
+        type,
+        payload,
+        callbackUrl: operation.callbackUrl,
+        createdAt: operation.updatedAt,
+      })
+      .then((outcome) => {
+        if (outcome.outcome === 'appended') this.#wake();
+        if (isFinalEventType(type)) this.#lastType.delete(operation.id);
+      })
+      .catch((error: unknown) => {
+        // Forget it, so the next change of this operation is tried again.
+        this.#lastType.delete(operation.id);
+        this.#logger.error({ err: error, operationId: operation.id }, 'queueing a webhook message failed');
+      })
+      .finally(() => this.#appends.delete(append));
+    this.#appends.add(append);
+  }
+
+  #scheduleSweep(): void {
+    this.#sweepTimer = this.#timers.setTimeout(() => {
+      const before = new Date(this.#clock.now().getTime() - this.#retentionMs);
+      this.#store
+        .deleteFinishedDeliveries(before)
+        .then((deleted) => {
+          if (deleted > 0) this.#logger.info({ deleted }, 'deleted webhook deliveries past retention');
+        })
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'webhook delivery retention sweep failed'))
+        .finally(() => {
+          if (this.#running) this.#scheduleSweep();
+        });
+    }, this.#sweepIntervalMs);
+  }
+}
+
+function positive(value: number, what: string): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${what} must be a positive number: ${value}`);
+  return value;
+}

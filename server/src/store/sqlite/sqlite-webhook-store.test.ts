@@ -1,0 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeWebhookStoreConformance } from '../conformance/webhook-store-conformance.ts';
+import { createSqliteStore } from './sqlite-store.ts';
+
+describeWebhookStoreConformance('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longrun-sqlite-webhooks-'));
+  const store = await createSqliteStore({ dataDir: dir });
+  return {
+    store: store.webhooks,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

@@ -1,0 +1,557 @@
+/**
+ * The SQLite adapter of the push part of the port ({@link WebhookStore}), on the connection and
+ * group commit of the operation store (`store.webhooks`), so its writes share their transactions.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { newId } from '../ids.ts';
+import { InvalidCursorError } from '../store.ts';
+import type {
+  AppendMessageOutcome,
+  ClaimedDelivery,
+  DeliveryAttempt,
+  DeliveryListQuery,
+  DeliveryRecord,
+  DeliveryState,
+  NewPushMessage,
+  NewWebhookSubscription,
+  PushListQuery,
+  PushPage,
+  SigningSecrets,
+  WebhookEventType,
+  WebhookStore,
+  WebhookSubscriptionRecord,
+} from '../webhook-store.ts';
+import type { GroupCommit } from './group-commit.ts';
+import { decodeCursor, encodeCursor } from './list-cursor.ts';
+
+interface SubscriptionRow {
+  id: string;
+  tenant: string;
+  url: string;
+  description: string | null;
+  event_types: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  state: string;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SecretRow {
+  tenant: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface DeliveryRow {
+  seq: number;
+  id: string;
+  tenant: string;
+  message_id: string;
+  operation_id: string;
+  subscription_id: string | null;
+  target: string;
+  url: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** A delivery with its message, as the log and the claim read it. */
+interface DeliveryWithMessageRow extends DeliveryRow {
+  type: string;
+  operation_version: number;
+  payload: string;
+  message_created_at: string;
+  secret: string | null;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+}
+
+/** The target value of a callback delivery (a subscription's deliveries hold its id). */
+const CALLBACK_TARGET = 'callback';
+
+/** {@link WebhookStore} on one better-sqlite3 connection; build it through `createSqliteStore(…).webhooks`. */
+export class SqliteWebhookStore implements WebhookStore {
+  readonly #writes: GroupCommit;
+  readonly #sql: WebhookStatements;
+
+  constructor(db: Database, writes: GroupCommit) {
+    this.#writes = writes;
+    this.#sql = new WebhookStatements(db);
+  }
+
+  createSubscription(
+    subscription: NewWebhookSubscription,
+    maxPerTenant: number,
+  ): Promise<WebhookSubscriptionRecord | 'limit-reached'> {
+    return this.#writes.write(() => {
+      const count = this.#sql.countSubscriptions.pluck().get(subscription.tenant) as number;
+      if (count >= maxPerTenant) return 'limit-reached' as const;
+      const row: SubscriptionRow = {
+        id: subscription.id,
+        tenant: subscription.tenant,
+        url: subscription.url,
+        description: subscription.description,
+        event_types: JSON.stringify(subscription.eventTypes),
+        secret: subscription.secret,
+        previous_secret: null,
+        previous_secret_expires_at: null,
+        state: 'enabled',
+        disabled_reason: null,
+        created_at: subscription.createdAt,
+        updated_at: subscription.createdAt,
+      };
+      this.#sql.insertSubscription.run(row);
+      return toSubscription(row);
+    });
+  }
+
+  async getSubscription(tenant: string, id: string): Promise<WebhookSubscriptionRecord | undefined> {
+    const row = this.#sql.subscription.get(id, tenant);
+    return row === undefined ? undefined : toSubscription(row);
+  }
+
+  async listSubscriptions(query: PushListQuery): Promise<PushPage<WebhookSubscriptionRecord>> {
+    checkLimit(query.limit);
+    const after = query.after === undefined ? null : decodeCursor(query.after);
+    const rows = this.#sql.subscriptionPage.all({ tenant: query.tenant, after, limit: query.limit + 1 });
+    const items = rows.slice(0, query.limit).map(toSubscription);
+    const last = items.at(-1);
+    return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+  }
+
+  deleteSubscription(tenant: string, id: string): Promise<boolean> {
+    // Its deliveries go with it (ON DELETE CASCADE).
+    return this.#writes.write(() => this.#sql.deleteSubscription.run(id, tenant).changes > 0);
+  }
+
+  rotateSubscriptionSecret(
+    tenant: string,
+    id: string,
+    secret: string,
+    previousExpiresAt: string,
+    now: Date,
+  ): Promise<WebhookSubscriptionRecord | undefined> {
+    return this.#writes.write(() => {
+      const row = this.#sql.rotateSubscription.get({
+        id,
+        tenant,
+        secret,
+        expires: previousExpiresAt,
+        now: now.toISOString(),
+      });
+      return row === undefined ? undefined : toSubscription(row);
+    });
+  }
+
+  async getCallbackSecrets(tenant: string): Promise<SigningSecrets | undefined> {
+    const row = this.#sql.callbackSecret.get(tenant);
+    return row === undefined ? undefined : toSecrets(row);
+  }
+
+  ensureCallbackSecrets(tenant: string, candidate: string, now: Date): Promise<SigningSecrets> {
+    return this.#writes.write(() => {
+      const at = now.toISOString();
+      this.#sql.insertCallbackSecret.run({ tenant, secret: candidate, now: at });
+      const row = this.#sql.callbackSecret.get(tenant);
+      if (row === undefined) throw new Error('callback secret insert left no row');
+      return toSecrets(row);
+    });
+  }
+
+  rotateCallbackSecrets(tenant: string, secret: string, previousExpiresAt: string, now: Date): Promise<SigningSecrets> {
+    return this.#writes.write(() => {
+      const row = this.#sql.rotateCallbackSecret.get({
+        tenant,
+        secret,
+        expires: previousExpiresAt,
+        now: now.toISOString(),
+      });
+      if (row === undefined) throw new Error('callback secret upsert returned no row');
+      return toSecrets(row);
+    });
+  }
+
+  appendMessage(message: NewPushMessage): Promise<AppendMessageOutcome> {
+    return this.#writes.write((): AppendMessageOutcome => {
+      const latest = this.#sql.latestMessage.get(message.operationId);
+      if (
+        latest !== undefined &&
+        (latest.operation_version >= message.operationVersion || latest.type === message.type)
+      ) {
+        return { outcome: 'unchanged' };
+      }
+      const subscriptions = this.#sql.enabledSubscriptions
+        .all(message.tenant)
+        .filter((row) => (JSON.parse(row.event_types) as string[]).includes(message.type));
+      const callback =
+        message.callbackUrl !== null && this.#sql.callbackGone.get(message.operationId) === undefined
+          ? message.callbackUrl
+          : null;
+      if (subscriptions.length === 0 && callback === null) return { outcome: 'no-targets' };
+
+      this.#sql.insertMessage.run({
+        id: message.id,
+        tenant: message.tenant,
+        operation_id: message.operationId,
+        operation_version: message.operationVersion,
+        type: message.type,
+        payload: message.payload,
+        created_at: message.createdAt,
+      });
+      const delivery = (subscriptionId: string | null, url: string) =>
+        this.#sql.insertDelivery.run({
+          id: newId('dlv', new Date(message.createdAt)),
+          tenant: message.tenant,
+          message_id: message.id,
+          operation_id: message.operationId,
+          subscription_id: subscriptionId,
+          target: subscriptionId ?? CALLBACK_TARGET,
+          url,
+          created_at: message.createdAt,
+        });
+      for (const subscription of subscriptions) delivery(subscription.id, subscription.url);
+      if (callback !== null) delivery(null, callback);
+      return { outcome: 'appended', deliveries: subscriptions.length + (callback === null ? 0 : 1) };
+    });
+  }
+
+  claimDeliveries(owner: string, limit: number, leaseMs: number, now: Date): Promise<ClaimedDelivery[]> {
+    return this.#writes.write(() => {
+      if (limit < 1) return [];
+      const at = now.toISOString();
+      const until = new Date(now.getTime() + leaseMs).toISOString();
+      const claimed: ClaimedDelivery[] = [];
+      for (const seq of this.#sql.claimable.pluck().all({ now: at, limit }) as number[]) {
+        this.#sql.lease.run({ seq, owner, until });
+        const row = this.#sql.deliveryWithMessage.get(seq);
+        if (row !== undefined) claimed.push(toClaimed(row));
+      }
+      return claimed;
+    });
+  }
+
+  recordDeliveryAttempt(deliveryId: string, owner: string, attempt: DeliveryAttempt, now: Date): Promise<boolean> {
+    return this.#writes.write(() => {
+      const row = this.#sql.deliveryById.get(deliveryId);
+      if (row === undefined || row.state !== 'pending' || row.lease_owner !== owner) return false;
+      const at = now.toISOString();
+      if (attempt.outcome === 'released') {
+        this.#sql.saveDelivery.run({ ...row, lease_owner: null, lease_expires_at: null, next_attempt_at: at });
+        return true;
+      }
+      const tried = {
+        ...row,
+        attempts: row.attempts + 1,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_attempt_at: at,
+      };
+      switch (attempt.outcome) {
+        case 'succeeded':
+          this.#sql.saveDelivery.run(finished(tried, 'succeeded', attempt.status, null, at));
+          break;
+        case 'retry':
+          this.#sql.saveDelivery.run({
+            ...tried,
+            next_attempt_at: attempt.nextAttemptAt,
+            last_status: attempt.status,
+            last_error: attempt.error,
+          });
+          break;
+        case 'failed':
+          this.#sql.saveDelivery.run(finished(tried, 'failed', attempt.status, attempt.error, at));
+          break;
+        case 'gone':
+          this.#sql.saveDelivery.run(finished(tried, 'failed', attempt.status, 'the endpoint answered 410 Gone', at));
+          if (row.subscription_id === null) {
+            this.#sql.dropCallbackQueue.run({ operation: row.operation_id, now: at });
+          } else {
+            this.#sql.disableSubscription.run({ id: row.subscription_id, now: at });
+            this.#sql.dropSubscriptionQueue.run({ subscription: row.subscription_id, now: at });
+          }
+          break;
+      }
+      return true;
+    });
+  }
+
+  async nextDeliveryDueAt(): Promise<string | undefined> {
+    const next = this.#sql.nextDue.pluck().get() as string | null | undefined;
+    return next ?? undefined;
+  }
+
+  async listDeliveries(query: DeliveryListQuery): Promise<PushPage<DeliveryRecord>> {
+    checkLimit(query.limit);
+    const after = query.after === undefined ? null : decodeSeq(query.after);
+    const rows = this.#sql.deliveryPage.all({
+      tenant: query.tenant,
+      subscription: query.subscriptionId,
+      after,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toDeliveryRecord),
+      next: rows.length > query.limit && last !== undefined ? encodeCursor(String(last.seq)) : null,
+    };
+  }
+
+  deleteFinishedDeliveries(finishedBefore: Date): Promise<number> {
+    return this.#writes.write(() => {
+      const before = finishedBefore.toISOString();
+      const deleted = this.#sql.deleteFinished.run(before).changes;
+      this.#sql.deleteOrphanMessages.run(before);
+      return deleted;
+    });
+  }
+}
+
+/** Every statement of the push tables, prepared once per connection. */
+class WebhookStatements {
+  readonly countSubscriptions: Statement<[string]>;
+  readonly insertSubscription: Statement<[SubscriptionRow]>;
+  readonly subscription: Statement<[string, string], SubscriptionRow>;
+  readonly subscriptionPage: Statement<[{ tenant: string; after: string | null; limit: number }], SubscriptionRow>;
+  readonly deleteSubscription: Statement<[string, string]>;
+  readonly rotateSubscription: Statement<
+    [{ id: string; tenant: string; secret: string; expires: string; now: string }],
+    SubscriptionRow
+  >;
+  readonly enabledSubscriptions: Statement<[string], SubscriptionRow>;
+  readonly disableSubscription: Statement<[{ id: string; now: string }]>;
+  readonly callbackSecret: Statement<[string], SecretRow>;
+  readonly insertCallbackSecret: Statement<[{ tenant: string; secret: string; now: string }]>;
+  readonly rotateCallbackSecret: Statement<
+    [{ tenant: string; secret: string; expires: string; now: string }],
+    SecretRow
+  >;
+  readonly latestMessage: Statement<[string], { type: string; operation_version: number }>;
+  readonly insertMessage: Statement<[Record<string, string | number>]>;
+  readonly callbackGone: Statement<[string]>;
+  readonly insertDelivery: Statement<[Record<string, string | null>]>;
+  readonly claimable: Statement<[{ now: string; limit: number }]>;
+  readonly lease: Statement<[{ seq: number; owner: string; until: string }]>;
+  readonly deliveryWithMessage: Statement<[number], DeliveryWithMessageRow>;
+  readonly deliveryById: Statement<[string], DeliveryRow>;
+  readonly saveDelivery: Statement<[DeliveryRow]>;
+  readonly dropCallbackQueue: Statement<[{ operation: string; now: string }]>;
+  readonly dropSubscriptionQueue: Statement<[{ subscription: string; now: string }]>;
+  readonly nextDue: Statement<[]>;
+  readonly deliveryPage: Statement<
+    [{ tenant: string; subscription: string; after: number | null; limit: number }],
+    DeliveryWithMessageRow
+  >;
+  readonly deleteFinished: Statement<[string]>;
+  readonly deleteOrphanMessages: Statement<[string]>;
+
+  constructor(db: Database) {
+    this.countSubscriptions = db.prepare('SELECT count(*) FROM webhook_subscriptions WHERE tenant = ?');
+    this.insertSubscription = db.prepare(
+      `INSERT INTO webhook_subscriptions (id, tenant, url, description, event_types, secret, previous_secret,
+         previous_secret_expires_at, state, disabled_reason, created_at, updated_at)
+       VALUES (@id, @tenant, @url, @description, @event_types, @secret, @previous_secret,
+         @previous_secret_expires_at, @state, @disabled_reason, @created_at, @updated_at)`,
+    );
+    this.subscription = db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ? AND tenant = ?');
+    this.subscriptionPage = db.prepare(
+      `SELECT * FROM webhook_subscriptions WHERE tenant = @tenant AND (@after IS NULL OR id < @after)
+       ORDER BY id DESC LIMIT @limit`,
+    );
+    this.deleteSubscription = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ? AND tenant = ?');
+    this.rotateSubscription = db.prepare(
+      `UPDATE webhook_subscriptions SET previous_secret = secret, previous_secret_expires_at = @expires,
+         secret = @secret, updated_at = @now
+       WHERE id = @id AND tenant = @tenant RETURNING *`,
+    );
+    this.enabledSubscriptions = db.prepare(
+      `SELECT * FROM webhook_subscriptions WHERE tenant = ? AND state = 'enabled' ORDER BY id`,
+    );
+    this.disableSubscription = db.prepare(
+      `UPDATE webhook_subscriptions SET state = 'disabled', disabled_reason = 'gone', updated_at = @now WHERE id = @id`,
+    );
+    this.callbackSecret = db.prepare('SELECT * FROM callback_secrets WHERE tenant = ?');
+    this.insertCallbackSecret = db.prepare(
+      `INSERT INTO callback_secrets (tenant, secret, previous_secret, previous_secret_expires_at, created_at, updated_at)
+       VALUES (@tenant, @secret, NULL, NULL, @now, @now) ON CONFLICT (tenant) DO NOTHING`,
+    );
+    this.rotateCallbackSecret = db.prepare(
+      `INSERT INTO callback_secrets (tenant, secret, previous_secret, previous_secret_expires_at, created_at, updated_at)
+       VALUES (@tenant, @secret, NULL, NULL, @now, @now)
+       ON CONFLICT (tenant) DO UPDATE SET previous_secret = secret, previous_secret_expires_at = @expires,
+         secret = excluded.secret, updated_at = excluded.updated_at
+       RETURNING *`,
+    );
+    this.latestMessage = db.prepare(
+      'SELECT type, operation_version FROM webhook_messages WHERE operation_id = ? ORDER BY operation_version DESC LIMIT 1',
+    );
+    this.insertMessage = db.prepare(
+      `INSERT INTO webhook_messages (id, tenant, operation_id, operation_version, type, payload, created_at)
+       VALUES (@id, @tenant, @operation_id, @operation_version, @type, @payload, @created_at)`,
+    );
+    this.callbackGone = db.prepare(
+      `SELECT 1 FROM webhook_deliveries WHERE operation_id = ? AND target = '${CALLBACK_TARGET}' AND last_status = 410 LIMIT 1`,
+    );
+    this.insertDelivery = db.prepare(
+      `INSERT INTO webhook_deliveries (id, tenant, message_id, operation_id, subscription_id, target, url, state,
+         attempts, next_attempt_at, created_at)
+       VALUES (@id, @tenant, @message_id, @operation_id, @subscription_id, @target, @url, 'pending', 0, @created_at, @created_at)`,
+    );
+    // First in line: no earlier pending delivery to the same target for the same operation.
+    this.claimable = db.prepare(
+      `SELECT d.seq FROM webhook_deliveries d
+       WHERE d.state = 'pending' AND d.next_attempt_at <= @now
+         AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= @now)
+         AND NOT EXISTS (
+           SELECT 1 FROM webhook_deliveries e
+           WHERE e.state = 'pending' AND e.target = d.target AND e.operation_id = d.operation_id AND e.seq < d.seq)
+       ORDER BY d.next_attempt_at, d.seq LIMIT @limit`,
+    );
+    this.lease = db.prepare(
+      'UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @until WHERE seq = @seq',
+    );
+    const withMessage = `SELECT d.*, m.type, m.operation_version, m.payload, m.created_at AS message_created_at,
+         coalesce(s.secret, c.secret) AS secret,
+         coalesce(s.previous_secret, c.previous_secret) AS previous_secret,
+         coalesce(s.previous_secret_expires_at, c.previous_secret_expires_at) AS previous_secret_expires_at
+       FROM webhook_deliveries d
+       JOIN webhook_messages m ON m.id = d.message_id
+       LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
+       LEFT JOIN callback_secrets c ON d.subscription_id IS NULL AND c.tenant = d.tenant`;
+    this.deliveryWithMessage = db.prepare(`${withMessage} WHERE d.seq = ?`);
+    this.deliveryById = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?');
+    this.saveDelivery = db.prepare(
+      `UPDATE webhook_deliveries SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at,
+         lease_owner = @lease_owner, lease_expires_at = @lease_expires_at, last_attempt_at = @last_attempt_at,
+         last_status = @last_status, last_error = @last_error, finished_at = @finished_at
+       WHERE seq = @seq`,
+    );
+    const drop = `SET state = 'dropped', next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, finished_at = @now`;
+    this.dropCallbackQueue = db.prepare(
+      `UPDATE webhook_deliveries ${drop}
+       WHERE operation_id = @operation AND target = '${CALLBACK_TARGET}' AND state = 'pending'`,
+    );
+    this.dropSubscriptionQueue = db.prepare(
+      `UPDATE webhook_deliveries ${drop} WHERE subscription_id = @subscription AND state = 'pending'`,
+    );
+    // Only the first in line: one held back behind an earlier delivery is never claimable first.
+    this.nextDue = db.prepare(
+      `SELECT min(CASE WHEN d.lease_expires_at > d.next_attempt_at THEN d.lease_expires_at ELSE d.next_attempt_at END)
+       FROM webhook_deliveries d
+       WHERE d.state = 'pending' AND NOT EXISTS (
+         SELECT 1 FROM webhook_deliveries e
+         WHERE e.state = 'pending' AND e.target = d.target AND e.operation_id = d.operation_id AND e.seq < d.seq)`,
+    );
+    this.deliveryPage = db.prepare(
+      `${withMessage}
+       WHERE d.tenant = @tenant AND d.subscription_id = @subscription AND (@after IS NULL OR d.seq < @after)
+       ORDER BY d.seq DESC LIMIT @limit`,
+    );
+    this.deleteFinished = db.prepare(
+      `DELETE FROM webhook_deliveries WHERE finished_at IS NOT NULL AND finished_at < ? AND state <> 'pending'`,
+    );
+    this.deleteOrphanMessages = db.prepare(
+      `DELETE FROM webhook_messages WHERE created_at < ?
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = webhook_messages.id)`,
+    );
+  }
+}
+
+function toSubscription(row: SubscriptionRow): WebhookSubscriptionRecord {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    url: row.url,
+    description: row.description,
+    eventTypes: JSON.parse(row.event_types) as WebhookEventType[],
+    secrets: {
+      current: row.secret,
+      previous: row.previous_secret,
+      previousExpiresAt: row.previous_secret_expires_at,
+    },
+    state: row.state as WebhookSubscriptionRecord['state'],
+    disabledReason: row.disabled_reason as WebhookSubscriptionRecord['disabledReason'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toSecrets(row: Pick<SecretRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>): SigningSecrets {
+  return { current: row.secret, previous: row.previous_secret, previousExpiresAt: row.previous_secret_expires_at };
+}
+
+function toClaimed(row: DeliveryWithMessageRow): ClaimedDelivery {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    target:
+      row.subscription_id === null
+        ? { kind: 'callback' }
+        : { kind: 'subscription', subscriptionId: row.subscription_id },
+    url: row.url,
+    messageId: row.message_id,
+    type: row.type as WebhookEventType,
+    operationId: row.operation_id,
+    operationVersion: row.operation_version,
+    payload: row.payload,
+    messageCreatedAt: row.message_created_at,
+    attempts: row.attempts,
+    secrets: row.secret === null ? undefined : toSecrets({ ...row, secret: row.secret }),
+  };
+}
+
+function toDeliveryRecord(row: DeliveryWithMessageRow): DeliveryRecord {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    subscriptionId: row.subscription_id,
+    messageId: row.message_id,
+    type: row.type as WebhookEventType,
+    operationId: row.operation_id,
+    operationVersion: row.operation_version,
+    state: row.state as DeliveryState,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastAttemptAt: row.last_attempt_at,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** `row` after its last attempt: no longer pending, nothing scheduled. */
+function finished(
+  row: DeliveryRow,
+  state: DeliveryState,
+  status: number | null,
+  error: string | null,
+  at: string,
+): DeliveryRow {
+  return { ...row, state, next_attempt_at: null, last_status: status, last_error: error, finished_at: at };
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list limit must be a positive integer: ${limit}`);
+}
+
+/** The delivery sequence number a log cursor names. */
+function decodeSeq(cursor: string): number {
+  const seq = Number(decodeCursor(cursor));
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidCursorError(cursor);
+  return seq;
+}
