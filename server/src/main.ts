@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * `pnpm start`: runs the service on its embedded SQLite store, configured by the environment.
+ * `pnpm start`: runs the service configured by the environment: on its embedded SQLite store, or
+ * on PostgreSQL (`DATABASE_URL`) as one of many processes, serving the API, running handlers, or
+ * both (`LONGRUN_ROLE=api|worker|all`).
  */
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
@@ -20,19 +22,42 @@ try {
 const logger = pino({ level: config.logLevel });
 const server = await createServer({
   dataDir: config.dataDir,
+  databaseUrl: config.databaseUrl,
+  changePollMs: config.changePollMs,
+  role: config.role,
   apiKeys: config.apiKeys,
   simulationScale: config.simulationScale,
   logger,
   corsOrigins: config.corsOrigins,
   rateLimit: config.rateLimit,
   validateResponses: config.validateResponses,
-  engine: { concurrency: config.concurrency, retentionMs: config.retentionHours * 3_600_000 },
+  engine: {
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+    retentionMs: config.retentionHours * 3_600_000,
+  },
 });
-const { url } = await server.listen(config.port, config.host);
-logger.info({ url, dataDir: config.dataDir, store: server.store.name }, 'longrun is serving');
-if (config.developmentKey !== undefined) {
+const where = config.databaseUrl === undefined ? { dataDir: config.dataDir } : {};
+if (config.role === 'worker') {
+  // A worker serves no HTTP: it claims and runs operations accepted by the API processes.
+  logger.info(
+    { role: config.role, workerId: server.engine.workerId, store: server.store.name, ...where },
+    'longrun is working',
+  );
+} else {
+  const { url } = await server.listen(config.port, config.host);
+  logger.info(
+    { url, role: config.role, workerId: server.engine.workerId, store: server.store.name, ...where },
+    'longrun is serving',
+  );
+  if (config.developmentKey !== undefined) {
+    printDevelopmentKey(url, config.developmentKey, config.dataDir);
+  }
+}
+
+function printDevelopmentKey(url: string, key: string, dataDir: string): void {
   console.log(
-    `\n  longrun is serving ${url}\n  LONGRUN_API_KEYS is not set, so this development key was made (kept in ${config.dataDir}):\n\n    export LONGRUN_API_KEY=${config.developmentKey}\n    curl -H "Authorization: Bearer $LONGRUN_API_KEY" ${url}/monitors\n`,
+    `\n  longrun is serving ${url}\n  LONGRUN_API_KEYS is not set, so this development key was made (kept in ${dataDir}):\n\n    export LONGRUN_API_KEY=${key}\n    curl -H "Authorization: Bearer $LONGRUN_API_KEY" ${url}/monitors\n`,
   );
 }
 

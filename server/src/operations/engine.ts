@@ -16,7 +16,7 @@ import type {
   OperationStore,
   ResourceRecord,
 } from '../store/store.ts';
-import { ChangeFeed, type ChangeListener, type ChangeSource } from './changes.ts';
+import { ChangeFeed, type ChangeListener, type ChangeNotice, type ChangeSource } from './changes.ts';
 import { UnknownKindError } from './errors.ts';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, fingerprintRequest } from './idempotency.ts';
 import { type AnyKind, indexKinds } from './kind.ts';
@@ -132,6 +132,8 @@ export class OperationEngine {
   #detachSource: (() => Promise<void>) | undefined;
   #sweepTimer: TimerHandle | undefined;
   #started = false;
+  /** Actions being delivered in this process (tenant, operation, name): a racing second one is refused. */
+  readonly #deliveries = new Set<string>();
 
   constructor(config: EngineConfig) {
     this.#store = config.store;
@@ -259,12 +261,25 @@ export class OperationEngine {
     name: string,
     payload: unknown,
   ): Promise<DeliverActionOutcome | undefined> {
-    const current = await this.#store.getOperation(tenant, id);
-    if (!current) return undefined;
-    if (isTerminal(current.state)) return { outcome: 'terminal', operation: current };
-    const waiting = current.steps.some((step) => step.state === 'waiting' && step.action?.name === name);
-    if (!waiting) return { outcome: 'not-waiting', operation: current };
-    const delivered = await this.#store.deliverAction(tenant, id, name, payload, this.#clock.now());
+    // Only the first delivery counts. In this process, one racing a delivery in flight is refused;
+    // a later one finds the action recorded (the step shows `waiting` until the handler resumes).
+    // Across processes the store's check-then-write remains a (narrow) window.
+    const deliveryKey = `${tenant}\u0000${id}\u0000${name}`;
+    const racing = this.#deliveries.has(deliveryKey);
+    if (!racing) this.#deliveries.add(deliveryKey);
+    let delivered: OperationRecord | undefined;
+    try {
+      const current = await this.#store.getOperation(tenant, id);
+      if (!current) return undefined;
+      if (isTerminal(current.state)) return { outcome: 'terminal', operation: current };
+      const waiting =
+        current.steps.some((step) => step.state === 'waiting' && step.action?.name === name) &&
+        !Object.hasOwn(current.actions, name);
+      if (racing || !waiting) return { outcome: 'not-waiting', operation: current };
+      delivered = await this.#store.deliverAction(tenant, id, name, payload, this.#clock.now());
+    } finally {
+      if (!racing) this.#deliveries.delete(deliveryKey);
+    }
     if (!delivered) return undefined;
     // It may have ended in between; a terminal operation is returned unchanged.
     if (isTerminal(delivered.state)) return { outcome: 'terminal', operation: delivered };
@@ -322,7 +337,9 @@ export class OperationEngine {
   async start(): Promise<void> {
     if (this.#started) throw new Error('the engine is already started');
     this.#started = true;
-    if (this.#changeSource) this.#detachSource = await this.changes.attach(this.#changeSource);
+    if (this.#changeSource) {
+      this.#detachSource = await this.#changeSource.listen((notice) => this.#onForeignChange(notice));
+    }
     await this.runner?.start();
     this.#scheduleSweep();
   }
@@ -339,6 +356,18 @@ export class OperationEngine {
     await this.runner?.stop(options);
     await this.#detachSource?.();
     this.#detachSource = undefined;
+  }
+
+  /**
+   * A change made by another process: its waiters here are told (the feed reads it), work queued
+   * elsewhere wakes this runner, and a cancel aborts the handler if it runs here, at once rather
+   * than at the next lease renewal.
+   */
+  #onForeignChange(notice: ChangeNotice): void {
+    this.changes.notify(notice);
+    if (!this.runner) return;
+    if (notice.state === 'queued') this.runner.wake();
+    else if (notice.state === 'running' && notice.cancelRequested) this.runner.cancelLocal(notice.operationId);
   }
 
   #scheduleSweep(): void {

@@ -1,0 +1,209 @@
+/**
+ * The PostgreSQL schema as an ordered list of versioned migrations, applied at start.
+ *
+ * Applied versions are recorded in `longrun_schema_migrations`. Starting applies the missing ones
+ * in one transaction under an advisory lock, so instances starting together on one database
+ * migrate it once: the others wait, then find nothing left to do. Released migrations are never
+ * edited: a schema change is a new entry at the end.
+ *
+ * @see https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+ */
+import type { ClientBase } from 'pg';
+
+/** One schema step. */
+export interface Migration {
+  /** 1, 2, 3…: the order they apply in. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The channel every committed operation change is announced on (see the `operations_changed` trigger). */
+export const CHANGE_CHANNEL = 'longrun_operation_changes';
+
+/**
+ * The advisory lock key migrations run under: the first 8 bytes of sha256("longrun:migrations"),
+ * in the same 64-bit hashed key space as the locks `createOperation` takes (see `advisoryKey`).
+ */
+export const MIGRATION_LOCK_KEY = '-1993489011359081497';
+
+/** Every migration, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'operations, idempotency keys, resources and change notifications',
+    sql: `
+      -- Keys are compared byte-wise (COLLATE "C"): ids sort by creation time as plain ASCII, and
+      -- cursor comparisons must agree with ORDER BY whatever the database's locale is.
+      -- JSON is "json", not "jsonb": stored verbatim (key order, \\u0000 escapes), never queried into.
+      CREATE TABLE operations (
+        id text COLLATE "C" PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        state text NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        version integer NOT NULL CHECK (version >= 1),
+        input json NOT NULL,
+        request json NOT NULL,
+        progress json NOT NULL,
+        steps json NOT NULL,
+        estimated_completion_at timestamptz,
+        result json NOT NULL,
+        product json,
+        related json NOT NULL,
+        error json,
+        cancel_requested boolean NOT NULL,
+        lock_key text COLLATE "C",
+        callback_url text,
+        actions json NOT NULL,
+        attempts integer NOT NULL CHECK (attempts >= 0),
+        lease_owner text,
+        lease_expires_at timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        started_at timestamptz,
+        finished_at timestamptz,
+        -- When the row last changed, by the database's clock (set by trigger): the cursor of the
+        -- backstop poll that catches changes whose notification was lost.
+        changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+
+      -- One at a time: at most one active operation per (tenant, lock_key). createOperation checks
+      -- first under an advisory lock (to answer "locked" with the holder); this is the backstop.
+      CREATE UNIQUE INDEX operations_active_lock ON operations (tenant, lock_key)
+        WHERE lock_key IS NOT NULL AND state IN ('queued', 'running');
+
+      -- claimNext: oldest queued first. Partial, so it holds only the (short) queue.
+      CREATE INDEX operations_queue ON operations (created_at, id) WHERE state = 'queued';
+
+      -- listOperations: newest first (ids sort by time), optionally by state or kind.
+      CREATE INDEX operations_by_tenant ON operations (tenant, id);
+      CREATE INDEX operations_by_tenant_state ON operations (tenant, state, id);
+      CREATE INDEX operations_by_tenant_kind ON operations (tenant, kind, id);
+
+      -- recoverExpiredLeases.
+      CREATE INDEX operations_leases ON operations (lease_expires_at) WHERE state = 'running';
+
+      -- deleteExpired (retention).
+      CREATE INDEX operations_finished ON operations (finished_at) WHERE finished_at IS NOT NULL;
+
+      -- The backstop poll of the change source.
+      CREATE INDEX operations_changed ON operations (changed_at);
+
+      CREATE TABLE idempotency_keys (
+        tenant text COLLATE "C" NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        fingerprint text NOT NULL,
+        -- Deleting an operation (retention) forgets its key too.
+        operation_id text COLLATE "C" NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (tenant, key)
+      );
+
+      CREATE INDEX idempotency_keys_operation ON idempotency_keys (operation_id);
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+      -- Domain resources outlive the operation that made them: no foreign key.
+      CREATE TABLE resources (
+        tenant text COLLATE "C" NOT NULL,
+        collection text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        body json NOT NULL,
+        operation_id text COLLATE "C" NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (tenant, collection, id)
+      );
+
+      -- Every change of an operation (a new version) stamps changed_at...
+      CREATE FUNCTION longrun_stamp_operation_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' OR NEW.version IS DISTINCT FROM OLD.version THEN
+          NEW.changed_at := clock_timestamp();
+        END IF;
+        RETURN NEW;
+      END $$;
+
+      CREATE TRIGGER operations_stamp_change BEFORE INSERT OR UPDATE ON operations
+        FOR EACH ROW EXECUTE FUNCTION longrun_stamp_operation_change();
+
+      -- ...and is announced on commit to every listening instance. A lease renewal (same version)
+      -- is not a change of the monitor and is not announced. "origin" is the writing instance
+      -- (the session setting longrun.origin), so it can skip the changes it made and published.
+      CREATE FUNCTION longrun_notify_operation_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' OR NEW.version IS DISTINCT FROM OLD.version THEN
+          PERFORM pg_notify('${CHANGE_CHANNEL}', json_build_object(
+            'tenant', NEW.tenant,
+            'id', NEW.id,
+            'version', NEW.version,
+            'state', NEW.state,
+            'cancelRequested', NEW.cancel_requested,
+            'origin', current_setting('longrun.origin', true)
+          )::text);
+        END IF;
+        RETURN NULL;
+      END $$;
+
+      CREATE TRIGGER operations_notify_change AFTER INSERT OR UPDATE ON operations
+        FOR EACH ROW EXECUTE FUNCTION longrun_notify_operation_change();
+    `,
+  },
+];
+
+/** Thrown when the database was migrated by a newer release than this one. */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+  readonly found: number;
+  readonly known: number;
+  constructor(found: number, known: number) {
+    super(`database schema version ${found} is newer than this release knows (${known}); refusing to use it`);
+    this.found = found;
+    this.known = known;
+  }
+}
+
+/**
+ * Applies the migrations the database lacks, on `client` (not in a transaction), and returns the
+ * versions applied now (empty when up to date).
+ *
+ * @param at Recorded as each migration's `applied_at`. @default the current time
+ */
+export async function migrate(
+  client: ClientBase,
+  migrations: readonly Migration[] = MIGRATIONS,
+  at: Date = new Date(),
+): Promise<number[]> {
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  await client.query('BEGIN');
+  try {
+    // Held until COMMIT/ROLLBACK: a second instance starting now waits here, then sees our rows.
+    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS longrun_schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL
+    )`);
+    const { rows } = await client.query<{ current: number }>(
+      'SELECT coalesce(max(version), 0)::integer AS current FROM longrun_schema_migrations',
+    );
+    const current = rows[0]?.current ?? 0;
+    if (current > known) throw new SchemaTooNewError(current, known);
+    const applied: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (migration.version <= current) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO longrun_schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        at,
+      ]);
+      applied.push(migration.version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

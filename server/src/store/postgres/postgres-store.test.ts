@@ -1,0 +1,199 @@
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
+import { at, CAR, createCommand, idempotencyClaim, REINDEX, TENANT, WORKER_LOST } from '../conformance/fixtures.ts';
+import { describeStoreConformance } from '../conformance/store-conformance.ts';
+import type { CreateOperationOutcome, OperationStore } from '../store.ts';
+import { connectClient } from './database-admin.ts';
+import { MIGRATIONS, SchemaTooNewError } from './migrations.ts';
+import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
+
+const LEASE_MS = 30_000;
+
+let db: TestDatabase;
+let admin: pg.Client;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // Migrated once; each test then starts from empty tables.
+  await (await createPostgresStore({ connectionString: db.url })).close();
+  admin = await connectClient(db.url);
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await db?.drop();
+});
+
+async function emptyStore(): Promise<PostgresOperationStore> {
+  await admin.query('TRUNCATE operations, idempotency_keys, resources');
+  return createPostgresStore({ connectionString: db.url });
+}
+
+describeStoreConformance('postgres', async () => {
+  const store = await emptyStore();
+  return { store, cleanup: () => store.close() };
+});
+
+function created(outcome: CreateOperationOutcome) {
+  if (outcome.outcome !== 'created') throw new Error(`expected created, got ${outcome.outcome}`);
+  return outcome.operation;
+}
+
+describe('PostgresOperationStore', () => {
+  const open: OperationStore[] = [];
+
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close();
+  });
+
+  /** Two stores on one database, as two processes would have. */
+  async function twoInstances(): Promise<[PostgresOperationStore, PostgresOperationStore]> {
+    const a = await emptyStore();
+    const b = await createPostgresStore({ connectionString: db.url });
+    open.push(a, b);
+    return [a, b];
+  }
+
+  describe('migrations', () => {
+    async function freshDatabase(): Promise<TestDatabase> {
+      const fresh = await createTestDatabase();
+      cleanups.push(() => fresh.drop());
+      return fresh;
+    }
+    const cleanups: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0)) await cleanup();
+    });
+
+    it('migrates an empty database once, even when instances start together', async () => {
+      const fresh = await freshDatabase();
+      const stores = await Promise.all(
+        Array.from({ length: 4 }, () => createPostgresStore({ connectionString: fresh.url, migrate: false })),
+      );
+      open.push(...stores);
+      const applied = await Promise.all(stores.map((store) => store.migrate()));
+      expect(applied.flat()).toStrictEqual(MIGRATIONS.map((m) => m.version));
+      expect(await stores[0]?.migrate()).toStrictEqual([]);
+      const client = await connectClient(fresh.url);
+      try {
+        const { rows } = await client.query('SELECT version, name FROM longrun_schema_migrations ORDER BY version');
+        expect(rows).toStrictEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('refuses a database migrated by a newer release', async () => {
+      const fresh = await freshDatabase();
+      await (await createPostgresStore({ connectionString: fresh.url })).close();
+      const client = await connectClient(fresh.url);
+      try {
+        await client.query(`INSERT INTO longrun_schema_migrations VALUES (99, 'from the future', now())`);
+      } finally {
+        await client.end();
+      }
+      await expect(createPostgresStore({ connectionString: fresh.url })).rejects.toBeInstanceOf(SchemaTooNewError);
+    });
+  });
+
+  describe('across instances on one database', () => {
+    it('never gives one operation to two workers of different instances', async () => {
+      const [a, b] = await twoInstances();
+      for (let i = 0; i < 20; i++) created(await a.createOperation(createCommand({ at: i })));
+      const claims = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).claimNext(`worker-${i}`, [CAR], LEASE_MS, at(30))),
+      );
+      const won = claims.flatMap((claim) => (claim === undefined ? [] : [claim.operation.id]));
+      expect(won).toHaveLength(20);
+      expect(new Set(won).size).toBe(20);
+    });
+
+    it('claims past a row another transaction holds locked instead of waiting for it (SKIP LOCKED)', async () => {
+      const [a] = await twoInstances();
+      const oldest = created(await a.createOperation(createCommand({ at: 0 })));
+      const next = created(await a.createOperation(createCommand({ at: 1 })));
+      const holder = await connectClient(db.url);
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT id FROM operations WHERE id = $1 FOR UPDATE', [oldest.id]);
+        expect((await a.claimNext('worker-1', [CAR], LEASE_MS, at(2)))?.operation.id).toBe(next.id);
+        await holder.query('ROLLBACK');
+        expect((await a.claimNext('worker-1', [CAR], LEASE_MS, at(3)))?.operation.id).toBe(oldest.id);
+      } finally {
+        await holder.end();
+      }
+    });
+
+    it('creates one operation for concurrent requests with one idempotency key spread over instances', async () => {
+      const [a, b] = await twoInstances();
+      const outcomes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 === 0 ? a : b).createOperation(createCommand({ at: 0 }, { idempotency: idempotencyClaim('key-1') })),
+        ),
+      );
+      const ids = new Set(outcomes.map((o) => (o.outcome === 'locked' ? o.pending.id : o.operation.id)));
+      expect(outcomes.filter((o) => o.outcome === 'created')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.outcome === 'replayed')).toHaveLength(29);
+      expect(ids.size).toBe(1);
+    });
+
+    it('lets one of concurrent one-at-a-time requests spread over instances through', async () => {
+      const [a, b] = await twoInstances();
+      const outcomes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 === 0 ? a : b).createOperation(createCommand({ kind: REINDEX, lockKey: 'reindex', at: 0 })),
+        ),
+      );
+      const winner = outcomes.flatMap((o) => (o.outcome === 'created' ? [o.operation.id] : []));
+      expect(winner).toHaveLength(1);
+      expect(outcomes.filter((o) => o.outcome === 'locked' && o.pending.id === winner[0])).toHaveLength(29);
+    });
+
+    it("refuses the late write of a worker whose lease another instance's recovery took over", async () => {
+      const [a, b] = await twoInstances();
+      created(await a.createOperation(createCommand({ at: 0 })));
+      const first = await a.claimNext('worker-a', [CAR], LEASE_MS, at(1));
+      if (first === undefined) throw new Error('expected a claim');
+      const recovered = await b.recoverExpiredLeases(at(1 + LEASE_MS / 1000 + 1), 3, WORKER_LOST);
+      expect(recovered.map((o) => o.state)).toStrictEqual(['queued']);
+      const second = await b.claimNext('worker-b', [CAR], LEASE_MS, at(40));
+      expect(second?.lease.attempt).toBe(2);
+      expect(await a.renewLease(first.lease, LEASE_MS, at(41))).toBe(false);
+      expect(
+        await a.updateOperation(first.lease, { state: 'succeeded', result: { late: true } }, at(41), [
+          { collection: 'cars', id: 'car-late', body: {} },
+        ]),
+      ).toBeUndefined();
+      expect(await b.getOperation(TENANT, first.operation.id)).toStrictEqual(second?.operation);
+      expect(await b.getResource(TENANT, 'cars', 'car-late')).toBeUndefined();
+    });
+  });
+
+  describe('text PostgreSQL cannot hold', () => {
+    it('finds nothing for keys with NUL instead of failing', async () => {
+      const [a] = await twoInstances();
+      expect(await a.getOperation('\u0000health', 'op_0000000000')).toBeUndefined();
+      // Yet it asked the database (the health check reads such a key to probe it).
+      await a.close();
+      await expect(a.getOperation('\u0000health', 'op_0000000000')).rejects.toThrow();
+    });
+
+    it('finds no resource and cancels nothing for keys with NUL', async () => {
+      const [a] = await twoInstances();
+      expect(await a.getResource(TENANT, 'cars\u0000', 'x')).toBeUndefined();
+      expect(await a.requestCancel(TENANT, 'op_\u0000', at(0))).toBeUndefined();
+    });
+
+    it('keeps NUL characters inside JSON values', async () => {
+      const [a] = await twoInstances();
+      const operation = created(
+        await a.createOperation(
+          createCommand({ input: { name: 'a\u0000b' }, request: { method: 'POST', path: '/cars', body: 'x\u0000' } }),
+        ),
+      );
+      expect(await a.getOperation(TENANT, operation.id)).toStrictEqual(operation);
+      expect(operation.input).toStrictEqual({ name: 'a\u0000b' });
+    });
+  });
+});

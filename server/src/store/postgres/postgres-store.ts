@@ -1,0 +1,570 @@
+/**
+ * The PostgreSQL adapter of the store port, on node-postgres (`pg`): one connection pool per
+ * process, any number of processes on one database.
+ *
+ * - Claims are one statement: `FOR UPDATE SKIP LOCKED` on the oldest queued row, so concurrent
+ *   workers never wait on each other and never get the same operation (docs/decisions/0001).
+ * - Every worker write is fenced in SQL by the lease (owner and attempt, the fencing token) under
+ *   the row lock, so a worker that lost its lease cannot overwrite the outcome.
+ * - Other writes read the row `FOR UPDATE`, compute the next record with the pure rules of
+ *   `operation-changes.ts` (shared with SQLite), and write it back in the same transaction.
+ * - Creates with an idempotency key or a lock key serialize on transaction-scoped advisory locks
+ *   of those keys, so concurrent creates on any instance behave as if run one after another.
+ * - A trigger announces every committed change (`NOTIFY`), which {@link NotifyChangeSource}
+ *   turns into wake-ups in every other process.
+ */
+import { createHash } from 'node:crypto';
+import type { ClientBase, PoolClient, PoolConfig } from 'pg';
+import pg from 'pg';
+import { type OperationLogger, silentLogger } from '../../operations/logger.ts';
+import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
+import { newId } from '../ids.ts';
+import { decodeCursor, encodeCursor } from '../sqlite/list-cursor.ts';
+import {
+  acceptedRecord,
+  actionRecord,
+  cancelledRecord,
+  holdsLease,
+  patchedRecord,
+  recoveredRecord,
+} from '../sqlite/operation-changes.ts';
+import type {
+  CreateOperationCommand,
+  CreateOperationOutcome,
+  Lease,
+  ListOperationsQuery,
+  OperationPage,
+  OperationPatch,
+  OperationStore,
+  PublishedResource,
+  ResourceRecord,
+} from '../store.ts';
+import { migrate } from './migrations.ts';
+import { NotifyChangeSource, type NotifyChangeSourceOptions } from './notify-change-source.ts';
+import {
+  OPERATION_COLUMNS,
+  OPERATION_SELECT,
+  type OperationRow,
+  operationValues,
+  RESOURCE_SELECT,
+  type ResourceRow,
+  toRecord,
+  toResourceRecord,
+} from './operation-row.ts';
+
+/** Default {@link PostgresStoreOptions.poolSize}. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** Default {@link PostgresStoreOptions.idleInTransactionTimeoutMs}. */
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
+
+/** The session setting that names the writing instance in change notifications. */
+export const ORIGIN_SETTING = 'longrun.origin';
+
+/** How {@link createPostgresStore} connects. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq URI form). */
+  connectionString: string;
+  /** Most connections this process opens (plus one for LISTEN). @default 10 */
+  poolSize?: number | undefined;
+  /**
+   * Names this process in `pg_stat_activity` and as the origin of its change notifications, which
+   * its own {@link NotifyChangeSource} skips. @default a random `inst_…` id
+   */
+  instanceId?: string | undefined;
+  /**
+   * How long a connection may sit idle inside a transaction before PostgreSQL ends its session.
+   * This store never pauses inside a transaction, so only a frozen or partitioned process hits it:
+   * its row locks are then released, instead of holding up recovery and cancels for as long as it
+   * stays frozen. @default 5_000
+   */
+  idleInTransactionTimeoutMs?: number | undefined;
+  /** Apply missing migrations at start. @default true */
+  migrate?: boolean | undefined;
+  /** @default silentLogger */
+  logger?: OperationLogger | undefined;
+}
+
+/**
+ * Connects to PostgreSQL, applies the migrations the database lacks, and returns the store.
+ *
+ * @example
+ * const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL });
+ * const engine = createEngine({ store, kinds, changeSource: store.changeSource() });
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresOperationStore> {
+  const store = new PostgresOperationStore(options);
+  try {
+    if (options.migrate !== false) await store.migrate();
+    else await store.ping();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** {@link OperationStore} on a PostgreSQL connection pool. Build it with {@link createPostgresStore}. */
+export class PostgresOperationStore implements OperationStore {
+  readonly name = 'postgres';
+  /** The origin this process's writes carry in change notifications. */
+  readonly instanceId: string;
+  readonly #pool: pg.Pool;
+  readonly #config: PoolConfig;
+  readonly #logger: OperationLogger;
+  #closed: Promise<void> | undefined;
+
+  /** Opens a pool (lazily connecting); prefer {@link createPostgresStore}, which also migrates. */
+  constructor(options: PostgresStoreOptions) {
+    this.instanceId = options.instanceId ?? newId('inst');
+    this.#logger = options.logger ?? silentLogger;
+    this.#config = {
+      connectionString: options.connectionString,
+      fallback_application_name: `longrun ${this.instanceId}`,
+      keepAlive: true,
+    };
+    this.#pool = new pg.Pool({
+      ...this.#config,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      // Awaited before the connection is first handed out: every write carries this instance as
+      // the origin of its change notification (see the `operations_notify_change` trigger).
+      onConnect: async (client) => {
+        await client.query('SELECT set_config($1, $2, false)', [ORIGIN_SETTING, this.instanceId]);
+      },
+    });
+    // An idle connection that breaks (database restart, network) must not crash the process: the
+    // pool drops it and opens another on the next checkout.
+    this.#pool.on('error', (error) => this.#logger.warn({ err: error }, 'an idle PostgreSQL connection failed'));
+  }
+
+  /** Applies the migrations the database lacks; returns the versions applied now. */
+  async migrate(): Promise<number[]> {
+    const client = await this.#pool.connect();
+    try {
+      return await migrate(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Resolves once the database answers. */
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  /**
+   * A {@link NotifyChangeSource} on this database that skips this store's own changes (the engine
+   * publishes those itself): pass it to the engine as `changeSource`.
+   */
+  changeSource(
+    options: Partial<Omit<NotifyChangeSourceOptions, 'connection' | 'pool' | 'origin'>> = {},
+  ): NotifyChangeSource {
+    return new NotifyChangeSource({
+      connection: { ...this.#config, fallback_application_name: `longrun listener ${this.instanceId}` },
+      pool: this.#pool,
+      origin: this.instanceId,
+      logger: this.#logger,
+      ...options,
+    });
+  }
+
+  async createOperation(command: CreateOperationCommand): Promise<CreateOperationOutcome> {
+    const { operation, idempotency, resource } = command;
+    const now = canonicalInstant(operation.createdAt, 'operation.createdAt');
+    const record = acceptedRecord(operation);
+    if (idempotency === undefined && operation.lockKey == null && resource === undefined) {
+      // Nothing to check and one row to write: one statement is atomic on its own.
+      const { rows } = await this.#pool.query<OperationRow>(insertOperationSql, operationValues(record));
+      return { outcome: 'created', operation: toRecord(single(rows)) };
+    }
+    return this.#transaction(async (client) => {
+      const locks: bigint[] = [];
+      if (idempotency !== undefined) locks.push(advisoryKey('idempotency', operation.tenant, idempotency.key));
+      if (operation.lockKey != null) locks.push(advisoryKey('lock', operation.tenant, operation.lockKey));
+      // Always in the same order, so two creates holding one key each cannot deadlock.
+      locks.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const key of locks) await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key.toString()]);
+
+      if (idempotency !== undefined) {
+        // A key expired by the time of this request counts as absent and is taken over below.
+        const { rows } = await client.query<OperationRow & { fingerprint: string }>(
+          `SELECT k.fingerprint, ${prefixed('o', OPERATION_COLUMNS)}
+           FROM idempotency_keys k JOIN operations o ON o.id = k.operation_id
+           WHERE k.tenant = $1 AND k.key = $2 AND k.expires_at > $3`,
+          [operation.tenant, idempotency.key, now],
+        );
+        const seen = rows[0];
+        if (seen !== undefined) {
+          return seen.fingerprint === idempotency.fingerprint
+            ? { outcome: 'replayed' as const, operation: toRecord(seen) }
+            : { outcome: 'idempotency-mismatch' as const, operation: toRecord(seen) };
+        }
+      }
+      if (operation.lockKey != null) {
+        const { rows } = await client.query<OperationRow>(
+          `SELECT ${OPERATION_SELECT} FROM operations
+           WHERE tenant = $1 AND lock_key = $2 AND lock_key IS NOT NULL AND state IN ('queued', 'running')`,
+          [operation.tenant, operation.lockKey],
+        );
+        const pending = rows[0];
+        if (pending !== undefined) return { outcome: 'locked' as const, pending: toRecord(pending) };
+      }
+      const { rows } = await client.query<OperationRow>(insertOperationSql, operationValues(record));
+      if (idempotency !== undefined) {
+        await client.query(
+          `INSERT INTO idempotency_keys (tenant, key, fingerprint, operation_id, expires_at, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (tenant, key) DO UPDATE SET
+             fingerprint = excluded.fingerprint, operation_id = excluded.operation_id,
+             expires_at = excluded.expires_at, created_at = excluded.created_at`,
+          [
+            operation.tenant,
+            idempotency.key,
+            idempotency.fingerprint,
+            operation.id,
+            instant(idempotency.expiresAt, 'idempotency.expiresAt'),
+            now,
+          ],
+        );
+      }
+      if (resource !== undefined) {
+        await client.query(`INSERT INTO resources (${RESOURCE_SELECT}) VALUES ($1, $2, $3, $4, $5, $6, $6)`, [
+          operation.tenant,
+          resource.collection,
+          resource.id,
+          JSON.stringify(resource.body),
+          operation.id,
+          now,
+        ]);
+      }
+      return { outcome: 'created' as const, operation: toRecord(single(rows)) };
+    });
+  }
+
+  async getOperation(tenant: string, id: string): Promise<OperationRecord | undefined> {
+    if (hasNul(tenant, id)) {
+      // Still asks the database: a read of a key that cannot exist is how `/healthz` probes it.
+      await this.ping();
+      return undefined;
+    }
+    const { rows } = await this.#pool.query<OperationRow>(
+      `SELECT ${OPERATION_SELECT} FROM operations WHERE id = $1 AND tenant = $2`,
+      [id, tenant],
+    );
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+  }
+
+  async listOperations(query: ListOperationsQuery): Promise<OperationPage> {
+    if (!Number.isInteger(query.limit) || query.limit < 1)
+      throw new RangeError(`list limit must be a positive integer: ${query.limit}`);
+    const after = query.after === undefined ? undefined : decodeCursor(query.after);
+    if (hasNul(query.tenant, query.kind ?? '', after ?? '')) return { items: [], next: null };
+    const params: unknown[] = [query.tenant];
+    const where = ['tenant = $1'];
+    if (query.state !== undefined) where.push(`state = $${params.push(query.state)}`);
+    if (query.kind !== undefined) where.push(`kind = $${params.push(query.kind)}`);
+    if (after !== undefined) where.push(`id < $${params.push(after)}`);
+    // One more than asked tells whether a next page exists.
+    const limit = `$${params.push(query.limit + 1)}`;
+    const { rows } = await this.#pool.query<OperationRow>(
+      `SELECT ${OPERATION_SELECT} FROM operations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${limit}`,
+      params,
+    );
+    const items = rows.slice(0, query.limit).map(toRecord);
+    const last = items.at(-1);
+    return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+  }
+
+  async claimNext(
+    owner: string,
+    kinds: readonly string[],
+    leaseMs: number,
+    now: Date,
+  ): Promise<{ operation: OperationRecord; lease: Lease } | undefined> {
+    const deadline = leaseDeadline(now, leaseMs);
+    if (kinds.length === 0) return undefined;
+    // The rule of `claimedRecord`, in one statement: SKIP LOCKED passes over rows another worker
+    // is claiming right now instead of waiting for them.
+    const { rows } = await this.#pool.query<OperationRow>(
+      `UPDATE operations o SET
+         state = 'running', version = o.version + 1, attempts = o.attempts + 1,
+         lease_owner = $2, lease_expires_at = $3, started_at = coalesce(o.started_at, $4), updated_at = $4
+       FROM (
+         SELECT id FROM operations
+         WHERE state = 'queued' AND kind = ANY ($1::text[])
+         ORDER BY created_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED
+       ) next
+       WHERE o.id = next.id
+       RETURNING ${prefixed('o', OPERATION_COLUMNS)}`,
+      [kinds, owner, deadline, now.toISOString()],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const operation = toRecord(row);
+    return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
+  }
+
+  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<boolean> {
+    const deadline = leaseDeadline(now, leaseMs);
+    if (hasNul(lease.operationId, lease.owner)) return false;
+    // Fenced: only the holder of this attempt extends it. Same version, so no notification.
+    const { rowCount } = await this.#pool.query(
+      `UPDATE operations SET lease_expires_at = $4
+       WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempts = $3`,
+      [lease.operationId, lease.owner, lease.attempt, deadline],
+    );
+    return rowCount === 1;
+  }
+
+  async updateOperation(
+    lease: Lease,
+    patch: OperationPatch,
+    now: Date,
+    resources?: readonly PublishedResource[],
+  ): Promise<OperationRecord | undefined> {
+    if (hasNul(lease.operationId, lease.owner)) return undefined;
+    return this.#transaction(async (client) => {
+      // The fencing check runs on the locked row: recovery and another claim wait for this commit.
+      const record = await lockedOperation(client, 'id = $1 AND state = $2 AND lease_owner = $3 AND attempts = $4', [
+        lease.operationId,
+        'running',
+        lease.owner,
+        lease.attempt,
+      ]);
+      if (record === undefined || !holdsLease(record, lease)) return undefined;
+      const { record: next, publish } = patchedRecord(record, patch, now);
+      const saved = await saveOperation(client, next);
+      if (publish && resources !== undefined) {
+        for (const resource of resources) {
+          await upsertResource(client, { ...resource, tenant: record.tenant, operationId: record.id }, now);
+        }
+      }
+      return saved;
+    });
+  }
+
+  async requestCancel(
+    tenant: string,
+    id: string,
+    now: Date,
+  ): Promise<
+    | { outcome: 'cancelled' | 'requested'; operation: OperationRecord }
+    | { outcome: 'terminal'; operation: OperationRecord }
+    | undefined
+  > {
+    if (hasNul(tenant, id)) return undefined;
+    return this.#transaction(async (client) => {
+      const record = await lockedOperation(client, 'id = $1 AND tenant = $2', [id, tenant]);
+      if (record === undefined) return undefined;
+      const change = cancelledRecord(record, now);
+      if (change.outcome === 'terminal') return { outcome: 'terminal' as const, operation: change.record };
+      const operation = change.changed ? await saveOperation(client, change.record) : change.record;
+      return { outcome: change.outcome, operation };
+    });
+  }
+
+  async deliverAction(
+    tenant: string,
+    id: string,
+    action: string,
+    payload: unknown,
+    now: Date,
+  ): Promise<OperationRecord | undefined> {
+    if (hasNul(tenant, id)) return undefined;
+    return this.#transaction(async (client) => {
+      const record = await lockedOperation(client, 'id = $1 AND tenant = $2', [id, tenant]);
+      if (record === undefined) return undefined;
+      const next = actionRecord(record, action, payload, now);
+      return next === undefined ? record : saveOperation(client, next);
+    });
+  }
+
+  recoverExpiredLeases(now: Date, maxAttempts: number, problem: StoredProblem): Promise<OperationRecord[]> {
+    return this.#transaction(async (client) => {
+      // SKIP LOCKED: a row locked now is being written by its worker (or recovered by another
+      // process); the next sweep sees it again if its lease is still expired then.
+      const { rows } = await client.query<OperationRow>(
+        `SELECT ${OPERATION_SELECT} FROM operations
+         WHERE state = 'running' AND lease_expires_at < $1
+         ORDER BY lease_expires_at, id
+         FOR UPDATE SKIP LOCKED`,
+        [now.toISOString()],
+      );
+      const recovered: OperationRecord[] = [];
+      for (const row of rows)
+        recovered.push(await saveOperation(client, recoveredRecord(toRecord(row), maxAttempts, problem, now)));
+      return recovered;
+    });
+  }
+
+  async getResource(tenant: string, collection: string, id: string): Promise<ResourceRecord | undefined> {
+    if (hasNul(tenant, collection, id)) return undefined;
+    const { rows } = await this.#pool.query<ResourceRow>(
+      `SELECT ${RESOURCE_SELECT} FROM resources WHERE tenant = $1 AND collection = $2 AND id = $3`,
+      [tenant, collection, id],
+    );
+    return rows[0] === undefined ? undefined : toResourceRecord(rows[0]);
+  }
+
+  async putResource(resource: Omit<ResourceRecord, 'createdAt' | 'updatedAt'>, now: Date): Promise<ResourceRecord> {
+    const client = await this.#pool.connect();
+    try {
+      return await upsertResource(client, resource, now);
+    } finally {
+      client.release();
+    }
+  }
+
+  deleteExpired(finishedBefore: Date, now: Date): Promise<number> {
+    return this.#transaction(async (client) => {
+      // Their idempotency keys go with them (ON DELETE CASCADE).
+      const { rowCount } = await client.query(
+        `DELETE FROM operations
+         WHERE finished_at < $1 AND finished_at IS NOT NULL AND state IN ('succeeded', 'failed', 'cancelled')`,
+        [finishedBefore.toISOString()],
+      );
+      await client.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [now.toISOString()]);
+      return rowCount ?? 0;
+    });
+  }
+
+  /** Waits for queries in flight, then closes every connection. */
+  close(): Promise<void> {
+    this.#closed ??= this.#pool.end();
+    return this.#closed;
+  }
+
+  /** Runs `work` in a transaction on one pooled connection; rolls back when it throws. */
+  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection itself failed: the pool must not hand it out again.
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+const insertOperationSql = `INSERT INTO operations (${OPERATION_SELECT})
+  VALUES (${OPERATION_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+  RETURNING ${OPERATION_SELECT}`;
+
+/** Columns a worker or the engine may change after insert. */
+const MUTABLE_COLUMNS = OPERATION_COLUMNS.filter(
+  (c) => c !== 'id' && c !== 'tenant' && c !== 'kind' && c !== 'created_at',
+);
+
+const updateOperationSql = `UPDATE operations SET ${MUTABLE_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
+  WHERE id = $1 RETURNING ${OPERATION_SELECT}`;
+
+/** Positions of the mutable columns in {@link OPERATION_COLUMNS}. */
+const MUTABLE_INDEXES = MUTABLE_COLUMNS.map((c) => OPERATION_COLUMNS.indexOf(c));
+
+/** The row matching `where`, locked until the transaction ends, or undefined. */
+async function lockedOperation(
+  client: ClientBase,
+  where: string,
+  params: unknown[],
+): Promise<OperationRecord | undefined> {
+  const { rows } = await client.query<OperationRow>(
+    `SELECT ${OPERATION_SELECT} FROM operations WHERE ${where} FOR UPDATE`,
+    params,
+  );
+  return rows[0] === undefined ? undefined : toRecord(rows[0]);
+}
+
+/** Writes `record` over its row; returns it as a read would. */
+async function saveOperation(client: ClientBase, record: OperationRecord): Promise<OperationRecord> {
+  const values = operationValues(record);
+  const { rows } = await client.query<OperationRow>(updateOperationSql, [
+    record.id,
+    ...MUTABLE_INDEXES.map((i) => values[i]),
+  ]);
+  return toRecord(single(rows));
+}
+
+/** Creates or replaces a resource body, keeping `createdAt` on replace. */
+async function upsertResource(
+  client: ClientBase,
+  resource: Omit<ResourceRecord, 'createdAt' | 'updatedAt'>,
+  now: Date,
+): Promise<ResourceRecord> {
+  const { rows } = await client.query<ResourceRow>(
+    `INSERT INTO resources (${RESOURCE_SELECT}) VALUES ($1, $2, $3, $4, $5, $6, $6)
+     ON CONFLICT (tenant, collection, id) DO UPDATE SET
+       body = excluded.body, operation_id = excluded.operation_id, updated_at = excluded.updated_at
+     RETURNING ${RESOURCE_SELECT}`,
+    [
+      resource.tenant,
+      resource.collection,
+      resource.id,
+      JSON.stringify(resource.body),
+      resource.operationId,
+      now.toISOString(),
+    ],
+  );
+  return toResourceRecord(single(rows));
+}
+
+/**
+ * The 64-bit advisory lock key of a (namespace, tenant, key) triple: the first 8 bytes of its
+ * sha256. Two different triples sharing a key only serialize more than needed.
+ */
+export function advisoryKey(namespace: string, tenant: string, key: string): bigint {
+  return createHash('sha256')
+    .update(JSON.stringify([namespace, tenant, key]))
+    .digest()
+    .readBigInt64BE(0);
+}
+
+function prefixed(alias: string, columns: readonly string[]): string {
+  return columns.map((c) => `${alias}.${c}`).join(', ');
+}
+
+function single<T>(rows: readonly T[]): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error('expected the statement to return a row');
+  return row;
+}
+
+/**
+ * True when a text key contains NUL, which PostgreSQL text cannot hold: such a key names nothing,
+ * so reads answer "not found" instead of failing on an encoding error.
+ */
+function hasNul(...values: string[]): boolean {
+  return values.some((value) => value.includes('\u0000'));
+}
+
+function leaseDeadline(now: Date, leaseMs: number): string {
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError(`lease duration must be positive: ${leaseMs}`);
+  return new Date(now.getTime() + leaseMs).toISOString();
+}
+
+/** `value` as `Date#toISOString()` text. */
+function instant(value: string, what: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`${what} is not an ISO 8601 instant: ${value}`);
+  return new Date(time).toISOString();
+}
+
+/** `value`, which must already be in `Date#toISOString()` form (it orders the queue and is echoed as is). */
+function canonicalInstant(value: string, what: string): string {
+  const normalized = instant(value, what);
+  if (normalized !== value) throw new RangeError(`${what} must be in Date#toISOString() form: ${value}`);
+  return normalized;
+}
