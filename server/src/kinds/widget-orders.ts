@@ -78,6 +78,7 @@ export function widgetOrderKind(simulation: Simulation) {
             links: { self: { href } },
           };
           await ctx.updateResource('widgets', id, widget);
+          await ctx.relate({ rel: 'widget', href });
           widgets.push({ rel: 'widget', href });
           order.widgets.push({ href });
         }

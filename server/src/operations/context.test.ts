@@ -147,6 +147,21 @@ describe('OperationContext writes', () => {
   });
 });
 
+describe('OperationContext.relate', () => {
+  it('links a produced resource on the monitor at once, once per rel and href', async () => {
+    const { context } = await claimedContext();
+    await context.relate({ rel: 'widget', href: '/widgets/wdg_1' });
+    await context.relate({ rel: 'widget', href: '/widgets/wdg_2' });
+    await context.relate({ rel: 'widget', href: '/widgets/wdg_1' });
+    const stored = await store.getOperation(TENANT, context.operationId);
+    expect(stored?.state).toBe('running');
+    expect(stored?.related).toEqual([
+      { rel: 'widget', href: '/widgets/wdg_1' },
+      { rel: 'widget', href: '/widgets/wdg_2' },
+    ]);
+  });
+});
+
 describe('OperationContext after losing its lease', () => {
   it('aborts the signal with LeaseLostError and refuses every further write', async () => {
     const { context } = await claimedContext();

@@ -11,7 +11,7 @@
 import type { Lease, OperationPatch, OperationStore, PublishedResource } from '../store/store.ts';
 import type { ChangeFeed } from './changes.ts';
 import { LeaseLostError } from './errors.ts';
-import type { OperationRecord, StepState, StoredStep } from './model.ts';
+import type { OperationRecord, StepState, StoredLink, StoredStep } from './model.ts';
 import { withStep } from './steps.ts';
 import type { Clock, Timers } from './time.ts';
 
@@ -65,6 +65,12 @@ export interface OperationContext {
   sleep(ms: number): Promise<void>;
   /** Stores a new body for a resource (an embedded-status resource's progress), fenced like every write. */
   updateResource(collection: string, id: string, body: Record<string, unknown>): Promise<void>;
+  /**
+   * Links a further resource the operation produced, on its monitor at once (seed 000: widgets
+   * show up as they are made, before the order is fulfilled). The handler's final `related`, when
+   * it returns one, replaces the list.
+   */
+  relate(link: StoredLink): Promise<void>;
 }
 
 /** What a {@link LeasedOperationContext} is built from (by the runner). */
@@ -125,6 +131,7 @@ export class LeasedOperationContext implements OperationContext {
   #record: OperationRecord;
   /** The steps as the handler set them, including changes not yet written. */
   #steps: StoredStep[];
+  #related: StoredLink[];
   #patch: OperationPatch | undefined;
   readonly #resources = new Map<string, PublishedResource>();
   #next: PendingWrite | undefined;
@@ -148,6 +155,7 @@ export class LeasedOperationContext implements OperationContext {
     this.#timers = options.timers;
     this.#record = options.operation;
     this.#steps = options.operation.steps;
+    this.#related = options.operation.related;
   }
 
   /** True once a write was refused or a renewal failed. */
@@ -194,6 +202,15 @@ export class LeasedOperationContext implements OperationContext {
     return this.#enqueue(() => {
       // The latest body per resource wins within one write.
       this.#resources.set(`${collection}\u0000${id}`, { collection, id, body });
+    });
+  }
+
+  relate(link: StoredLink): Promise<void> {
+    return this.#enqueue((patch) => {
+      // A re-run links the same resources again: keep one link per (rel, href).
+      if (this.#related.some((known) => known.rel === link.rel && known.href === link.href)) return;
+      this.#related = [...this.#related, { ...link }];
+      patch.related = this.#related;
     });
   }
 

@@ -116,6 +116,14 @@ describe('losing the lease', () => {
   });
 });
 
+/** Moves time a third of a lease at a time, letting each recovery's store writes finish in between. */
+async function advanceByThirds(total: number): Promise<void> {
+  for (let moved = 0; moved < total; moved += LEASE_MS / 3) {
+    time.advance(Math.min(LEASE_MS / 3, total - moved));
+    for (let turn = 0; turn < 10; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 describe('crash recovery', () => {
   const finishes = defineKind<unknown, never, number>({
     name: KIND,
@@ -132,18 +140,29 @@ describe('crash recovery', () => {
     expect(done).toMatchObject({ attempts: 2, result: 2 });
   });
 
-  it('every lease period while running, re-queues and finishes it on another worker', async () => {
+  it('while running, re-queues an expired lease and finishes it on another worker', async () => {
     const api = await engineWith({ kinds: [finishes], runWorker: false });
     const id = await accept(api); // accepted in another process
     await claimAndDie(); // its lease expires one lease period from now
     time.advance(1);
     const worker = await engineWith({ kinds: [finishes], pollIntervalMs: 3_600_000 });
     expect(await worker.get(TENANT, id)).toMatchObject({ state: 'running', attempts: 1 }); // not expired at start
-    time.advance(LEASE_MS); // the worker's next recovery finds it expired
+    await advanceByThirds(LEASE_MS + LEASE_MS / 3); // one of the worker's next recoveries finds it expired
     expect(await waitUntil(worker, id, (record) => record.state === 'succeeded')).toMatchObject({
       attempts: 2,
       result: 2,
     });
+  });
+
+  it('picks it up within a third of a lease after the lease ran out, not a whole lease later', async () => {
+    const api = await engineWith({ kinds: [finishes], runWorker: false });
+    const id = await accept(api);
+    await claimAndDie(); // its lease runs out at LEASE_MS
+    time.advance(LEASE_MS / 2);
+    const worker = await engineWith({ kinds: [finishes], pollIntervalMs: 3_600_000 });
+    expect(await worker.get(TENANT, id)).toMatchObject({ state: 'running', attempts: 1 }); // not expired at start
+    await advanceByThirds(LEASE_MS); // to 1.5 leases: past expiry by half a lease, before start + a lease
+    expect(await waitUntil(worker, id, (record) => record.state === 'succeeded')).toMatchObject({ attempts: 2 });
   });
 
   it('after maxAttempts lost workers, ends failed with worker-lost', async () => {

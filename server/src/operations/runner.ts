@@ -240,7 +240,9 @@ export class OperationRunner {
     await recovering;
     this.#recovering = undefined;
     if (this.#state !== 'running') return;
-    this.#recoveryTimer = this.#timers.setTimeout(() => void this.#recoverAndReschedule(), this.#leaseMs);
+    // Every third of a lease, like heartbeats: an operation whose worker died is picked up at most
+    // a third of a lease after its lease ran out (a restarted process does not wait a whole lease).
+    this.#recoveryTimer = this.#timers.setTimeout(() => void this.#recoverAndReschedule(), this.#leaseMs / 3);
   }
 
   /** Claims until the concurrency bound is reached or nothing is queued; one loop at a time. */
