@@ -1509,6 +1509,16 @@ export interface components {
      */
     RetryAfter: number;
     /**
+     * @description Whole seconds until a poll is worth it; sent while the operation is queued or running (RFC 9110 §10.2.3).
+     * @example 5
+     */
+    RetryAfterWhilePending: number;
+    /**
+     * @description Sent while the operation is queued or running; pending monitors change.
+     * @example no-store
+     */
+    NoStoreWhilePending: 'no-store';
+    /**
      * @description The monitor of the accepted request.
      * @example /monitors/op_01JABCDEF0123456789ABCDEFG
      */
@@ -1705,12 +1715,12 @@ export interface operations {
           'application/json': components['schemas']['AnyMonitor'];
         };
       };
-      /** @description The monitor still matches `If-None-Match`. */
+      /** @description The monitor still matches `If-None-Match`. Like the answer it stands for, it carries `Retry-After` and `Cache-Control` only while the operation is pending. */
       304: {
         headers: {
           ETag: components['headers']['ETag'];
-          'Retry-After': components['headers']['RetryAfter'];
-          'Cache-Control': components['headers']['NoStore'];
+          'Retry-After': components['headers']['RetryAfterWhilePending'];
+          'Cache-Control': components['headers']['NoStoreWhilePending'];
           'Preference-Applied': components['headers']['PreferenceApplied'];
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           [name: string]: unknown;
@@ -1764,6 +1774,7 @@ export interface operations {
           'application/json': components['schemas']['AnyMonitor'];
         };
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       409: components['responses']['AlreadyFinished'];
@@ -1926,6 +1937,7 @@ export interface operations {
           'application/json': components['schemas']['CarReadMonitor'];
         };
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
@@ -2042,6 +2054,7 @@ export interface operations {
           'application/json': components['schemas']['VirtualMachine'];
         };
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
@@ -2122,6 +2135,7 @@ export interface operations {
           'application/json': components['schemas']['EncodedVideo'];
         };
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
@@ -2251,6 +2265,7 @@ export interface operations {
           'application/json': components['schemas']['WidgetOrder'];
         };
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
@@ -2322,6 +2337,7 @@ export interface operations {
           'application/json': components['schemas']['Widget'];
         };
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];
@@ -2352,6 +2368,7 @@ export interface operations {
           'application/json': components['schemas']['Invoice'];
         };
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       429: components['responses']['TooManyRequests'];

@@ -858,6 +858,10 @@ export type CancelMonitorData = {
 
 export type CancelMonitorErrors = {
   /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
    * No valid `Authorization: Bearer <key>`.
    */
   401: Problem;
@@ -1061,6 +1065,10 @@ export type GetCarData = {
 
 export type GetCarErrors = {
   /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
    * No valid `Authorization: Bearer <key>`.
    */
   401: Problem;
@@ -1193,6 +1201,10 @@ export type GetVirtualMachineData = {
 
 export type GetVirtualMachineErrors = {
   /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
    * No valid `Authorization: Bearer <key>`.
    */
   401: Problem;
@@ -1320,6 +1332,10 @@ export type GetProductData = {
 };
 
 export type GetProductErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
   /**
    * No valid `Authorization: Bearer <key>`.
    */
@@ -1531,6 +1547,10 @@ export type GetWidgetOrderData = {
 
 export type GetWidgetOrderErrors = {
   /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
    * No valid `Authorization: Bearer <key>`.
    */
   401: Problem;
@@ -1633,6 +1653,10 @@ export type GetWidgetData = {
 
 export type GetWidgetErrors = {
   /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
+  /**
    * No valid `Authorization: Bearer <key>`.
    */
   401: Problem;
@@ -1674,6 +1698,10 @@ export type GetInvoiceData = {
 };
 
 export type GetInvoiceErrors = {
+  /**
+   * The request does not match the spec; `errors` lists each problem with a JSON pointer.
+   */
+  400: ValidationProblem;
   /**
    * No valid `Authorization: Bearer <key>`.
    */

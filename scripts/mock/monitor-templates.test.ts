@@ -1,0 +1,42 @@
+import { asyncOperations, loadBundledSpec } from '@longrun/openapi';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type KindTemplates, readKindTemplates } from './monitor-templates.ts';
+import { SpecIndex } from './spec-index.ts';
+
+let templates: Map<string, KindTemplates>;
+beforeAll(async () => {
+  templates = readKindTemplates(new SpecIndex(await loadBundledSpec()), asyncOperations);
+});
+
+describe('readKindTemplates (from the spec’s examples)', () => {
+  it('finds a queued monitor and a succeeded outcome for every async operation', () => {
+    expect([...templates.keys()].sort()).toEqual(asyncOperations.map((operation) => operation.kind).sort());
+    for (const kind of templates.values()) {
+      expect(kind.queued, kind.kind).toMatchObject({ kind: kind.kind, state: 'queued' });
+      expect(kind.outcomes.get('succeeded'), kind.kind).toMatchObject({ kind: kind.kind, state: 'succeeded' });
+    }
+  });
+
+  it('offers every terminal example of the accepting operation as an outcome', () => {
+    expect([...(templates.get('car.create')?.outcomes.keys() ?? [])].sort()).toEqual(['failed', 'succeeded']);
+    expect(templates.get('widget-order.fulfil')?.outcomes.get('cancelled')).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('gives a read accepted as an operation its result schema’s example when no example shows it done', () => {
+    expect(templates.get('car.read')?.outcomes.get('succeeded')?.result).toMatchObject({ vin: expect.any(String) });
+  });
+
+  it('tells an embedded-status resource (Location is the resource) from a monitor Location', () => {
+    expect(templates.get('virtual-machine.provision')).toMatchObject({
+      acceptLocation: 'product',
+      productFromStart: true,
+    });
+    expect(templates.get('car.create')).toMatchObject({ acceptLocation: 'monitor', productFromStart: false });
+    expect(templates.get('car.create')?.product?.href).toMatch(/^\/cars\/car_/);
+  });
+
+  it('reads one-at-a-time from a 409 whose problem names the pending monitor', () => {
+    const oneAtATime = [...templates.values()].filter((kind) => kind.oneAtATime).map((kind) => kind.kind);
+    expect(oneAtATime).toEqual(['reindex']);
+  });
+});

@@ -1,0 +1,3 @@
+import { defineContractSuite } from './scenarios.ts';
+
+defineContractSuite('stateful-mock');
