@@ -40,7 +40,10 @@ export function cors(origins: CorsOrigins = '*') {
   const allowedHeaders = ALLOWED_HEADERS.join(', ');
   return function corsMiddleware(req: Request, res: Response, next: NextFunction): void {
     const origin = req.headers.origin;
-    if (origin === undefined) return next();
+    if (origin === undefined) {
+      next();
+      return;
+    }
     const allowed = origins === '*' || origins.includes(origin);
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origins === '*' ? '*' : origin);
