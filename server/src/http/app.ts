@@ -12,6 +12,7 @@ import { problemHandler } from './error-handler.ts';
 import { isEventStream, writeEventStream } from './event-stream.ts';
 import { HttpProblem } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import { memoiseValidatorRouteRegexps } from './route-regexp-cache.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
 import { rewriteDiscriminatedUnions } from './validator-schemas.ts';
 
@@ -71,15 +72,24 @@ export function createApp(options: AppOptions): express.Express {
 
   app.use(function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
     const isPublic = publicPaths.has(req.path);
-    const tenant = isPublic ? undefined : tenants.authenticate(req.headers.authorization);
+    let tenant: string | undefined;
+    let refused: unknown;
+    try {
+      tenant = isPublic ? undefined : tenants.authenticate(req.headers.authorization);
+    } catch (error) {
+      // Counted against the address before it is refused, so guessing keys runs into 429 too.
+      refused = error;
+    }
     const caller = tenant === undefined ? `ip:${req.socket.remoteAddress ?? 'unknown'}` : `tenant:${tenant}`;
     const headers = rateLimiter.take(caller, Date.now());
     for (const name in headers) res.setHeader(name, headers[name] as string);
+    if (refused !== undefined) throw refused;
     res.locals.tenant = tenant;
     next();
   });
 
   app.use(express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
+  memoiseValidatorRouteRegexps();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: validatorSpec(options.spec) as never,

@@ -1,0 +1,132 @@
+/**
+ * The longrun server under test: the same `loadConfig()` + `createServer()` that `pnpm start`
+ * runs (server/src/main.ts), configured by the same environment variables (`LONGRUN_ROLE=api` for
+ * a process that runs no handlers, `DATABASE_URL` for PostgreSQL), plus what only the benchmark
+ * needs:
+ *
+ * - `BENCH_KINDS=noop`: the `transcode` kind's handler returns at once (end-to-end figures);
+ *   `BENCH_KINDS=sleep`: it sleeps the milliseconds named by its source URL (`…/sleep/1200`)
+ *   and ends with no product (waitFor figures). Default: the reference kinds as shipped.
+ *
+ * It reports its port over IPC and answers `stats` (operations accepted and ended since the last
+ * `reset`, long-poll waiters, memory) and `gc` (when started with --expose-gc).
+ */
+import { createRequire } from 'node:module';
+import { type AnyKind, createServer, defineKind, isTerminal, loadConfig, type ServerOptions } from '@longrun/server';
+import { reportReady } from './report-ready.ts';
+
+/** What the benchmark asks the server child over IPC. */
+export type ServerCommand = { type: 'stats' } | { type: 'gc' } | { type: 'reset' };
+
+/** The answer to `stats`. */
+export interface ServerStats {
+  type: 'stats';
+  /** Operations accepted since the last reset, and when the first was (epoch ms). */
+  accepted: number;
+  firstAcceptedAt: number;
+  /** Operations that reached a terminal state since the last reset, and when the last one did (epoch ms). */
+  terminal: number;
+  lastTerminalAt: number;
+  /** Long polls waiting on a change. */
+  waiters: number;
+  memory: NodeJS.MemoryUsage;
+}
+
+const config = loadConfig();
+const benchKinds = process.env.BENCH_KINDS ?? 'reference';
+
+/** A `transcode` whose handler does no work: returns at once, or after the ms in its source URL. */
+function benchTranscode(sleep: boolean): AnyKind {
+  return defineKind<{ source: string }>({
+    name: 'transcode',
+    steps: [{ name: 'probe' }, { name: 'encode' }, { name: 'package' }],
+    estimateMs: (input) => (sleep ? sleepMs(input.source) : 0),
+    async run(input, ctx) {
+      if (sleep) await ctx.sleep(sleepMs(input.source));
+      return {};
+    },
+  }) as unknown as AnyKind;
+}
+
+function sleepMs(source: string): number {
+  const match = /\/sleep\/(\d+)$/.exec(source);
+  return match ? Number(match[1]) : 0;
+}
+
+// pino as the server package resolves it (it is the server's dependency, not the scripts').
+const requireFromServer = createRequire(import.meta.resolve('@longrun/server'));
+const { pino } = requireFromServer('pino') as {
+  pino: (options: { level: string }) => Exclude<ServerOptions['logger'], false | undefined>;
+};
+const logger = pino({ level: config.logLevel });
+const server = await createServer({
+  dataDir: config.dataDir,
+  databaseUrl: config.databaseUrl,
+  changePollMs: config.changePollMs,
+  role: config.role,
+  apiKeys: config.apiKeys,
+  simulationScale: config.simulationScale,
+  logger,
+  corsOrigins: config.corsOrigins,
+  rateLimit: config.rateLimit,
+  validateResponses: config.validateResponses,
+  engine: {
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+    retentionMs: config.retentionHours * 3_600_000,
+  },
+  ...(benchKinds === 'reference'
+    ? {}
+    : {
+        kinds: (reference: readonly AnyKind[]) =>
+          reference.map((kind) => (kind.name === 'transcode' ? benchTranscode(benchKinds === 'sleep') : kind)),
+      }),
+});
+
+let accepted = 0;
+let firstAcceptedAt = 0;
+let terminal = 0;
+let lastTerminalAt = 0;
+server.engine.changes.subscribeAll((record) => {
+  const at = performance.timeOrigin + performance.now();
+  if (record.version === 1) {
+    if (accepted === 0) firstAcceptedAt = at;
+    accepted += 1;
+  }
+  if (isTerminal(record.state)) {
+    terminal += 1;
+    lastTerminalAt = at;
+  }
+});
+
+process.on('message', (command: ServerCommand) => {
+  if (command.type === 'reset') {
+    accepted = 0;
+    terminal = 0;
+    firstAcceptedAt = 0;
+    lastTerminalAt = 0;
+    process.send?.({ type: 'reset' });
+    return;
+  }
+  if (command.type === 'gc') {
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ type: 'gc' });
+    return;
+  }
+  const stats: ServerStats = {
+    type: 'stats',
+    accepted,
+    firstAcceptedAt,
+    terminal,
+    lastTerminalAt,
+    waiters: server.engine.changes.listenerCount(),
+    memory: process.memoryUsage(),
+  };
+  process.send?.(stats);
+});
+process.on('disconnect', () => {
+  void server.close().finally(() => process.exit(0));
+});
+
+const { port } = await server.listen(config.port, config.host);
+reportReady(port);
