@@ -265,16 +265,30 @@ export class OperationRunner {
   async #claimWhileRoom(): Promise<void> {
     do {
       this.#fillAgain = false;
+      // Claims go out in growing batches (1, 2, 4… up to the free slots): a store that group-commits
+      // takes a batch in one transaction, and an empty queue costs a single claim.
+      let batch = 1;
       while (this.#state === 'running' && this.#jobs.size < this.#concurrency) {
-        let claim: Awaited<ReturnType<OperationStore['claimNext']>>;
-        try {
-          claim = await this.#store.claimNext(this.workerId, this.#kindNames, this.#leaseMs, this.#clock.now());
-        } catch (error) {
-          this.#logger.error({ err: error, workerId: this.workerId }, 'claiming an operation failed');
-          return;
+        const wanted = Math.min(batch, this.#concurrency - this.#jobs.size);
+        const now = this.#clock.now();
+        const claims = await Promise.allSettled(
+          Array.from({ length: wanted }, () => this.#store.claimNext(this.workerId, this.#kindNames, this.#leaseMs, now)),
+        );
+        let claimed = 0;
+        let failed = false;
+        for (const claim of claims) {
+          if (claim.status === 'rejected') {
+            failed = true;
+            this.#logger.error({ err: claim.reason, workerId: this.workerId }, 'claiming an operation failed');
+          } else if (claim.value) {
+            // Launched even if a sibling claim failed: it is leased to this worker now.
+            this.#launch(claim.value.operation, claim.value.lease);
+            claimed += 1;
+          }
         }
-        if (!claim) break;
-        this.#launch(claim.operation, claim.lease);
+        if (failed) return;
+        if (claimed < wanted) break;
+        batch *= 2;
       }
     } while (this.#fillAgain && this.#state === 'running');
   }
