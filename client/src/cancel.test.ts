@@ -23,6 +23,12 @@ describe('cancel', () => {
     ]);
   });
 
+  test('accepts the monitor as JSON, or a problem', async () => {
+    const { server, client } = setup([json(200, monitor({ state: 'cancelled' }))]);
+    await cancel(client, monitorPath);
+    expect(server.requests[0]?.headers.get('Accept')).toBe('application/json, application/problem+json');
+  });
+
   test('a running operation answers 202 with cancelRequested', async () => {
     const requested = { ...monitor({ state: 'running' }), cancelRequested: true };
     const { client } = setup([json(202, requested, { Location: monitorPath })]);

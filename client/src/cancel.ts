@@ -8,7 +8,7 @@ import type { LongrunClient } from './create-client.ts';
 import { ApiError, apiErrorFrom } from './errors.ts';
 import { findLink } from './link-header.ts';
 import { isMonitor } from './monitor-changes.ts';
-import { readJson } from './read-json.ts';
+import { jsonAccept, readJson } from './read-json.ts';
 import type { AcceptedResponse, AnyMonitor } from './types.ts';
 
 /** Options of {@link cancel}. */
@@ -22,6 +22,8 @@ export interface CancelOptions {
  * `<monitor>/cancel`) and resolves to the monitor it answers with: `cancelled` when it was still
  * queued (200), or `cancelRequested: true` while a running handler stops (202); a `waitFor` on it
  * then ends with {@link OperationCancelledError}.
+ *
+ * Sends `Accept: application/json, application/problem+json`: the answer is a monitor, or a problem.
  *
  * @param target the answer that accepted the operation, its monitor, or the monitor's URL
  * @throws {ApiError} 409 once the operation has finished, 404 for an unknown monitor
@@ -39,7 +41,7 @@ export async function cancel(
   try {
     response = await client.fetchLink(url, {
       method: 'POST',
-      headers: { Accept: 'application/json' },
+      headers: { Accept: jsonAccept },
       signal: options.signal ?? null,
     });
   } catch (error) {

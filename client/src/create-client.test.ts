@@ -69,6 +69,52 @@ describe('createClient', () => {
   });
 });
 
+describe('a Prefer in the client’s headers', () => {
+  const prism = 'code=201, example=succeeded';
+
+  test('is merged into the Prefer of each request, never replaced by it: typed calls, the SDK, fetchLink', async () => {
+    const server = scriptedFetch([json(201, {}), json(200, health), json(200, {}), json(200, {})]);
+    const client = createClient({ baseUrl: 'https://api.test', headers: { Prefer: prism }, fetch: server.fetch });
+
+    await client.POST('/cars', {
+      body: { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' },
+      headers: { Prefer: 'wait=10' },
+    });
+    await getHealth({ client: client.sdkClient, headers: { Prefer: 'respond-async' } });
+    await client.fetchLink('/monitors/op_1', { headers: { Prefer: 'wait=30' } });
+    await client.fetchLink('/monitors/op_1');
+    expect(server.requests.map((r) => r.headers.get('Prefer'))).toEqual([
+      'wait=10, code=201, example=succeeded',
+      'respond-async, code=201, example=succeeded',
+      'wait=30, code=201, example=succeeded',
+      prism,
+    ]);
+  });
+
+  test('yields to the request where both name the same preference, and is never doubled', async () => {
+    const server = scriptedFetch([json(200, {}), json(200, {})]);
+    const client = createClient({ baseUrl: 'https://api.test', headers: { prefer: prism }, fetch: server.fetch });
+    await client.fetchLink('/monitors/op_1', { headers: { Prefer: 'code=202, wait=5' } });
+    await client.fetchLink('/monitors/op_1', { headers: { Prefer: prism } });
+    expect(server.requests.map((r) => r.headers.get('Prefer'))).toEqual(['code=202, wait=5, example=succeeded', prism]);
+  });
+
+  test('is not sent to another origin, like the other default headers', async () => {
+    const server = scriptedFetch([json(200, {})]);
+    const client = createClient({ baseUrl: 'https://api.test', headers: { Prefer: prism }, fetch: server.fetch });
+    await client.fetchLink('https://cdn.example.com/videos/1', { headers: { Prefer: 'wait=5' } });
+    expect(server.requests[0]?.headers.get('Prefer')).toBe('wait=5');
+  });
+
+  test('a request body survives the merge', async () => {
+    const server = scriptedFetch([json(202, {})]);
+    const client = createClient({ baseUrl: 'https://api.test', headers: { Prefer: 'code=202' }, fetch: server.fetch });
+    await client.POST('/reindex', { body: { scope: 'cars' } });
+    expect(server.requests[0]?.headers.get('Prefer')).toBe('code=202');
+    expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ scope: 'cars' });
+  });
+});
+
 describe('fetchLink', () => {
   test('resolves a link against the base URL and sends the key', async () => {
     const server = scriptedFetch([json(200, {})]);
@@ -84,6 +130,24 @@ describe('fetchLink', () => {
     const client = createClient({ baseUrl: 'https://api.test', apiKey: 'secret', fetch: server.fetch });
     await client.fetchLink('https://cdn.example.com/videos/1');
     expect(server.requests[0]?.headers.get('Authorization')).toBeNull();
+  });
+
+  test('accepts JSON and problem documents unless the caller or the client says otherwise', async () => {
+    const server = scriptedFetch([json(200, {}), json(200, {}), json(200, {})]);
+    const client = createClient({ baseUrl: 'https://api.test', fetch: server.fetch });
+    await client.fetchLink('/x');
+    await client.fetchLink('/x', { headers: { Accept: 'text/event-stream' } });
+    const csvClient = createClient({
+      baseUrl: 'https://api.test',
+      headers: { Accept: 'text/csv' },
+      fetch: server.fetch,
+    });
+    await csvClient.fetchLink('/x');
+    expect(server.requests.map((r) => r.headers.get('Accept'))).toEqual([
+      'application/json, application/problem+json',
+      'text/event-stream',
+      'text/csv',
+    ]);
   });
 
   test('lets the caller override a default header', async () => {

@@ -7,6 +7,8 @@ import type { paths } from '@longrun/openapi';
 import createFetchClient, { type Client } from 'openapi-fetch';
 import type { Client as SdkClient } from './generated/sdk/client/index.ts';
 import { createClient as createSdkClient } from './generated/sdk/client/index.ts';
+import { mergePreferences } from './prefer-header.ts';
+import { jsonAccept } from './read-json.ts';
 
 /** A `fetch` the client calls with one `Request`, as openapi-fetch does. */
 export type FetchFunction = (input: Request) => Promise<Response>;
@@ -29,7 +31,13 @@ export interface ClientOptions {
    * @default globalThis.fetch
    */
   fetch?: FetchFunction;
-  /** Headers sent with every request (to the API's origin). */
+  /**
+   * Headers sent with every request (to the API's origin). A `Prefer` here is merged into the
+   * `Prefer` of each request, never replaced by it: with `Prefer: code=201` (a Prism directive), a
+   * long poll of `waitFor` sends `Prefer: wait=30, code=201`. Where both name the same preference,
+   * the request's wins.
+   * @see https://www.rfc-editor.org/rfc/rfc7240#section-2
+   */
   headers?: Record<string, string>;
 }
 
@@ -47,8 +55,10 @@ export interface LongrunClient extends Client<paths> {
   readonly sdkClient: SdkClient;
   /**
    * Fetches a link the API handed out (`Location`, `Link`, `links.product.href`), resolved against
-   * `baseUrl`, with the API key when the link stays on the API's origin. Returns the raw `Response`
-   * (no status check), and skips openapi-fetch middleware.
+   * `baseUrl`, with the API key and the client's headers when the link stays on the API's origin.
+   * Asks for `Accept: application/json, application/problem+json` unless `init` or the client's
+   * headers say otherwise. Returns the raw `Response` (no status check), and skips openapi-fetch
+   * middleware.
    * @example const widget = await (await longrun.fetchLink(monitor.links.related[0].href)).json();
    */
   fetchLink(href: string | URL, init?: RequestInit): Promise<Response>;
@@ -66,9 +76,12 @@ export interface LongrunClient extends Client<paths> {
 export function createClient(options: ClientOptions): LongrunClient {
   const baseUrl = absoluteBaseUrl(options.baseUrl);
   const origin = new URL(baseUrl).origin;
+  // The client's Prefer is kept apart: default headers are replaced by a request's own, Prefer is merged.
+  const { prefer: clientPrefer, others: extraHeaders } = takePrefer(options.headers);
   // Read at call time, not here, so a fetch installed later (a polyfill, a test stub) is used.
-  const fetchFunction: FetchFunction = (request) => (options.fetch ?? globalThis.fetch)(request);
-  const headers: Record<string, string> = { ...options.headers };
+  const fetchFunction: FetchFunction = (request) =>
+    (options.fetch ?? globalThis.fetch)(withClientPrefer(request, clientPrefer, origin));
+  const headers: Record<string, string> = { ...extraHeaders };
   if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
 
   const client = createFetchClient<paths>({ baseUrl, fetch: fetchFunction, headers });
@@ -77,7 +90,7 @@ export function createClient(options: ClientOptions): LongrunClient {
     // hey-api calls fetch(request) like openapi-fetch does; normalise anything else to a Request.
     fetch: (input, init) =>
       fetchFunction(input instanceof Request && init === undefined ? input : new Request(input, init)),
-    headers: options.headers,
+    headers: extraHeaders,
     ...(options.apiKey === undefined ? {} : { auth: options.apiKey }),
   });
 
@@ -89,10 +102,41 @@ export function createClient(options: ClientOptions): LongrunClient {
         if (!requestHeaders.has(name)) requestHeaders.set(name, value);
       }
     }
+    // Problem documents too: errors come as application/problem+json (and Prism answers a `code=4xx`
+    // directive only when the request accepts it).
+    if (!requestHeaders.has('Accept')) requestHeaders.set('Accept', jsonAccept);
     return fetchFunction(new Request(url, { ...init, headers: requestHeaders }));
   }
 
   return Object.assign(client, { baseUrl, sdkClient, fetchLink });
+}
+
+/** Splits the client's headers into its `Prefer` (any spelling of the name) and the others. */
+function takePrefer(headers: Record<string, string> = {}): {
+  prefer: string | undefined;
+  others: Record<string, string>;
+} {
+  const others: Record<string, string> = {};
+  let prefer: string | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'prefer') prefer = mergePreferences(prefer, value);
+    else others[name] = value;
+  }
+  return { prefer, others };
+}
+
+/**
+ * `request` with the client's `Prefer` merged into its own (the request's preferences first, so they
+ * win), when it goes to the API's origin; else `request` itself.
+ */
+function withClientPrefer(request: Request, clientPrefer: string | undefined, origin: string): Request {
+  if (clientPrefer === undefined || new URL(request.url).origin !== origin) return request;
+  const own = request.headers.get('Prefer');
+  const merged = mergePreferences(own, clientPrefer);
+  if (merged === undefined || merged === own) return request;
+  const headers = new Headers(request.headers);
+  headers.set('Prefer', merged);
+  return new Request(request, { headers });
 }
 
 /** `baseUrl` made absolute (against the page in a browser) and without a trailing slash. */

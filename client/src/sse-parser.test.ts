@@ -231,6 +231,19 @@ describe('readEventStream: a fetch body', () => {
     expect(parser.lastEventId).toBe('41');
   });
 
+  test('onChunk hears every chunk as it arrives, before it is parsed, even one that completes no item', async () => {
+    const heard: string[] = [];
+    const seen: string[] = [];
+    const chunks = [': keep-alive\n\n', 'data: hal', 'f\n\n'];
+    for await (const item of readEventStream(body(chunks), {
+      onChunk: () => heard.push(`chunk ${heard.length + 1}`),
+    })) {
+      seen.push(`${heard.length}: ${item.kind}`);
+    }
+    expect(heard).toEqual(['chunk 1', 'chunk 2', 'chunk 3']);
+    expect(seen).toEqual(['1: comment', '3: event']);
+  });
+
   test('an abort cancels the body while a read is pending, and the loop throws the reason', async () => {
     let cancelled: unknown;
     const stream = new ReadableStream<Uint8Array>({

@@ -169,15 +169,21 @@ export class EventStreamParser {
  * while a read is pending (a body whose request ignores the signal is stopped all the same).
  * Leaving the loop early (`break`, `return`, a throw) cancels the body too.
  *
- * @param parser the parser to use; pass one to read its `lastEventId` afterwards
+ * @param options.parser the parser to use; pass one to read its `lastEventId` afterwards
+ * @param options.onChunk called as each chunk of bytes arrives, before it is parsed (a chunk may hold
+ *   no whole item yet): lets a caller tell a silent connection from one still sending
  * @example
  * for await (const item of readEventStream(response.body, { signal })) if (item.kind === 'event') handle(item);
  */
 export async function* readEventStream(
   body: ReadableStream<Uint8Array>,
-  options: { signal?: AbortSignal | undefined; parser?: EventStreamParser | undefined } = {},
+  options: {
+    signal?: AbortSignal | undefined;
+    parser?: EventStreamParser | undefined;
+    onChunk?: (() => void) | undefined;
+  } = {},
 ): AsyncGenerator<EventStreamItem, void, undefined> {
-  const { signal } = options;
+  const { signal, onChunk } = options;
   const parser = options.parser ?? new EventStreamParser();
   // The BOM is the parser's to drop (once, as the spec says); TextDecoder would drop it too.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -193,6 +199,7 @@ export async function* readEventStream(
       const { done, value } = await reader.read();
       signal?.throwIfAborted();
       if (done) break;
+      onChunk?.();
       yield* parser.feed(decoder.decode(value, { stream: true }));
     }
     yield* parser.feed(decoder.decode());

@@ -1,7 +1,8 @@
 /**
  * waitFor's event-stream branch (modes 'auto' and 'sse') against a scripted fetch whose answers are
  * `text/event-stream` bodies built from ReadableStreams. Nothing sleeps: pauses go through the fake
- * clock, and a stream that "hangs" is a body whose next read never comes until it is cancelled.
+ * clock, a stream that "hangs" is a body whose next read never comes until it is cancelled, and the
+ * watch over an open stream (deadline, silence) fires only when a test says so.
  */
 import { describe, expect, test } from 'vitest';
 import { createClient } from './create-client.ts';
@@ -36,36 +37,106 @@ const frame = (version: number, body: AnyMonitor) =>
 interface StreamProbe {
   cancelled: boolean;
   reason: unknown;
+  /** Settles once a `'hang'` stream has sent everything and the client waits for more. */
+  silent: Promise<void>;
 }
 
 /**
  * A `text/event-stream` answer delivering `frames` one read at a time, then closing (`'close'`), failing
- * (an Error: the connection dropped) or never sending anything more (`'hang'`).
+ * (an Error: the connection dropped) or never sending anything more (`'hang'`). Each chunk is made
+ * when the client reads (no read-ahead), so `probe.silent` means the client has handled every frame.
  */
 function eventStream(
   frames: readonly string[],
   end: 'close' | 'hang' | Error = 'close',
   headers: Record<string, string> = {},
 ): { response: Response; probe: StreamProbe } {
-  const probe: StreamProbe = { cancelled: false, reason: undefined };
+  let fallSilent = () => {};
+  const probe: StreamProbe = {
+    cancelled: false,
+    reason: undefined,
+    silent: new Promise<void>((resolve) => {
+      fallSilent = resolve;
+    }),
+  };
   const queue = [...frames];
   const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const next = queue.shift();
+        if (next !== undefined) controller.enqueue(encoder.encode(next));
+        else if (end === 'close') controller.close();
+        else if (end instanceof Error) controller.error(end);
+        else {
+          fallSilent();
+          return new Promise<void>(() => {}); // no more reads come
+        }
+        return undefined;
+      },
+      cancel(reason) {
+        probe.cancelled = true;
+        probe.reason = reason;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const response = new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream', ...headers } });
+  return { response, probe };
+}
+
+/** A `text/event-stream` answer that sends what the test tells it to, when it tells it to. */
+function liveEventStream(): { response: Response; probe: StreamProbe; send(text: string): void } {
+  const probe: StreamProbe = { cancelled: false, reason: undefined, silent: Promise.resolve() };
+  const encoder = new TextEncoder();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = queue.shift();
-      if (next !== undefined) controller.enqueue(encoder.encode(next));
-      else if (end === 'close') controller.close();
-      else if (end instanceof Error) controller.error(end);
-      else return new Promise<void>(() => {}); // no more reads come
-      return undefined;
+    start(streamController) {
+      controller = streamController;
     },
     cancel(reason) {
       probe.cancelled = true;
       probe.reason = reason;
     },
   });
-  const response = new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream', ...headers } });
-  return { response, probe };
+  const response = new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+  return { response, probe, send: (text) => controller?.enqueue(encoder.encode(text)) };
+}
+
+/** Lets everything that is not waiting on time happen (a turn of the event loop; nothing sleeps). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Fake time for waits on a stream. A pause (`delay` without a signal, or with the wait's own
+ * `signal`) passes at once, moves the clock and is recorded in `delays`. The watch over an open
+ * stream (`delay` with the connection's signal: the deadline, the silence) is recorded in `watches`
+ * and lasts until `expire()` (the clock then moves to when it was due, if not past that already),
+ * or until the connection ends.
+ */
+function streamTime(pauseSignal: () => AbortSignal | undefined) {
+  const time = fakeTime();
+  const delays: number[] = [];
+  const watches: number[] = [];
+  let expire = () => {};
+  const delay = async (ms: number, signal?: AbortSignal) => {
+    signal?.throwIfAborted();
+    if (signal === undefined || signal === pauseSignal()) {
+      delays.push(ms);
+      time.advance(ms);
+      return;
+    }
+    watches.push(ms);
+    const dueAt = time.clock() + ms;
+    await new Promise<void>((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      expire = () => {
+        expire = () => {};
+        time.advance(Math.max(0, dueAt - time.clock()));
+        resolve();
+      };
+    });
+  };
+  return { delay, clock: time.clock, advance: time.advance, delays, watches, expire: () => expire() };
 }
 
 /** The answer openapi-fetch returns for POST /cars. */
@@ -81,7 +152,7 @@ function accepted(body: AnyMonitor = queued()) {
 
 function setup(answers: ScriptedAnswer[], options: WaitOptions = {}) {
   const server = scriptedFetch(answers);
-  const time = fakeTime();
+  const time = streamTime(() => waitOptions.signal);
   const client = createClient({ baseUrl: api, apiKey: 'secret', fetch: server.fetch });
   const progress: AnyMonitor[] = [];
   const waitOptions: WaitOptions = {
@@ -289,6 +360,128 @@ describe('a dropped stream is reopened with Last-Event-ID', () => {
   });
 });
 
+describe('a silent stream (a half-open connection) is taken for dead after streamIdleTimeoutMs', () => {
+  test('no byte for 45 s: the stream is closed and reopened with Last-Event-ID, like a drop', async () => {
+    const silent = eventStream([frame(2, running(10))], 'hang');
+    const { server, time, client, seen, waitOptions } = setup(
+      [silent.response, eventStream([frame(3, succeeded())]).response, json(200, car)],
+      { mode: 'sse' },
+    );
+    silent.probe.silent.then(() => setTimeout(time.expire, 0)); // nothing comes, not even a keep-alive
+
+    await expect(waitFor(client, accepted(), waitOptions)).resolves.toEqual(car);
+    expect(silent.probe.cancelled).toBe(true);
+    expect(server.requests.map((r) => [r.url, r.headers.get('Last-Event-ID')])).toEqual([
+      [eventsUrl, null],
+      [eventsUrl, '2'],
+      [`${api}${carPath}`, null],
+    ]);
+    expect(time.watches).toEqual([45_000, 45_000]); // one watch per connection
+    expect(time.delays).toEqual([375]); // the backoff of a drop that came after news
+    expect(seen()).toEqual(['queued 0', 'running 10', 'succeeded 100']);
+  });
+
+  test('any bytes (a keep-alive comment) put the watch back: it fires the timeout after the last of them', async () => {
+    const live = liveEventStream();
+    const { server, time, client, waitOptions } = setup(
+      [live.response, eventStream([frame(3, succeeded())]).response, json(200, car)],
+      { mode: 'sse', streamIdleTimeoutMs: 45_000 },
+    );
+    const openedAt = time.clock();
+    const waiting = waitFor(client, accepted(), waitOptions);
+    await settle();
+    live.send(frame(2, running(10)));
+    time.advance(30_000);
+    live.send(': keep-alive\n\n');
+    await settle();
+
+    time.expire(); // 45 s after opening; but bytes came 15 s ago
+    await settle();
+    expect(live.probe.cancelled).toBe(false);
+    expect(time.watches).toEqual([45_000, 30_000]);
+
+    time.expire(); // 45 s after the keep-alive
+    await expect(waiting).resolves.toEqual(car);
+    expect(live.probe.cancelled).toBe(true);
+    expect(time.clock() - openedAt).toBe(75_000 + 375); // then the backoff before reopening
+    expect(server.requests.map((r) => r.headers.get('Last-Event-ID'))).toEqual([null, '2', null]);
+  });
+
+  test('a server that never sends the answer’s head is given up the same way', async () => {
+    const { server, time, client, waitOptions } = setup(
+      [
+        (request) => {
+          setTimeout(time.expire, 0);
+          return new Promise<Response>((_resolve, reject) => {
+            request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+          });
+        },
+        eventStream([frame(3, succeeded())]).response,
+        json(200, car),
+      ],
+      { streamIdleTimeoutMs: 10_000 },
+    );
+    await expect(waitFor(client, accepted(), waitOptions)).resolves.toEqual(car);
+    expect(server.requests.map((r) => r.url)).toEqual([eventsUrl, eventsUrl, `${api}${carPath}`]);
+    expect(server.requests[0]?.signal.aborted).toBe(true);
+    expect(time.watches).toEqual([10_000, 10_000]);
+  });
+
+  test('silent attempts count toward maxRetries: auto mode then long-polls', async () => {
+    const first = eventStream([], 'hang');
+    const second = eventStream([], 'hang');
+    const { server, time, client, waitOptions } = setup(
+      [
+        first.response,
+        second.response,
+        json(201, succeeded(), { Location: carPath, 'Preference-Applied': 'wait=30', ETag: '"op.3"' }),
+        json(200, car),
+      ],
+      { maxRetries: 1 },
+    );
+    for (const stream of [first, second]) stream.probe.silent.then(() => setTimeout(time.expire, 0));
+
+    await expect(waitFor(client, accepted(), waitOptions)).resolves.toEqual(car);
+    expect(server.requests.map((r) => [r.url, r.headers.get('Prefer')])).toEqual([
+      [eventsUrl, null],
+      [eventsUrl, null],
+      [monitorUrl, 'wait=30'],
+      [`${api}${carPath}`, null],
+    ]);
+    expect([first.probe.cancelled, second.probe.cancelled]).toEqual([true, true]);
+  });
+
+  test('sse mode: the error says the stream went silent', async () => {
+    const streams = [eventStream([], 'hang'), eventStream([], 'hang')];
+    const { client, time, waitOptions } = setup(
+      streams.map((stream) => stream.response),
+      { mode: 'sse', maxRetries: 1, streamIdleTimeoutMs: 20_000 },
+    );
+    for (const stream of streams) stream.probe.silent.then(() => setTimeout(time.expire, 0));
+
+    const error = await waitFor(client, accepted(), waitOptions).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toMatch(/failed 2 times in a row: The event stream sent nothing for 20000 ms/);
+    expect(error).toMatchObject({ url: eventsUrl, method: 'GET' });
+  });
+
+  test('Infinity turns the watch off (with no timeoutMs, nothing watches the stream)', async () => {
+    const { time, client, waitOptions } = setup([eventStream([frame(3, succeeded())]).response, json(200, car)], {
+      streamIdleTimeoutMs: Number.POSITIVE_INFINITY,
+    });
+    await expect(waitFor(client, accepted(), waitOptions)).resolves.toEqual(car);
+    expect(time.watches).toEqual([]);
+  });
+
+  test('the watch never outlasts the deadline: it fires at whichever comes first', async () => {
+    const { time, client, waitOptions } = setup([eventStream([frame(3, succeeded())]).response, json(200, car)], {
+      timeoutMs: 100_000,
+    });
+    await waitFor(client, accepted(), waitOptions);
+    expect(time.watches).toEqual([45_000]);
+  });
+});
+
 describe('a stream that keeps failing is given up after maxRetries + 1 attempts in a row', () => {
   /** A server that accepts the stream, resends the version the client has, and hangs up. */
   const stale = () => eventStream([frame(2, running(10))]).response;
@@ -452,47 +645,10 @@ describe('stopping a wait on a stream', () => {
     expect(stream.probe.cancelled).toBe(true);
   });
 
-  /**
-   * Fake time for waits with a timeout. A pause (`delay` without a signal: these tests pass none)
-   * passes at once and moves the clock; the deadline watch of an open stream (`delay` with the
-   * connection's signal) waits until `expire()`, or is dropped when the connection ends.
-   */
-  function deadlineTime() {
-    const time = fakeTime();
-    const pauses: number[] = [];
-    const watches: number[] = [];
-    let expire = () => {};
-    const delay = async (ms: number, signal?: AbortSignal) => {
-      if (signal === undefined) {
-        pauses.push(ms);
-        time.advance(ms);
-        return;
-      }
-      watches.push(ms);
-      await new Promise<void>((resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-        expire = () => {
-          time.advance(ms);
-          resolve();
-        };
-      });
-    };
-    return { delay, clock: time.clock, pauses, watches, expire: () => expire() };
-  }
-
   test('timeoutMs closes the open stream with a WaitTimeoutError carrying the last monitor', async () => {
     const stream = eventStream([frame(2, running(40))], 'hang');
-    const time = deadlineTime();
-    const { server, client, progress, waitOptions } = setup([stream.response], {
-      mode: 'sse',
-      timeoutMs: 5000,
-      delay: time.delay,
-      clock: time.clock,
-      onProgress: (m) => {
-        progress.push(m);
-        if (m.state === 'running') setTimeout(time.expire, 0); // the deadline passes while the stream is idle
-      },
-    });
+    const { server, time, client, waitOptions } = setup([stream.response], { mode: 'sse', timeoutMs: 5000 });
+    stream.probe.silent.then(() => setTimeout(time.expire, 0)); // the deadline passes while the stream is idle
 
     const error = await waitFor(client, accepted(), waitOptions).catch((e) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
@@ -503,21 +659,20 @@ describe('stopping a wait on a stream', () => {
   });
 
   test('pauses before reopening count against timeoutMs: the one that would pass the deadline is cut there', async () => {
-    const time = deadlineTime();
-    const { server, client, waitOptions } = setup(
+    const { server, time, client, waitOptions } = setup(
       [
         eventStream(['retry: 1000\n\n', frame(2, running(40))]).response,
         eventStream([]).response,
         eventStream([]).response,
       ],
-      { mode: 'sse', timeoutMs: 4000, delay: time.delay, clock: time.clock },
+      { mode: 'sse', timeoutMs: 4000 },
     );
 
     const error = await waitFor(client, accepted(), waitOptions).catch((e) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error.monitor).toMatchObject({ state: 'running' });
     // Backoff from retry: 1000 with equal jitter at 0.5: 750, 1500, then 3000 would pass the deadline.
-    expect(time.pauses).toEqual([750, 1500, 1750]);
+    expect(time.delays).toEqual([750, 1500, 1750]);
     expect(time.watches).toEqual([4000, 3250, 1750]); // each stream was watched until the time left
     expect(server.requests).toHaveLength(3);
   });

@@ -385,6 +385,104 @@ describe('conditional requests and the long poll', () => {
   });
 });
 
+describe('a long poll the server answers at once with nothing new (a mock echoing its example)', () => {
+  test('polls keep minDelayMs apart when each held answer repeats the ETag already held', async () => {
+    const sentAt: number[] = [];
+    // Prism's way: 202, the same ETag and Preference-Applied: wait=10 on every answer, at once.
+    const echo: ScriptedAnswer = () => {
+      sentAt.push(time.clock());
+      return polled(202, running(10), 1, { 'Preference-Applied': 'wait=10' });
+    };
+    const { server, time, client, waitOptions } = setup(
+      Array.from({ length: 500 }, () => echo),
+      { mode: 'auto', minDelayMs: 250, timeoutMs: 10_000 },
+    );
+
+    const error = await waitFor(client, accepted(), waitOptions).catch((e) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError); // not the scripted server running out of answers
+    // The first answer is a version not held yet (asked again at once); from then on, one per 250 ms
+    // at most (the last second's polls are plain ones: a long poll never asks to be held past the deadline).
+    expect(server.requests.length).toBeGreaterThan(10);
+    expect(server.requests.length).toBeLessThanOrEqual(2 + 10_000 / 250);
+    const gaps = sentAt.slice(1).map((at, index) => at - (sentAt[index] ?? at));
+    expect(gaps[0]).toBe(0);
+    expect(gaps.slice(1).every((gap) => gap >= 250)).toBe(true);
+  });
+
+  test('the pause counts from when the poll was sent: a held answer that took a while is asked again sooner', async () => {
+    const { time, client, waitOptions } = setup(
+      [
+        polled(202, running(10), 1, { 'Preference-Applied': 'wait=30' }),
+        () => {
+          time.advance(100);
+          return polled(202, running(10), 1, { 'Preference-Applied': 'wait=30' });
+        },
+        polled(200, succeeded(), 2, { 'Preference-Applied': 'wait=30' }),
+      ],
+      { mode: 'auto', minDelayMs: 300 },
+    );
+    await waitFor(client, accepted(), waitOptions);
+    expect(time.delays).toEqual([200]);
+  });
+
+  test('a weak ETag matches its strong form', async () => {
+    const { time, client, waitOptions } = setup(
+      [
+        polled(202, running(10), 1, { 'Preference-Applied': 'wait=30' }),
+        json(202, running(10), { ETag: 'W/"op.1"', 'Preference-Applied': 'wait=30' }),
+        polled(200, succeeded(), 2, { 'Preference-Applied': 'wait=30' }),
+      ],
+      { mode: 'auto', minDelayMs: 300 },
+    );
+    await waitFor(client, accepted(), waitOptions);
+    expect(time.delays).toEqual([300]);
+  });
+});
+
+describe('Prefer and Accept', () => {
+  const prismClient = (fetch: (request: Request) => Promise<Response>, prefer: string) =>
+    createClient({ baseUrl: api, apiKey: 'secret', fetch, headers: { Prefer: prefer } });
+
+  test('the client’s Prefer, WaitOptions.prefer and the long poll’s wait=N go in one Prefer, each named once', async () => {
+    const applied = { 'Preference-Applied': 'wait=30' };
+    const { server, waitOptions } = setup([
+      polled(202, running(10), 1, applied),
+      polled(201, succeeded(), 2, { ...applied, Location: '/cars/car_01JABCDEF0123456789ABCDEFH' }),
+      json(200, car),
+    ]);
+    const client = prismClient(server.fetch, 'code=201, example=succeeded, wait=1');
+
+    await waitFor(client, accepted(), { ...waitOptions, mode: 'auto', prefer: 'example=running, wait=5, x="a, b"' });
+    expect(server.requests.map((r) => r.headers.get('Prefer'))).toEqual([
+      // waitFor's wait first; then the wait's own preferences (its `wait` dropped); then the client's.
+      'wait=30, example=running, x="a, b", code=201',
+      'wait=30, example=running, x="a, b", code=201',
+      // The product: only the client's (WaitOptions.prefer is for reads of the monitor).
+      'code=201, example=succeeded, wait=1',
+    ]);
+  });
+
+  test('a plain poll sends the preferences without wait', async () => {
+    const { server, client, waitOptions } = setup([polled(200, succeeded(), 2)]);
+    await waitFor(client, accepted(), { ...waitOptions, mode: 'poll', prefer: 'code=200, example=succeeded' });
+    expect(server.requests.map((r) => r.headers.get('Prefer'))).toEqual(['code=200, example=succeeded']);
+  });
+
+  test('polls and the product accept application/json and application/problem+json', async () => {
+    const { server, client, waitOptions } = setup([
+      polled(202, running(10), 1, { 'Retry-After': '1' }),
+      polled(201, succeeded(), 2, { Location: '/cars/car_01JABCDEF0123456789ABCDEFH' }),
+      json(200, car),
+    ]);
+    await waitFor(client, accepted(), waitOptions);
+    expect(server.requests.map((r) => r.headers.get('Accept'))).toEqual([
+      'application/json, application/problem+json',
+      'application/json, application/problem+json',
+      'application/json, application/problem+json',
+    ]);
+  });
+});
+
 describe('progress', () => {
   test('onProgress fires once per change of state, percent, message or step, never per poll', async () => {
     const step = (paint: 'pending' | 'running') => [

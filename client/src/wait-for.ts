@@ -16,7 +16,8 @@ import { delay as defaultDelay } from './delay.ts';
 import { ApiError, apiErrorFrom, OperationCancelledError, OperationFailedError, WaitTimeoutError } from './errors.ts';
 import { findLink } from './link-header.ts';
 import { isMonitor, isTerminal, trackProgress } from './monitor-changes.ts';
-import { readJson } from './read-json.ts';
+import { mergePreferences, withoutPreference } from './prefer-header.ts';
+import { jsonAccept, readJson } from './read-json.ts';
 import { clampDelay, parseRetryAfter, responseTime } from './retry-after.ts';
 import { type EventStreamItem, EventStreamParser, readEventStream } from './sse-parser.ts';
 import type {
@@ -91,6 +92,24 @@ export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
    * @see https://www.rfc-editor.org/rfc/rfc7240#section-4.3
    */
   longPollSeconds?: number;
+  /**
+   * More preferences for every read of the monitor (polls and long polls), e.g. Prism's
+   * `'code=201, example=succeeded'`: one `Prefer` header carries them with the long poll's `wait=N`
+   * and the client's own `Prefer` (its `headers`), comma-separated, each named
+   * once. A `wait` here is dropped: the long poll is `mode` and `longPollSeconds`'s to ask for. Not
+   * sent to the event stream nor the product.
+   * @see https://www.rfc-editor.org/rfc/rfc7240#section-2
+   */
+  prefer?: string;
+  /**
+   * Milliseconds an open event stream may go without sending a byte before it is taken for dead (a
+   * half-open connection) and reopened with `Last-Event-ID`; counts as a failed attempt toward
+   * `maxRetries`. The server sends a `: keep-alive` comment every 15 s while nothing changes, so the
+   * default is three of those. `Infinity` (or 0) turns the watch off.
+   * @default 45_000
+   * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#authoring-notes keep-alive comments
+   */
+  streamIdleTimeoutMs?: number;
   /**
    * Transient failures in a row (network errors, 5xx, 429) retried before giving up with an
    * {@link ApiError}. Also the event stream's budget: reopenings in a row that brought no new event
@@ -182,7 +201,10 @@ type Step = { done: true; outcome: unknown } | Pending;
 /** An answer that leaves the operation running. */
 interface Pending {
   done: false;
-  /** A new representation (not a 304): after a long poll, ask again at once. */
+  /**
+   * A new version of the monitor (not a 304, nor an answer with the `ETag` already held): after a
+   * long poll, ask again at once.
+   */
   fresh: boolean;
   /** The progress a person would see changed. */
   changed: boolean;
@@ -204,6 +226,14 @@ type StreamAttempt =
   /** A transient failure, or the stream dropped before the operation ended: reopen it. */
   | { kind: 'dropped'; error: ApiError; newEvents: boolean; retryAfterMs: number | undefined };
 
+/** What the watch over one connection to the event stream tells (see `#watchStream`). */
+interface StreamWatch {
+  /** Bytes came (the answer's head, a chunk of its body): the connection is alive now. */
+  heard(): void;
+  /** Why the watch aborted the connection, if it did. */
+  ended(): 'deadline' | 'idle' | undefined;
+}
+
 const transientStatus = (status: number) => status === 429 || status >= 500;
 
 /** Statuses that say "no event stream here": Not Found, Method Not Allowed, Not Acceptable, Unsupported Media Type. */
@@ -211,6 +241,16 @@ const noStreamStatus = (status: number) => status === 404 || status === 405 || s
 
 /** The media type of a `Content-Type` without its parameters, lowercased. */
 const mediaType = (contentType: string | null) => (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase();
+
+/**
+ * Whether two entity tags name the same version, by weak comparison (`W/"x"` matches `"x"`), as
+ * `If-None-Match` compares them.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.8.3.2
+ */
+function sameEntityTag(a: string | null, b: string): boolean {
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return a !== null && opaque(a) === opaque(b);
+}
 
 /** The status a poll of `monitor` would have answered with: 202 pending, 201 created, else 200. */
 function monitorStatus(monitor: AnyMonitor): number {
@@ -236,6 +276,9 @@ class MonitorWait {
   readonly #onProgress: ((monitor: AnyMonitor) => void) | undefined;
   readonly #bounds: { minDelayMs: number; maxDelayMs: number };
   readonly #longPollSeconds: number;
+  /** The caller's extra preferences for monitor reads, without `wait`. */
+  readonly #prefer: string | undefined;
+  readonly #streamIdleTimeoutMs: number;
   readonly #maxRetries: number;
   readonly #initialBackoffMs: number;
   readonly #delay: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -267,6 +310,9 @@ class MonitorWait {
     this.#onProgress = options.onProgress;
     this.#bounds = { minDelayMs: options.minDelayMs ?? 250, maxDelayMs: options.maxDelayMs ?? 60_000 };
     this.#longPollSeconds = Math.min(60, Math.max(1, Math.floor(options.longPollSeconds ?? 30)));
+    this.#prefer = withoutPreference(options.prefer, 'wait');
+    const idleMs = options.streamIdleTimeoutMs ?? 45_000;
+    this.#streamIdleTimeoutMs = idleMs > 0 ? idleMs : Number.POSITIVE_INFINITY; // 0, NaN: no watch
     this.#maxRetries = options.maxRetries ?? 5;
     this.#initialBackoffMs = options.initialBackoffMs ?? 500;
     this.#delay = options.delay ?? defaultDelay;
@@ -348,7 +394,11 @@ class MonitorWait {
       askedWaitSeconds > 0 && /(^|[\s,;])wait=/i.test(response.headers.get('Preference-Applied') ?? '');
     // In auto mode a server that ignores Prefer: wait is polled plainly from then on.
     if (askedWaitSeconds > 0 && !appliedWait && this.#mode === 'auto') this.#askLongPoll = false;
+    const heldEtag = this.#etag;
     this.#etag = response.headers.get('ETag') ?? this.#etag;
+    // The version already held, sent again (a mock that echoes its example ETag, a server that ignores
+    // If-None-Match): nothing changed, so it is no reason to ask again at once.
+    const sameVersion = heldEtag !== undefined && sameEntityTag(response.headers.get('ETag'), heldEtag);
     const retryAfterMs = this.#retryAfter(response);
     if (response.status === 304) return { done: false, fresh: false, changed: false, retryAfterMs, appliedWait };
     if (response.status !== 200 && response.status !== 201 && response.status !== 202) {
@@ -372,7 +422,7 @@ class MonitorWait {
       return { done: false, fresh: true, changed: false, retryAfterMs: undefined, appliedWait: false, immediate: true };
     }
     const step = await this.#readMonitor(body, response, base);
-    return step.done ? step : { ...step, appliedWait };
+    return step.done ? step : { ...step, fresh: !sameVersion, appliedWait };
   }
 
   /**
@@ -415,7 +465,7 @@ class MonitorWait {
     if (productHref === undefined) return monitor.result;
     const url = new URL(productHref, base).href;
     const product = await this.#fetchWithRetries(() =>
-      this.#client.fetchLink(url, { headers: { Accept: 'application/json' }, signal: this.#signal ?? null }),
+      this.#client.fetchLink(url, { headers: { Accept: jsonAccept }, signal: this.#signal ?? null }),
     );
     const body = await readJson(product);
     if (!product.ok) throw apiErrorFrom(product, body, `Reading the product at ${url} failed`, undefined, url);
@@ -488,7 +538,8 @@ class MonitorWait {
   /**
    * Opens the event stream once and reads it until the operation ends or the stream does. The
    * connection is aborted when `signal` aborts (rejecting with its reason), at the deadline (a
-   * {@link WaitTimeoutError}), and whenever this returns or throws.
+   * {@link WaitTimeoutError}), when it stays silent for `streamIdleTimeoutMs` (a drop: it is
+   * reopened), and whenever this returns or throws.
    */
   async #streamOnce(url: string): Promise<StreamAttempt> {
     this.#signal?.throwIfAborted();
@@ -496,14 +547,25 @@ class MonitorWait {
     const connection = new AbortController();
     const stop = () => connection.abort(this.#signal?.reason);
     this.#signal?.addEventListener('abort', stop, { once: true });
-    const deadlinePassed = this.#abortAtDeadline(connection);
+    const watch = this.#watchStream(connection);
     /** Why the connection ended, when it was the caller or the deadline: that ends the wait. */
     const throwIfStopped = () => {
       this.#signal?.throwIfAborted();
-      if (deadlinePassed()) throw this.#timeout();
+      if (watch.ended() === 'deadline') throw this.#timeout();
     };
     const sentEventId = this.#streamParser.lastEventId;
     let newEvents = false;
+    /** A drop: the connection failed with `error`, or went silent (the watch cut it). */
+    const dropped = (message: string, error: unknown): StreamAttempt => {
+      const failure =
+        watch.ended() === 'idle'
+          ? new ApiError(
+              `The event stream sent nothing for ${this.#streamIdleTimeoutMs} ms, not even a keep-alive comment: taken for a dead connection.`,
+              { cause: error, url, method: 'GET' },
+            )
+          : apiErrorFrom(undefined, undefined, message, error, url);
+      return { kind: 'dropped', error: failure, newEvents, retryAfterMs: undefined };
+    };
     try {
       const headers = new Headers({ Accept: 'text/event-stream' });
       if (sentEventId !== '') headers.set('Last-Event-ID', sentEventId);
@@ -512,9 +574,9 @@ class MonitorWait {
         response = await this.#client.fetchLink(url, { headers, signal: connection.signal });
       } catch (error) {
         throwIfStopped();
-        const failure = apiErrorFrom(undefined, undefined, 'Opening the event stream failed', error, url);
-        return { kind: 'dropped', error: failure, newEvents, retryAfterMs: undefined };
+        return dropped('Opening the event stream failed', error);
       }
+      watch.heard();
       const isStream = response.ok && mediaType(response.headers.get('Content-Type')) === 'text/event-stream';
       if (response.status === 204) {
         await response.body?.cancel();
@@ -543,7 +605,11 @@ class MonitorWait {
       }
 
       const base = response.url || url;
-      const items = readEventStream(response.body, { signal: connection.signal, parser: this.#streamParser });
+      const items = readEventStream(response.body, {
+        signal: connection.signal,
+        parser: this.#streamParser,
+        onChunk: watch.heard,
+      });
       try {
         for (;;) {
           let next: IteratorResult<EventStreamItem, void>;
@@ -551,8 +617,7 @@ class MonitorWait {
             next = await items.next();
           } catch (error) {
             throwIfStopped();
-            const failure = apiErrorFrom(undefined, undefined, 'The event stream broke', error, url);
-            return { kind: 'dropped', error: failure, newEvents, retryAfterMs: undefined };
+            return dropped('The event stream broke', error);
           }
           if (next.done) break;
           const item = next.value;
@@ -576,28 +641,48 @@ class MonitorWait {
       return { kind: 'dropped', error: failure, newEvents, retryAfterMs: undefined };
     } finally {
       this.#signal?.removeEventListener('abort', stop);
-      connection.abort(); // closes the stream, stops the deadline timer
+      connection.abort(); // closes the stream, stops the watch's timer
     }
   }
 
-  /** Aborts `connection` when the deadline passes (never, without a timeout); tells whether it did. */
-  #abortAtDeadline(connection: AbortController): () => boolean {
-    if (this.#deadline === Number.POSITIVE_INFINITY) return () => false;
-    let passed = false;
-    this.#delay(Math.max(0, this.#deadline - this.#clock()), connection.signal).then(
-      () => {
-        passed = true;
-        connection.abort();
+  /**
+   * Watches an open stream: aborts `connection` at the deadline, or once no byte came for
+   * `streamIdleTimeoutMs` (a half-open connection: it would otherwise hang until the deadline, or
+   * forever). One `delay` at a time, until the nearer of the two; when bytes came meanwhile
+   * ({@link StreamWatch.heard}) it sleeps again for what is left. Stops when the connection ends.
+   */
+  #watchStream(connection: AbortController): StreamWatch {
+    let lastHeardAt = this.#clock();
+    let ended: 'deadline' | 'idle' | undefined;
+    const watching = async () => {
+      for (;;) {
+        const now = this.#clock();
+        const untilDeadline = this.#deadline - now;
+        const untilIdle = lastHeardAt + this.#streamIdleTimeoutMs - now;
+        if (untilDeadline <= 0) ended = 'deadline';
+        else if (untilIdle <= 0) ended = 'idle';
+        if (ended !== undefined) break;
+        const ms = Math.min(untilDeadline, untilIdle);
+        if (ms === Number.POSITIVE_INFINITY) return; // no timeout, no idle watch
+        await this.#delay(ms, connection.signal); // rejects when the connection ends first
+      }
+      connection.abort();
+    };
+    watching().catch(() => {}); // the connection ended first
+    return {
+      heard: () => {
+        lastHeardAt = this.#clock();
       },
-      () => {}, // the connection ended first
-    );
-    return () => passed;
+      ended: () => ended,
+    };
   }
 
+  /** One read of the monitor; the client merges its own `Prefer` into the one set here. */
   #pollRequest(longPollSeconds: number): Promise<Response> {
-    const headers = new Headers({ Accept: 'application/json' });
+    const headers = new Headers({ Accept: jsonAccept });
     if (this.#etag !== undefined) headers.set('If-None-Match', this.#etag);
-    if (longPollSeconds > 0) headers.set('Prefer', `wait=${longPollSeconds}`);
+    const prefer = mergePreferences(longPollSeconds > 0 ? `wait=${longPollSeconds}` : undefined, this.#prefer);
+    if (prefer !== undefined) headers.set('Prefer', prefer);
     return this.#client.fetchLink(this.#monitorUrl as string, { headers, signal: this.#signal ?? null });
   }
 
@@ -621,7 +706,8 @@ class MonitorWait {
     if (!askedLongPoll && this.#longPollSecondsNow() > 0) return 0;
     if (step.appliedWait && this.#askLongPoll) {
       // The server held the request until something changed (or its wait ran out): ask again at
-      // once. A 304 that came back early (a misbehaving intermediary) still keeps the minimum pause.
+      // once. An answer that came back early with nothing new (a 304 from a misbehaving
+      // intermediary, the ETag already held from a mock) still keeps the minimum pause.
       return step.fresh ? 0 : Math.max(0, this.#bounds.minDelayMs - elapsedMs);
     }
     if (step.retryAfterMs !== undefined) return clampDelay(step.retryAfterMs, this.#bounds);

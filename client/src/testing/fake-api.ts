@@ -11,6 +11,8 @@ export interface RecordedRequest {
   url: string;
   headers: Headers;
   body: string;
+  /** Aborts when the client gives up on the request (a closed stream, a stopped wait). */
+  signal: AbortSignal;
 }
 
 /** Answers one request; may inspect it. */
@@ -26,6 +28,7 @@ export function scriptedFetch(answers: ScriptedAnswer[]) {
       url: request.url,
       headers: request.headers,
       body: request.body === null ? '' : await request.text(),
+      signal: request.signal,
     };
     requests.push(recorded);
     if (request.signal.aborted) throw request.signal.reason;
