@@ -11,8 +11,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifyWebhook } from '@longrun/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../server/src/store/postgres/database-admin.ts';
+import { type ReceivedRequest, startWebhookReceiver } from '../../server/src/testing/webhook-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { type LogLine, type ServerProcess, startServerProcess } from './server-process.ts';
 
@@ -43,6 +45,8 @@ function serverEnv(role: 'api' | 'worker', extra: Record<string, string> = {}): 
     LONGRUN_SIMULATION_SCALE: '0.4',
     LONGRUN_LEASE_MS: '2000',
     LOG_LEVEL: 'debug',
+    // Webhook receivers of the tests listen on 127.0.0.1, which the SSRF guard refuses otherwise.
+    LONGRUN_OUTBOUND_ALLOW: '127.0.0.1',
     ...extra,
   };
 }
@@ -265,6 +269,84 @@ describe('two API processes and two workers on one PostgreSQL database', () => {
 
     const done = await waitForMonitor(apiA, monitorId, (monitor) => monitor.state === 'succeeded');
     expect(done.state).toBe('succeeded');
+  });
+
+  it('accepts exactly one of concurrent confirmations of one step spread over both API processes', async () => {
+    const created = await call(apiA, '/widget-orders', {
+      body: { items: [{ sku: 'WIDGET-3', quantity: 1 }], manualFulfilment: true },
+    });
+    const monitorId = ((await created.json()) as Monitor).id;
+    const [order] = (await productsOf(monitorId)).filter((resource) => resource.collection === 'widget-orders');
+    await waitForMonitor(apiA, monitorId, (monitor) => monitor.steps.some((step) => step.state === 'waiting'));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call(i % 2 === 0 ? apiA : apiB, `/widget-orders/${order?.id}/fulfilment`, {
+          body: { confirmedBy: `clerk-${i}` },
+        }).then(async (response) => ({ status: response.status, body: (await response.json()) as { type?: string } })),
+      ),
+    );
+    expect(answers.filter((answer) => answer.status === 202)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 409).map((answer) => answer.body.type)).toStrictEqual(
+      Array.from({ length: 9 }, () => 'https://longrun.dev/problems/not-waiting'),
+    );
+    const { rows } = await sql.query<{ actions: Record<string, unknown> }>(
+      'SELECT actions FROM operations WHERE id = $1',
+      [monitorId],
+    );
+    expect(Object.values(rows[0]?.actions ?? {})).toHaveLength(1);
+    expect((await waitForMonitor(apiB, monitorId, (monitor) => monitor.state !== 'running')).state).toBe('succeeded');
+  });
+
+  it('delivers webhooks from every process, each queued event once and in order per monitor, signed', async () => {
+    const hooks = await startWebhookReceiver();
+    try {
+      const subscribed = await call(apiA, '/webhook-subscriptions', { body: { url: `${hooks.origin}/hooks` } });
+      expect(subscribed.status).toBe(201);
+      const subscription = (await subscribed.json()) as { secret: string; links: { deliveries: { href: string } } };
+      const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => acceptCar(i % 2 === 0 ? apiA : apiB)));
+      for (const id of ids) await waitForMonitor(apiB, id, (monitor) => monitor.state === 'succeeded');
+      const eventOf = (request: ReceivedRequest) =>
+        verifyWebhook(request.body, request.headers as Record<string, string>, subscription.secret);
+      // A monitor's last event comes after all its others: once each has arrived, all have.
+      await hooks.waitFor(
+        (all) => all.filter((request) => eventOf(request).type === 'monitor.succeeded').length === ids.length,
+      );
+      const events = hooks.received.map((request) => ({
+        id: String(request.headers['webhook-id']),
+        event: eventOf(request),
+      }));
+      expect(new Set(events.map((entry) => entry.id)).size).toBe(events.length);
+      for (const id of ids) {
+        const mine = events.filter((entry) => entry.event.data.id === id);
+        const versions = mine.map((entry) => Number(entry.id.split('_').at(-1)));
+        expect(versions).toStrictEqual([...versions].sort((x, y) => x - y));
+        const types: string[] = mine.map((entry) => entry.event.type);
+        expect(types.at(-1)).toBe('monitor.succeeded');
+        expect(
+          ['monitor.queued', 'monitor.running', 'monitor.succeeded'].filter((t) => types.includes(t)),
+        ).toStrictEqual(types);
+      }
+      // The log, read through the other API process, holds exactly what arrived, each sent once.
+      for (;;) {
+        const log = (await (await call(apiB, `${subscription.links.deliveries.href}?limit=100`)).json()) as {
+          items: { messageId: string; state: string; attempts: number }[];
+        };
+        // A process records an outcome just after the receiver answered.
+        if (log.items.some((delivery) => delivery.state === 'pending')) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          continue;
+        }
+        expect(log.items.map((delivery) => [delivery.state, delivery.attempts])).toStrictEqual(
+          log.items.map(() => ['succeeded', 1]),
+        );
+        expect(new Set(log.items.map((delivery) => delivery.messageId))).toStrictEqual(
+          new Set(events.map((entry) => entry.id)),
+        );
+        break;
+      }
+    } finally {
+      await hooks.close();
+    }
   });
 
   it('completes exactly once, with its attempt count raised, what a worker killed with SIGKILL was running', async () => {

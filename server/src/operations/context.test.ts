@@ -221,8 +221,8 @@ describe('OperationContext.awaitAction', () => {
       action: { name: 'confirm', ...options.action },
     });
     const delivered = await store.deliverAction(TENANT, context.operationId, 'confirm', { ok: true }, time.now());
-    if (!delivered) throw new Error('not delivered');
-    feed.publish(delivered); // what the engine does after delivering
+    if (delivered?.outcome !== 'delivered') throw new Error('not delivered');
+    feed.publish(delivered.operation); // what the engine does after delivering
     expect(await waiting).toEqual({ ok: true });
     await context.flush();
     expect((await store.getOperation(TENANT, context.operationId))?.steps[1]).toEqual({
@@ -248,7 +248,7 @@ describe('OperationContext.awaitAction', () => {
     const waiting = context.awaitAction('confirm', options);
     await context.flush();
     const delivered = await store.deliverAction(TENANT, context.operationId, 'confirm', 42, time.now());
-    if (delivered) feed.publish(delivered);
+    if (delivered?.outcome === 'delivered') feed.publish(delivered.operation);
     await waiting;
     await context.step('confirm', 'waiting'); // as an earlier attempt may have left it
     expect(await context.awaitAction('confirm', options)).toBe(42);

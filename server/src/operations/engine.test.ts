@@ -300,6 +300,31 @@ describe('outside actions', () => {
       outcome: 'terminal',
     });
   });
+
+  it('deliver only the first of racing confirmations, from this engine and another on the same store', async () => {
+    const { engine } = await engineWith({ kinds: [fulfil] });
+    // An API-only engine on the same store plays a second API process.
+    const { engine: other } = await engineWith({ kinds: [fulfil], runWorker: false });
+    const published = [engine, other].map(recordPublished);
+    const accepted = await engine.accept({ tenant: TENANT, kind: 'widget-order.fulfil', input: {}, request: REQUEST });
+    const id = accepted.outcome === 'created' ? accepted.operation.id : '';
+    const waiting = await waitUntil(engine, id, (record) => record.steps[1]?.state === 'waiting');
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? engine : other).deliverAction(TENANT, id, 'confirm-delivery', { by: `clerk-${i}` }),
+      ),
+    );
+    const delivered = outcomes.filter((outcome) => outcome?.outcome === 'delivered');
+    expect(delivered).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome?.outcome === 'not-waiting')).toHaveLength(9);
+    const winner = delivered[0]?.operation;
+    if (winner === undefined) throw new Error('expected one delivery');
+    expect(winner.version).toBe(waiting.version + 1);
+    const done = await waitUntil(engine, id, (record) => record.state === 'succeeded');
+    expect(done.result).toEqual({ confirmedBy: (winner.actions['confirm-delivery'] as { by: string }).by });
+    // Refused deliveries change nothing, so nothing is published for them.
+    expect(published.flat().filter((record) => record.version === waiting.version + 1)).toHaveLength(1);
+  });
 });
 
 describe('one at a time', () => {

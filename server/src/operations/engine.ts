@@ -15,6 +15,7 @@ import type {
   OperationPage,
   OperationStore,
   ResourceRecord,
+  DeliverActionOutcome as StoreDeliverActionOutcome,
 } from '../store/store.ts';
 import { ChangeFeed, type ChangeListener, type ChangeNotice, type ChangeSource } from './changes.ts';
 import { UnknownKindError } from './errors.ts';
@@ -97,14 +98,11 @@ export type CancelOutcome =
   /** It had already ended (HTTP: 409). */
   | { outcome: 'terminal'; operation: OperationRecord };
 
-/** What became of an outside action; undefined from {@link OperationEngine.deliverAction} for an unknown id. */
-export type DeliverActionOutcome =
-  /** Recorded; the waiting handler resumes. */
-  | { outcome: 'delivered'; operation: OperationRecord }
-  /** No step is waiting for an action of that name (HTTP: 409). */
-  | { outcome: 'not-waiting'; operation: OperationRecord }
-  /** The operation has ended (HTTP: 409). */
-  | { outcome: 'terminal'; operation: OperationRecord };
+/**
+ * What became of an outside action (the store's outcome; `not-waiting` and `terminal` are HTTP 409);
+ * undefined from {@link OperationEngine.deliverAction} for an unknown id.
+ */
+export type DeliverActionOutcome = StoreDeliverActionOutcome;
 
 /**
  * The operations facade: accept, read, cancel, act, wait, and run.
@@ -132,8 +130,6 @@ export class OperationEngine {
   #detachSource: (() => Promise<void>) | undefined;
   #sweepTimer: TimerHandle | undefined;
   #started = false;
-  /** Actions being delivered in this process (tenant, operation, name): a racing second one is refused. */
-  readonly #deliveries = new Set<string>();
 
   constructor(config: EngineConfig) {
     this.#store = config.store;
@@ -253,7 +249,8 @@ export class OperationEngine {
 
   /**
    * Delivers an outside action to a step waiting for it (`awaitAction(name, …)` in the handler),
-   * which then resumes.
+   * which then resumes. Only the first delivery counts: the store checks and records it in one
+   * atomic step, so of racing deliveries on any number of processes exactly one is `delivered`.
    */
   async deliverAction(
     tenant: string,
@@ -261,30 +258,9 @@ export class OperationEngine {
     name: string,
     payload: unknown,
   ): Promise<DeliverActionOutcome | undefined> {
-    // Only the first delivery counts. In this process, one racing a delivery in flight is refused;
-    // a later one finds the action recorded (the step shows `waiting` until the handler resumes).
-    // Across processes the store's check-then-write remains a (narrow) window.
-    const deliveryKey = `${tenant}\u0000${id}\u0000${name}`;
-    const racing = this.#deliveries.has(deliveryKey);
-    if (!racing) this.#deliveries.add(deliveryKey);
-    let delivered: OperationRecord | undefined;
-    try {
-      const current = await this.#store.getOperation(tenant, id);
-      if (!current) return undefined;
-      if (isTerminal(current.state)) return { outcome: 'terminal', operation: current };
-      const waiting =
-        current.steps.some((step) => step.state === 'waiting' && step.action?.name === name) &&
-        !Object.hasOwn(current.actions, name);
-      if (racing || !waiting) return { outcome: 'not-waiting', operation: current };
-      delivered = await this.#store.deliverAction(tenant, id, name, payload, this.#clock.now());
-    } finally {
-      if (!racing) this.#deliveries.delete(deliveryKey);
-    }
-    if (!delivered) return undefined;
-    // It may have ended in between; a terminal operation is returned unchanged.
-    if (isTerminal(delivered.state)) return { outcome: 'terminal', operation: delivered };
-    this.changes.publish(delivered);
-    return { outcome: 'delivered', operation: delivered };
+    const outcome = await this.#store.deliverAction(tenant, id, name, payload, this.#clock.now());
+    if (outcome?.outcome === 'delivered') this.changes.publish(outcome.operation);
+    return outcome;
   }
 
   /**

@@ -8,8 +8,16 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerOptions } from '../create-server.ts';
+import type { ChangeListener } from '../operations/changes.ts';
+import type { OperationRecord } from '../operations/model.ts';
+import { newOperation } from '../store/conformance/fixtures.ts';
+import { acceptedRecord } from '../store/sqlite/operation-changes.ts';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
+import { pushMessageId } from './push-events.ts';
+import { OutboundGuard } from './ssrf-guard.ts';
+import { WebhookDispatcher } from './webhook-dispatcher.ts';
 
 const CAR = { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' };
 /** Short backoff, many attempts: an endpoint that is away is retried quickly until it is back. */
@@ -380,5 +388,143 @@ describe('callbacks', { timeout: 30_000 }, () => {
     const [first] = await hooks.waitFor((all) => all.length >= 1);
     expect(verified<Monitor>(first as ReceivedRequest, before).state).toBe('queued');
     expect(verified<Monitor>(first as ReceivedRequest, after.secret).state).toBe('queued');
+  });
+});
+
+describe('dispatching beside other processes on one queue', { timeout: 30_000 }, () => {
+  it("queues a change of the type last seen here when another process's change came in between", async () => {
+    const hooks = await receiver();
+    const dataDir = await mkdtemp(join(tmpdir(), 'longrun-dispatcher-'));
+    dirs.push(dataDir);
+    const store = await createSqliteStore({ dataDir });
+    const listeners: ChangeListener[] = [];
+    const dispatcher = new WebhookDispatcher({
+      store: store.webhooks,
+      changes: {
+        subscribeAll(listener) {
+          listeners.push(listener);
+          return () => listeners.splice(listeners.indexOf(listener), 1);
+        },
+      },
+      render: (operation) => ({ id: operation.id, version: operation.version, state: operation.state }),
+      guard: new OutboundGuard({ allow: '127.0.0.1' }),
+      pollIntervalMs: 20,
+    });
+    const subscribed = await store.webhooks.createSubscription(
+      {
+        id: 'whs_0000000000000001',
+        tenant: 'acme',
+        url: `${hooks.origin}/hook`,
+        description: null,
+        eventTypes: ['monitor.queued', 'monitor.running'],
+        secret: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+        createdAt: new Date().toISOString(),
+      },
+      10,
+    );
+    expect(subscribed).not.toBe('limit-reached');
+    dispatcher.start();
+    try {
+      // Made now: each message is due when it is made.
+      const queued = acceptedRecord(newOperation({ tenant: 'acme', createdAt: new Date().toISOString() }));
+      const at = (version: number, state: OperationRecord['state']): OperationRecord => ({
+        ...queued,
+        version,
+        state,
+        updatedAt: new Date(Date.parse(queued.createdAt) + version).toISOString(),
+      });
+      const publish = (record: OperationRecord) => {
+        for (const listener of listeners) listener(record);
+      };
+      publish(at(1, 'queued'));
+      publish(at(2, 'running'));
+      await hooks.waitFor((all) => all.length === 2);
+      // Its lease expired; another process re-queued it (version 3) and queued that change itself.
+      const requeued = at(3, 'queued');
+      await store.webhooks.appendMessage({
+        id: pushMessageId(requeued.id, 3),
+        tenant: 'acme',
+        operationId: requeued.id,
+        operationVersion: 3,
+        type: 'monitor.queued',
+        payload: JSON.stringify({ id: requeued.id, version: 3, state: 'queued' }),
+        callbackUrl: null,
+        createdAt: requeued.updatedAt,
+      });
+      // Claimed again here: running, as the last version this process saw, yet new to the receiver.
+      publish(at(4, 'running'));
+      const received = await hooks.waitFor((all) => all.length === 4);
+      expect(received.map((request) => JSON.parse(request.body).type)).toStrictEqual([
+        'monitor.queued',
+        'monitor.running',
+        'monitor.queued',
+        'monitor.running',
+      ]);
+      // Progress of the running operation, seen here version after version, queues nothing more.
+      publish(at(5, 'running'));
+      publish(at(6, 'running'));
+      const deliveries = await store.webhooks.listDeliveries({
+        tenant: 'acme',
+        subscriptionId: 'whs_0000000000000001',
+        limit: 10,
+      });
+      expect(deliveries.items.map((delivery) => delivery.operationVersion)).toStrictEqual([4, 3, 2, 1]);
+    } finally {
+      await dispatcher.stop();
+      await store.close();
+    }
+  });
+  it("queues this process's changes of one operation one after another, as a pool could commit them in either order", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'longrun-dispatcher-'));
+    dirs.push(dataDir);
+    const store = await createSqliteStore({ dataDir });
+    let letFirstCommit: () => void = () => undefined;
+    const firstMayCommit = new Promise<void>((resolve) => {
+      letFirstCommit = resolve;
+    });
+    const calls: number[] = [];
+    const outcomes: string[] = [];
+    // The first append is slow (a new connection, say): the second must not overtake it.
+    const webhooks = Object.create(store.webhooks) as typeof store.webhooks;
+    webhooks.appendMessage = async (message) => {
+      calls.push(message.operationVersion);
+      if (message.operationVersion === 1) await firstMayCommit;
+      const outcome = await store.webhooks.appendMessage(message);
+      outcomes.push(`${message.operationVersion}:${outcome.outcome}`);
+      return outcome;
+    };
+    const listeners: ChangeListener[] = [];
+    const dispatcher = new WebhookDispatcher({
+      store: webhooks,
+      changes: {
+        subscribeAll(listener) {
+          listeners.push(listener);
+          return () => listeners.splice(listeners.indexOf(listener), 1);
+        },
+      },
+      render: (operation) => ({ id: operation.id, version: operation.version }),
+      guard: new OutboundGuard(),
+    });
+    await store.webhooks.ensureCallbackSecrets(
+      'acme',
+      'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      new Date(),
+    );
+    dispatcher.start();
+    try {
+      // Made at the suite's epoch (2031): its callback deliveries are stored, and not due before the test ends.
+      const queued = acceptedRecord(newOperation({ tenant: 'acme', callbackUrl: 'https://client.example.com/cb' }));
+      for (const listener of listeners) listener(queued);
+      for (const listener of listeners) listener({ ...queued, version: 2, state: 'running' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(calls).toStrictEqual([1]);
+      letFirstCommit();
+      await dispatcher.stop();
+      expect(outcomes).toStrictEqual(['1:appended', '2:appended']);
+    } finally {
+      letFirstCommit();
+      await dispatcher.stop();
+      await store.close();
+    }
   });
 });

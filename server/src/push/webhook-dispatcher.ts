@@ -34,7 +34,7 @@ export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 export const DEFAULT_DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /** Longest error text kept in the delivery log (the spec's `lastError.maxLength`). */
 const MAX_ERROR_LENGTH = 500;
-/** Operations whose last event type is remembered, to skip changes that are not new. */
+/** Operations whose last event type (and version) is remembered, to skip changes that are not new. */
 const REMEMBERED_OPERATIONS = 10_000;
 
 /** How a {@link WebhookDispatcher} is built. */
@@ -97,9 +97,11 @@ export class WebhookDispatcher {
   readonly #clock: Clock;
   readonly #timers: Timers;
   readonly #logger: OperationLogger;
-  /** The last event type queued per operation, newest last (a bounded LRU). */
+  /** The event type of the last version of each operation seen here, newest last (a bounded LRU). */
   readonly #lastType = new Map<string, { version: number; type: WebhookEventType }>();
   readonly #appends = new Set<Promise<void>>();
+  /** The last append in flight per operation: the next one of that operation waits for it. */
+  readonly #appendTails = new Map<string, Promise<void>>();
   readonly #inFlight = new Set<Promise<void>>();
   #stopping = new AbortController();
   #unsubscribe: (() => void) | undefined;
@@ -281,13 +283,21 @@ export class WebhookDispatcher {
   #onChange(operation: OperationRecord): void {
     const type = eventTypeOf(operation);
     const seen = this.#lastType.get(operation.id);
-    if (seen !== undefined && (seen.version >= operation.version || seen.type === type)) return;
     this.#lastType.delete(operation.id);
+    if (seen !== undefined && seen.version >= operation.version) {
+      this.#lastType.set(operation.id, seen); // late: a newer version was already seen
+      return;
+    }
     this.#lastType.set(operation.id, { version: operation.version, type });
     if (this.#lastType.size > REMEMBERED_OPERATIONS) {
       const oldest = this.#lastType.keys().next().value;
       if (oldest !== undefined) this.#lastType.delete(oldest);
     }
+    // The same type as the version just before, seen here: nothing new to say. Only the very
+    // previous version counts: with several processes, versions in between may have been made by
+    // another (a cancel, an action, a recovery that re-queued it), so the store, which holds the
+    // latest message whoever queued it, decides.
+    if (seen !== undefined && seen.version === operation.version - 1 && seen.type === type) return;
     let payload: string;
     try {
       payload = JSON.stringify(this.#render(operation));
@@ -295,17 +305,22 @@ export class WebhookDispatcher {
       this.#logger.error({ err: error, operationId: operation.id }, 'rendering a monitor for webhooks failed');
       return;
     }
-    const append: Promise<void> = this.#store
-      .appendMessage({
-        id: pushMessageId(operation.id, operation.version),
-        tenant: operation.tenant,
-        operationId: operation.id,
-        operationVersion: operation.version,
-        type,
-        payload,
-        callbackUrl: operation.callbackUrl,
-        createdAt: operation.updatedAt,
-      })
+    // After this process's previous append of the operation has settled: on a pool of connections
+    // two appends could otherwise commit in either order, and the store skips the older one as late.
+    const previous = this.#appendTails.get(operation.id) ?? Promise.resolve();
+    const append: Promise<void> = previous
+      .then(() =>
+        this.#store.appendMessage({
+          id: pushMessageId(operation.id, operation.version),
+          tenant: operation.tenant,
+          operationId: operation.id,
+          operationVersion: operation.version,
+          type,
+          payload,
+          callbackUrl: operation.callbackUrl,
+          createdAt: operation.updatedAt,
+        }),
+      )
       .then((outcome) => {
         if (outcome.outcome === 'appended') this.#wake();
         if (isFinalEventType(type)) this.#lastType.delete(operation.id);
@@ -315,8 +330,12 @@ export class WebhookDispatcher {
         this.#lastType.delete(operation.id);
         this.#logger.error({ err: error, operationId: operation.id }, 'queueing a webhook message failed');
       })
-      .finally(() => this.#appends.delete(append));
+      .finally(() => {
+        this.#appends.delete(append);
+        if (this.#appendTails.get(operation.id) === append) this.#appendTails.delete(operation.id);
+      });
     this.#appends.add(append);
+    this.#appendTails.set(operation.id, append);
   }
 
   #scheduleSweep(): void {

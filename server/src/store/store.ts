@@ -109,6 +109,15 @@ export interface Lease {
   attempt: number;
 }
 
+/** What became of {@link OperationStore.deliverAction}. */
+export type DeliverActionOutcome =
+  /** Recorded: the step's handler resumes with the payload. */
+  | { outcome: 'delivered'; operation: OperationRecord }
+  /** Nothing changed: no step waits for an action of that name, or one was already recorded under it. */
+  | { outcome: 'not-waiting'; operation: OperationRecord }
+  /** Nothing changed: the operation has ended. */
+  | { outcome: 'terminal'; operation: OperationRecord };
+
 /** A stored domain resource (a car, a VM, a product document…). */
 export interface ResourceRecord {
   tenant: string;
@@ -152,7 +161,12 @@ export interface OperationStore {
    * Claims the oldest queued operation of the given kinds for `owner` until `now + leaseMs`:
    * state → running, attempts + 1, startedAt set on first claim. Undefined when none is queued.
    */
-  claimNext(owner: string, kinds: readonly string[], leaseMs: number, now: Date): Promise<{ operation: OperationRecord; lease: Lease } | undefined>;
+  claimNext(
+    owner: string,
+    kinds: readonly string[],
+    leaseMs: number,
+    now: Date,
+  ): Promise<{ operation: OperationRecord; lease: Lease } | undefined>;
 
   /**
    * Extends a lease to `now + leaseMs`; false when the lease was lost (fenced: another attempt,
@@ -174,21 +188,42 @@ export interface OperationStore {
    * and clears the lease. Rejects with `IllegalTransitionError` for a move the state machine
    * forbids, changing nothing.
    */
-  updateOperation(lease: Lease, patch: OperationPatch, now: Date, resources?: readonly PublishedResource[]): Promise<OperationRecord | undefined>;
+  updateOperation(
+    lease: Lease,
+    patch: OperationPatch,
+    now: Date,
+    resources?: readonly PublishedResource[],
+  ): Promise<OperationRecord | undefined>;
 
   /**
    * Asks to cancel. A queued operation becomes `cancelled` at once (`finishedAt` set, its lock
    * released); a running one gets `cancelRequested` (asking again changes nothing). Returns the
    * record after the change, `terminal` when it already was; undefined for another tenant's id.
    */
-  requestCancel(tenant: string, id: string, now: Date): Promise<{ outcome: 'cancelled' | 'requested'; operation: OperationRecord } | { outcome: 'terminal'; operation: OperationRecord } | undefined>;
+  requestCancel(
+    tenant: string,
+    id: string,
+    now: Date,
+  ): Promise<
+    | { outcome: 'cancelled' | 'requested'; operation: OperationRecord }
+    | { outcome: 'terminal'; operation: OperationRecord }
+    | undefined
+  >;
 
   /**
-   * Records an outside action for a waiting step under `action` (version + 1; the same name again
-   * replaces the payload); undefined when no such operation. A terminal operation is returned
-   * unchanged: check its state to refuse the action.
+   * Records an outside action under `action` (version + 1, `delivered`) when a step is `waiting`
+   * for an action of that name and no payload is recorded under it yet; otherwise changes nothing
+   * (`not-waiting`, or `terminal` once the operation has ended). The check and the write are one
+   * atomic step: of concurrent deliveries of one action, from any number of processes, exactly one
+   * is `delivered`. Undefined for an unknown id or another tenant's.
    */
-  deliverAction(tenant: string, id: string, action: string, payload: unknown, now: Date): Promise<OperationRecord | undefined>;
+  deliverAction(
+    tenant: string,
+    id: string,
+    action: string,
+    payload: unknown,
+    now: Date,
+  ): Promise<DeliverActionOutcome | undefined>;
 
   /**
    * Crash recovery: running operations whose lease expired before `now` go back to `queued`

@@ -276,7 +276,7 @@ export interface WebhookStore {
   deleteFinishedDeliveries(finishedBefore: Date): Promise<number>;
 }
 
-/** A store that keeps the push data too (the SQLite store does). */
+/** A store that keeps the push data too (the SQLite and PostgreSQL stores do). */
 export interface WebhookStoreProvider {
   readonly webhooks: WebhookStore;
 }

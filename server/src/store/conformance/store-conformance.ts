@@ -6,7 +6,7 @@
  * is `Promise.all` over one store, and nothing sleeps.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OperationRecord } from '../../operations/model.ts';
+import type { OperationRecord, StoredStep } from '../../operations/model.ts';
 import { IllegalTransitionError, type OperationState } from '../../operations/state.ts';
 import { InvalidCursorError, type Lease, type OperationStore } from '../store.ts';
 import {
@@ -32,6 +32,14 @@ export interface StoreUnderTest {
 
 const LEASE_MS = 30_000;
 const MAX_ATTEMPTS = 3;
+
+/** The fixture's steps with the second one `waiting` for the outside action `action`. */
+function waitingFor(action: string): StoredStep[] {
+  return [
+    { name: 'chassis', state: 'succeeded' },
+    { name: 'paint', state: 'waiting', action: { name: action, method: 'POST', path: '/cars/paint/confirm' } },
+  ];
+}
 
 /** Registers the conformance suite for the adapter `makeStore` builds. */
 export function describeStoreConformance(name: string, makeStore: () => Promise<StoreUnderTest>): void {
@@ -546,8 +554,10 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         const versions = [created.version];
         const { operation, lease } = await claim(1);
         versions.push(operation.version);
-        versions.push((await store.updateOperation(lease, { progress: { percent: 10 } }, at(2)))?.version ?? -1);
-        versions.push((await store.deliverAction(TENANT, created.id, 'confirm', { ok: true }, at(3)))?.version ?? -1);
+        versions.push((await store.updateOperation(lease, { steps: waitingFor('confirm') }, at(2)))?.version ?? -1);
+        versions.push(
+          (await store.deliverAction(TENANT, created.id, 'confirm', { ok: true }, at(3)))?.operation.version ?? -1,
+        );
         versions.push((await store.requestCancel(TENANT, created.id, at(4)))?.operation.version ?? -1);
         versions.push((await store.updateOperation(lease, { state: 'cancelled' }, at(5)))?.version ?? -1);
         expect(versions).toStrictEqual([1, 2, 3, 4, 5, 6]);
@@ -822,46 +832,101 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     });
 
     describe('deliverAction', () => {
-      it('records the payload by action name, bumping the version', async () => {
-        const created = await create();
-        const { operation } = await claim(1);
+      /** A running operation whose second step waits for the action `action`. */
+      async function waiting(action = 'confirm'): Promise<{ operation: OperationRecord; lease: Lease }> {
+        await create();
+        const { lease } = await claim(1);
+        const operation = await store.updateOperation(lease, { steps: waitingFor(action) }, at(2));
+        if (operation === undefined) throw new Error('expected the update to be accepted');
+        return { operation, lease };
+      }
+
+      it('records the payload of the action a step waits for, bumping the version', async () => {
+        const { operation } = await waiting('confirm-fulfilment');
         const delivered = await store.deliverAction(
           TENANT,
-          created.id,
+          operation.id,
           'confirm-fulfilment',
           { by: 'warehouse-3' },
           at(4),
         );
         expect(delivered).toStrictEqual({
-          ...operation,
-          actions: { 'confirm-fulfilment': { by: 'warehouse-3' } },
-          version: operation.version + 1,
-          updatedAt: iso(4),
+          outcome: 'delivered',
+          operation: {
+            ...operation,
+            actions: { 'confirm-fulfilment': { by: 'warehouse-3' } },
+            version: operation.version + 1,
+            updatedAt: iso(4),
+          },
         });
-        if (delivered !== undefined) await expectStored(delivered);
+        if (delivered !== undefined) await expectStored(delivered.operation);
       });
 
-      it('keeps earlier actions, replaces one delivered again, and survives worker updates', async () => {
-        const created = await create();
-        const { lease } = await claim(1);
-        await store.deliverAction(TENANT, created.id, 'a', 1, at(2));
-        await store.deliverAction(TENANT, created.id, 'b', { n: 2 }, at(3));
-        await store.deliverAction(TENANT, created.id, 'a', 'again', at(4));
-        const updated = await store.updateOperation(lease, { progress: { percent: 80 } }, at(5));
-        expect(updated?.actions).toStrictEqual({ a: 'again', b: { n: 2 } });
+      it('refuses an action no step waits for, changing nothing', async () => {
+        const { operation } = await waiting('confirm');
+        expect(await store.deliverAction(TENANT, operation.id, 'other', 1, at(4))).toStrictEqual({
+          outcome: 'not-waiting',
+          operation,
+        });
+        await expectStored(operation);
+        // Queued, with no step waiting at all.
+        const plain = await create({ at: 5 });
+        expect(await store.deliverAction(TENANT, plain.id, 'confirm', 1, at(6))).toStrictEqual({
+          outcome: 'not-waiting',
+          operation: plain,
+        });
+        await expectStored(plain);
       });
 
-      it('returns a terminal operation unchanged', async () => {
+      it('counts only the first delivery: a second one of the same action changes nothing', async () => {
+        const { operation } = await waiting('confirm');
+        const first = await store.deliverAction(TENANT, operation.id, 'confirm', { by: 'ana' }, at(3));
+        if (first?.outcome !== 'delivered') throw new Error('expected the first delivery to count');
+        // The step still shows `waiting` until its handler resumes; the recorded action decides.
+        expect(first.operation.steps).toStrictEqual(operation.steps);
+        expect(await store.deliverAction(TENANT, operation.id, 'confirm', { by: 'bo' }, at(4))).toStrictEqual({
+          outcome: 'not-waiting',
+          operation: first.operation,
+        });
+        await expectStored(first.operation);
+      });
+
+      it('delivers exactly one of concurrent deliveries of one action', async () => {
+        const { operation } = await waiting('confirm');
+        const outcomes = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.deliverAction(TENANT, operation.id, 'confirm', { by: i }, at(3))),
+        );
+        const delivered = outcomes.filter((outcome) => outcome?.outcome === 'delivered');
+        expect(delivered).toHaveLength(1);
+        expect(outcomes.filter((outcome) => outcome?.outcome === 'not-waiting')).toHaveLength(9);
+        const stored = await store.getOperation(TENANT, operation.id);
+        expect(stored).toStrictEqual(delivered[0]?.operation);
+        expect(stored?.version).toBe(operation.version + 1);
+      });
+
+      it('keeps earlier actions and survives worker updates', async () => {
+        const { lease } = await waiting('a');
+        await store.deliverAction(TENANT, lease.operationId, 'a', 1, at(3));
+        await store.updateOperation(lease, { steps: waitingFor('b') }, at(4));
+        await store.deliverAction(TENANT, lease.operationId, 'b', { n: 2 }, at(5));
+        const updated = await store.updateOperation(lease, { progress: { percent: 80 } }, at(6));
+        expect(updated?.actions).toStrictEqual({ a: 1, b: { n: 2 } });
+      });
+
+      it('reports a terminal operation as terminal, unchanged', async () => {
         const done = await succeeded(5);
-        expect(await store.deliverAction(TENANT, done.id, 'confirm', {}, at(6))).toStrictEqual(done);
+        expect(await store.deliverAction(TENANT, done.id, 'confirm', {}, at(6))).toStrictEqual({
+          outcome: 'terminal',
+          operation: done,
+        });
         await expectStored(done);
       });
 
       it("returns undefined for an unknown id or another tenant's operation, changing nothing", async () => {
-        const created = await create();
-        expect(await store.deliverAction(TENANT, newOperation().id, 'confirm', {}, at(1))).toBeUndefined();
-        expect(await store.deliverAction(OTHER_TENANT, created.id, 'confirm', {}, at(1))).toBeUndefined();
-        await expectStored(created);
+        const { operation } = await waiting('confirm');
+        expect(await store.deliverAction(TENANT, newOperation().id, 'confirm', {}, at(3))).toBeUndefined();
+        expect(await store.deliverAction(OTHER_TENANT, operation.id, 'confirm', {}, at(3))).toBeUndefined();
+        await expectStored(operation);
       });
     });
 

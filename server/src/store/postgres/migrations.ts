@@ -23,7 +23,7 @@ export const CHANGE_CHANNEL = 'longrun_operation_changes';
 
 /**
  * The advisory lock key migrations run under: the first 8 bytes of sha256("longrun:migrations"),
- * in the same 64-bit hashed key space as the locks `createOperation` takes (see `advisoryKey`).
+ * in the same 64-bit hashed key space as the adapters' other advisory locks (see `advisory-lock.ts`).
  */
 export const MIGRATION_LOCK_KEY = '-1993489011359081497';
 
@@ -147,6 +147,93 @@ export const MIGRATIONS: readonly Migration[] = [
 
       CREATE TRIGGER operations_notify_change AFTER INSERT OR UPDATE ON operations
         FOR EACH ROW EXECUTE FUNCTION longrun_notify_operation_change();
+    `,
+  },
+  {
+    version: 2,
+    name: 'webhook subscriptions, callback secrets and the delivery queue',
+    sql: `
+      CREATE TABLE webhook_subscriptions (
+        id text COLLATE "C" PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        url text NOT NULL,
+        -- A JSON string (or NULL): "json" holds any text, NUL included, which "text" cannot.
+        description json,
+        -- Never empty; appendMessage's fan-out filters on it (type = ANY (event_types)).
+        event_types text[] NOT NULL CHECK (cardinality(event_types) > 0),
+        secret text NOT NULL,
+        previous_secret text,
+        previous_secret_expires_at timestamptz,
+        state text NOT NULL CHECK (state IN ('enabled', 'disabled')),
+        disabled_reason text CHECK (disabled_reason IN ('gone')),
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      -- Lists (newest first by id), the per-tenant limit, and the fan-out of appendMessage.
+      CREATE INDEX webhook_subscriptions_by_tenant ON webhook_subscriptions (tenant, id);
+
+      CREATE TABLE callback_secrets (
+        tenant text COLLATE "C" PRIMARY KEY,
+        secret text NOT NULL,
+        previous_secret text,
+        previous_secret_expires_at timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      -- The outbox: one row per monitor change worth pushing. No foreign key to operations:
+      -- deliveries may outlive an operation deleted by retention.
+      CREATE TABLE webhook_messages (
+        id text COLLATE "C" PRIMARY KEY,            -- msg_…, the webhook-id
+        tenant text COLLATE "C" NOT NULL,
+        operation_id text COLLATE "C" NOT NULL,
+        operation_version integer NOT NULL CHECK (operation_version >= 1),
+        type text NOT NULL,
+        payload text NOT NULL,                      -- the monitor as JSON text, sent as stored
+        created_at timestamptz NOT NULL
+      );
+
+      -- The latest message of an operation (appendMessage's check; its backstop against doubles).
+      CREATE UNIQUE INDEX webhook_messages_by_operation ON webhook_messages (operation_id, operation_version);
+      -- Retention: messages left without deliveries.
+      CREATE INDEX webhook_messages_created ON webhook_messages (created_at);
+
+      CREATE TABLE webhook_deliveries (
+        -- Delivery order per target and operation: appendMessage inserts an operation's deliveries
+        -- under a lock on the operation, so their seq order is their commit order.
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text COLLATE "C" NOT NULL UNIQUE,        -- dlv_…
+        tenant text COLLATE "C" NOT NULL,
+        message_id text COLLATE "C" NOT NULL REFERENCES webhook_messages (id) ON DELETE CASCADE,
+        operation_id text COLLATE "C" NOT NULL,
+        -- Deleting a subscription deletes its log and its queue.
+        subscription_id text COLLATE "C" REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+        target text COLLATE "C" NOT NULL,           -- the subscription id, or 'callback'
+        url text NOT NULL,
+        state text NOT NULL CHECK (state IN ('pending', 'succeeded', 'failed', 'dropped')),
+        attempts integer NOT NULL CHECK (attempts >= 0),
+        next_attempt_at timestamptz,                -- while pending
+        lease_owner text,
+        lease_expires_at timestamptz,
+        last_attempt_at timestamptz,
+        last_status integer,
+        last_error text,
+        created_at timestamptz NOT NULL,
+        finished_at timestamptz
+      );
+
+      -- claimDeliveries: due first. Partial, so it holds only the (short) queue.
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE state = 'pending';
+      -- claimDeliveries and nextDeliveryDueAt: "first in line" per target and operation.
+      CREATE INDEX webhook_deliveries_line ON webhook_deliveries (target, operation_id, seq) WHERE state = 'pending';
+      -- listDeliveries, and dropping a subscription's queue.
+      CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, seq);
+      -- A callback that answered 410 (appendMessage), and dropping its queue.
+      CREATE INDEX webhook_deliveries_by_operation ON webhook_deliveries (operation_id, target);
+      -- deleteFinishedDeliveries (retention).
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;
+      CREATE INDEX webhook_deliveries_message ON webhook_deliveries (message_id);
     `,
   },
 ];

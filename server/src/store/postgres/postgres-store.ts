@@ -12,8 +12,8 @@
  *   of those keys, so concurrent creates on any instance behave as if run one after another.
  * - A trigger announces every committed change (`NOTIFY`), which {@link NotifyChangeSource}
  *   turns into wake-ups in every other process.
+ * - The push part of the port is `store.webhooks` ({@link PostgresWebhookStore}), on the same pool.
  */
-import { createHash } from 'node:crypto';
 import type { ClientBase, PoolClient, PoolConfig } from 'pg';
 import pg from 'pg';
 import { type OperationLogger, silentLogger } from '../../operations/logger.ts';
@@ -31,6 +31,7 @@ import {
 import type {
   CreateOperationCommand,
   CreateOperationOutcome,
+  DeliverActionOutcome,
   Lease,
   ListOperationsQuery,
   OperationPage,
@@ -38,7 +39,9 @@ import type {
   OperationStore,
   PublishedResource,
   ResourceRecord,
+  WebhookStoreProvider,
 } from '../store.ts';
+import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
 import { migrate } from './migrations.ts';
 import { NotifyChangeSource, type NotifyChangeSourceOptions } from './notify-change-source.ts';
 import {
@@ -51,6 +54,9 @@ import {
   toRecord,
   toResourceRecord,
 } from './operation-row.ts';
+import { hasNul } from './postgres-text.ts';
+import { PostgresWebhookStore } from './postgres-webhook-store.ts';
+import { inTransaction } from './transaction.ts';
 
 /** Default {@link PostgresStoreOptions.poolSize}. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -105,10 +111,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 }
 
 /** {@link OperationStore} on a PostgreSQL connection pool. Build it with {@link createPostgresStore}. */
-export class PostgresOperationStore implements OperationStore {
+export class PostgresOperationStore implements OperationStore, WebhookStoreProvider {
   readonly name = 'postgres';
   /** The origin this process's writes carry in change notifications. */
   readonly instanceId: string;
+  /** The push part of the port (subscriptions, callback secrets, the delivery queue), on the same pool. */
+  readonly webhooks: PostgresWebhookStore;
   readonly #pool: pg.Pool;
   readonly #config: PoolConfig;
   readonly #logger: OperationLogger;
@@ -136,6 +144,7 @@ export class PostgresOperationStore implements OperationStore {
     // An idle connection that breaks (database restart, network) must not crash the process: the
     // pool drops it and opens another on the next checkout.
     this.#pool.on('error', (error) => this.#logger.warn({ err: error }, 'an idle PostgreSQL connection failed'));
+    this.webhooks = new PostgresWebhookStore(this.#pool);
   }
 
   /** Applies the migrations the database lacks; returns the versions applied now. */
@@ -184,7 +193,7 @@ export class PostgresOperationStore implements OperationStore {
       if (operation.lockKey != null) locks.push(advisoryKey('lock', operation.tenant, operation.lockKey));
       // Always in the same order, so two creates holding one key each cannot deadlock.
       locks.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const key of locks) await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key.toString()]);
+      for (const key of locks) await lockUntilCommit(client, key);
 
       if (idempotency !== undefined) {
         // A key expired by the time of this request counts as absent and is taken over below.
@@ -372,13 +381,15 @@ export class PostgresOperationStore implements OperationStore {
     action: string,
     payload: unknown,
     now: Date,
-  ): Promise<OperationRecord | undefined> {
+  ): Promise<DeliverActionOutcome | undefined> {
     if (hasNul(tenant, id)) return undefined;
-    return this.#transaction(async (client) => {
+    return this.#transaction(async (client): Promise<DeliverActionOutcome | undefined> => {
+      // Checked under the row lock: a racing delivery from any process waits, then sees this one's.
       const record = await lockedOperation(client, 'id = $1 AND tenant = $2', [id, tenant]);
       if (record === undefined) return undefined;
-      const next = actionRecord(record, action, payload, now);
-      return next === undefined ? record : saveOperation(client, next);
+      const change = actionRecord(record, action, payload, now);
+      if (change.outcome !== 'delivered') return { outcome: change.outcome, operation: change.record };
+      return { outcome: 'delivered', operation: await saveOperation(client, change.record) };
     });
   }
 
@@ -438,25 +449,8 @@ export class PostgresOperationStore implements OperationStore {
   }
 
   /** Runs `work` in a transaction on one pooled connection; rolls back when it throws. */
-  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        // The connection itself failed: the pool must not hand it out again.
-        broken = rollbackError as Error;
-      }
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 }
 
@@ -521,17 +515,6 @@ async function upsertResource(
   return toResourceRecord(single(rows));
 }
 
-/**
- * The 64-bit advisory lock key of a (namespace, tenant, key) triple: the first 8 bytes of its
- * sha256. Two different triples sharing a key only serialize more than needed.
- */
-export function advisoryKey(namespace: string, tenant: string, key: string): bigint {
-  return createHash('sha256')
-    .update(JSON.stringify([namespace, tenant, key]))
-    .digest()
-    .readBigInt64BE(0);
-}
-
 function prefixed(alias: string, columns: readonly string[]): string {
   return columns.map((c) => `${alias}.${c}`).join(', ');
 }
@@ -540,14 +523,6 @@ function single<T>(rows: readonly T[]): T {
   const row = rows[0];
   if (row === undefined) throw new Error('expected the statement to return a row');
   return row;
-}
-
-/**
- * True when a text key contains NUL, which PostgreSQL text cannot hold: such a key names nothing,
- * so reads answer "not found" instead of failing on an encoding error.
- */
-function hasNul(...values: string[]): boolean {
-  return values.some((value) => value.includes('\u0000'));
 }
 
 function leaseDeadline(now: Date, leaseMs: number): string {

@@ -7,7 +7,7 @@
  */
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import { assertTransition, isTerminal } from '../../operations/state.ts';
-import type { Lease, NewOperation, OperationPatch } from '../store.ts';
+import type { DeliverActionOutcome, Lease, NewOperation, OperationPatch } from '../store.ts';
 
 /** A just-accepted operation: queued, version 1, nothing done yet. */
 export function acceptedRecord(operation: NewOperation): OperationRecord {
@@ -143,23 +143,41 @@ export function cancelledRecord(record: OperationRecord, now: Date): CancelChang
   return { outcome: 'requested', record: next, changed: true };
 }
 
+/** What an outside action did to a record: the same shape as the port's {@link DeliverActionOutcome}. */
+export interface ActionChange {
+  outcome: DeliverActionOutcome['outcome'];
+  /** The record after the change (`delivered`), or unchanged. */
+  record: OperationRecord;
+}
+
 /**
- * `record` with an outside action recorded under `action` (a later delivery of the same name
- * replaces it), or undefined when the record is terminal and so never changes again.
+ * `record` with an outside action recorded under `action` (version + 1), when a step is waiting for
+ * an action of that name and none is recorded under it yet: only the first delivery counts.
+ * Otherwise unchanged: `terminal` once it has ended, else `not-waiting`.
  */
-export function actionRecord(
-  record: OperationRecord,
-  action: string,
-  payload: unknown,
-  now: Date,
-): OperationRecord | undefined {
-  if (isTerminal(record.state)) return undefined;
+export function actionRecord(record: OperationRecord, action: string, payload: unknown, now: Date): ActionChange {
+  if (isTerminal(record.state)) return { outcome: 'terminal', record };
+  if (!awaitsAction(record, action)) return { outcome: 'not-waiting', record };
   return {
-    ...record,
-    actions: { ...record.actions, [action]: payload ?? null },
-    version: record.version + 1,
-    updatedAt: now.toISOString(),
+    outcome: 'delivered',
+    record: {
+      ...record,
+      actions: { ...record.actions, [action]: payload ?? null },
+      version: record.version + 1,
+      updatedAt: now.toISOString(),
+    },
   };
+}
+
+/**
+ * True when a step of `record` is `waiting` for the action `action` and no payload is recorded
+ * under that name (the step stays `waiting` until its handler resumes, so the record decides).
+ */
+export function awaitsAction(record: OperationRecord, action: string): boolean {
+  return (
+    !Object.hasOwn(record.actions, action) &&
+    record.steps.some((step) => step.state === 'waiting' && step.action?.name === action)
+  );
 }
 
 /**

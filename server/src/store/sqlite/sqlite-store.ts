@@ -13,6 +13,7 @@ import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
   CreateOperationCommand,
   CreateOperationOutcome,
+  DeliverActionOutcome,
   Lease,
   ListOperationsQuery,
   OperationPage,
@@ -188,13 +189,14 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     action: string,
     payload: unknown,
     now: Date,
-  ): Promise<OperationRecord | undefined> {
-    return this.#writes.write(() => {
+  ): Promise<DeliverActionOutcome | undefined> {
+    // Checked and written in one write of the group commit: of racing deliveries, one is first.
+    return this.#writes.write((): DeliverActionOutcome | undefined => {
       const row = this.#sql.tenantOperation.get(id, tenant);
       if (row === undefined) return undefined;
-      const record = toRecord(row);
-      const next = actionRecord(record, action, payload, now);
-      return next === undefined ? record : this.#save(next);
+      const change = actionRecord(toRecord(row), action, payload, now);
+      if (change.outcome !== 'delivered') return { outcome: change.outcome, operation: change.record };
+      return { outcome: 'delivered', operation: this.#save(change.record) };
     });
   }
 
