@@ -54,7 +54,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function number(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (n: number) => boolean, rule: string): number {
+function number(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  check: (n: number) => boolean,
+  rule: string,
+): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
@@ -125,7 +131,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     apiKeys,
     developmentKey: devKey,
     simulationScale: number(env, 'LONGRUN_SIMULATION_SCALE', 1, (n) => n >= 0 && n <= 1000, 'a factor from 0 to 1000'),
-    concurrency: number(env, 'LONGRUN_CONCURRENCY', 8, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'an integer 1–1000'),
+    concurrency: number(
+      env,
+      'LONGRUN_CONCURRENCY',
+      8,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 1000,
+      'an integer 1–1000',
+    ),
     // The contract keeps finished monitors, and the idempotency keys deleted with them, a day at least.
     retentionHours: number(env, 'LONGRUN_RETENTION_HOURS', 24, (n) => n >= 24, 'a number of hours, at least 24'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',

@@ -8,35 +8,35 @@ import type { AddressInfo } from 'node:net';
 import { loadBundledSpec } from '@longrun/openapi';
 import type express from 'express';
 import { pino } from 'pino';
+import type { ServerRole } from './config.ts';
 import { createApp } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
 import { DEFAULT_RETRY_AFTER, MAX_WAIT_SECONDS, type RetryAfterBounds } from './http/headers.ts';
 import type { HttpContext } from './http/http-context.ts';
+import { toMonitor } from './http/monitor-view.ts';
 import { RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
 import { carRoutes } from './http/routes/cars.ts';
 import { eventRoutes } from './http/routes/events.ts';
-import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.ts';
-import { toMonitor } from './http/monitor-view.ts';
-import { createPush } from './push/create-push.ts';
-import type { PushOptions } from './push/push-settings.ts';
-import { providesWebhookStore, type WebhookStore } from './store/webhook-store.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { monitorRoutes } from './http/routes/monitors.ts';
 import { reindexRoutes } from './http/routes/reindex.ts';
 import { transcodeRoutes } from './http/routes/transcodes.ts';
 import { virtualMachineRoutes } from './http/routes/virtual-machines.ts';
+import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.ts';
 import { widgetOrderRoutes } from './http/routes/widget-orders.ts';
 import type { RouteDefinition } from './http/typed-route.ts';
 import { referenceKinds } from './kinds/index.ts';
+import type { ChangeSource } from './operations/changes.ts';
 import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
 import type { AnyKind } from './operations/kind.ts';
 import type { OperationLogger } from './operations/logger.ts';
 import { type Clock, systemClock } from './operations/time.ts';
-import type { ServerRole } from './config.ts';
-import type { ChangeSource } from './operations/changes.ts';
+import { createPush } from './push/create-push.ts';
+import type { PushOptions } from './push/push-settings.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { OperationStore } from './store/store.ts';
+import { providesWebhookStore, type WebhookStore } from './store/webhook-store.ts';
 
 /** What {@link createServer} is built from; everything has a working default. */
 export interface ServerOptions {
@@ -106,16 +106,16 @@ export interface LongrunServer {
  * const { url } = await server.listen(3000);
  */
 export async function createServer(options: ServerOptions = {}): Promise<LongrunServer> {
-  const logger: pino.Logger = options.logger === false || options.logger === undefined
-    ? pino({ level: options.logger === false ? 'silent' : 'info' })
-    : options.logger;
+  const logger: pino.Logger =
+    options.logger === false || options.logger === undefined
+      ? pino({ level: options.logger === false ? 'silent' : 'info' })
+      : options.logger;
   const { store, changeSource } = await openStore(options, logger as OperationLogger);
   const ownsStore = options.store === undefined;
   const clock = options.clock ?? systemClock;
   const simulation = { scale: options.simulationScale ?? 1 };
   const defaults = referenceKinds(simulation, (tenant, collection, id) => store.getResource(tenant, collection, id));
-  const kinds =
-    typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults);
+  const kinds = typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults);
 
   const engine = createEngine({
     ...options.engine,
@@ -127,8 +127,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     logger: logger as OperationLogger,
   });
   const webhookStore = options.webhookStore ?? (providesWebhookStore(store) ? store.webhooks : undefined);
-  const push = webhookStore && createPush({ ...options.push, webhooks: webhookStore, engine, render: toMonitor, clock, logger });
-  if (!push) logger.warn({ store: store.name }, 'this store keeps no webhook data: callbacks and webhook subscriptions are off');
+  const push =
+    webhookStore && createPush({ ...options.push, webhooks: webhookStore, engine, render: toMonitor, clock, logger });
+  if (!push)
+    logger.warn({ store: store.name }, 'this store keeps no webhook data: callbacks and webhook subscriptions are off');
   const context: HttpContext = {
     engine,
     clock,
@@ -137,7 +139,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     outboundGuard: push?.guard,
   };
   const apiKeys =
-    typeof options.apiKeys === 'string' ? parseApiKeys(options.apiKeys) : (options.apiKeys ?? [{ tenant: 'development', key: 'dev' }]);
+    typeof options.apiKeys === 'string'
+      ? parseApiKeys(options.apiKeys)
+      : (options.apiKeys ?? [{ tenant: 'development', key: 'dev' }]);
   const routes: RouteDefinition[] = [
     ...healthRoutes(context, store.name, async () => {
       await store.getOperation('\u0000health', 'op_0000000000');

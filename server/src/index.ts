@@ -3,19 +3,19 @@
  *
  * @packageDocumentation
  */
-export { type ServiceConfig, ConfigError, loadConfig } from './config.ts';
-export { type LongrunServer, type ServerOptions, createServer } from './create-server.ts';
+export { ConfigError, loadConfig, type ServiceConfig } from './config.ts';
+export { createServer, type LongrunServer, type ServerOptions } from './create-server.ts';
+export { acceptOperation } from './http/accept.ts';
 export { type ApiKey, parseApiKeys } from './http/auth.ts';
 export type { HttpContext } from './http/http-context.ts';
-export { HTTP_PROBLEMS, type HttpProblemName, HttpProblem } from './http/problem.ts';
-export { type RouteDefinition, type RouteRequest, type RouteResult, defineRoute } from './http/typed-route.ts';
-export { acceptOperation } from './http/accept.ts';
+export { HTTP_PROBLEMS, HttpProblem, type HttpProblemName } from './http/problem.ts';
+export { defineRoute, type RouteDefinition, type RouteRequest, type RouteResult } from './http/typed-route.ts';
 export { referenceKinds } from './kinds/index.ts';
 export type { OperationContext } from './operations/context.ts';
-export { type EngineConfig, OperationEngine, createEngine } from './operations/engine.ts';
-export { type AnyKind, type KindDefinition, type KindOutcome, defineKind } from './operations/kind.ts';
+export { createEngine, type EngineConfig, OperationEngine } from './operations/engine.ts';
+export { type AnyKind, defineKind, type KindDefinition, type KindOutcome } from './operations/kind.ts';
 export type { OperationRecord } from './operations/model.ts';
 export { OperationProblemError } from './operations/problems.ts';
-export { type OperationState, isTerminal } from './operations/state.ts';
-export { type SqliteStoreOptions, createSqliteStore } from './store/sqlite/sqlite-store.ts';
+export { isTerminal, type OperationState } from './operations/state.ts';
+export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.ts';
 export type { OperationStore } from './store/store.ts';

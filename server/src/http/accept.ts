@@ -101,7 +101,9 @@ export async function acceptOperation<M extends AnyMonitor>(
         extensions: { monitor: monitorHref(pending.id) },
         headers: {
           Link: linkHeader(monitorHref(pending.id), 'monitor'),
-          'Retry-After': String(retryAfterFromEta(pending.estimatedCompletionAt, context.clock.now(), context.retryAfter)),
+          'Retry-After': String(
+            retryAfterFromEta(pending.estimatedCompletionAt, context.clock.now(), context.retryAfter),
+          ),
         },
       });
     }

@@ -61,7 +61,13 @@ export function createApp(options: AppOptions): express.Express {
       const started = performance.now();
       res.on('finish', () => {
         logger.info(
-          { requestId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(performance.now() - started) },
+          {
+            requestId: id,
+            method: req.method,
+            url: req.originalUrl,
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
           'request',
         );
       });
@@ -88,7 +94,12 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
 
-  app.use(express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
   memoiseValidatorRouteRegexps();
   app.use(
     OpenApiValidator.middleware({

@@ -4,7 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { OperationLogger as Logger } from '../operations/logger.ts';
-import { HttpProblem, validationProblem, type ValidationError } from './problem.ts';
+import { HttpProblem, type ValidationError, validationProblem } from './problem.ts';
 
 interface ValidatorError {
   status: number;
@@ -38,7 +38,11 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 /** `.body.model` or `/body/model` → `/body/model` (a JSON pointer into the request). */
 export function toPointer(path: string): string {
   if (path.startsWith('/')) return path;
-  return `/${path.replace(/^\./, '').replace(/\[(\d+)\]/g, '.$1').split('.').join('/')}`;
+  return `/${path
+    .replace(/^\./, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/')}`;
 }
 
 /** Turns any error into the registry's problem. */
@@ -52,13 +56,20 @@ export function toHttpProblem(error: unknown): HttpProblem {
         return validationProblem([{ pointer: '/body', message: `The body is not valid JSON: ${error.message}` }]);
       case 'encoding.unsupported':
       case 'charset.unsupported':
-        return new HttpProblem('unsupported-media-type', { detail: error.message, headers: { 'Accept-Post': 'application/json' } });
+        return new HttpProblem('unsupported-media-type', {
+          detail: error.message,
+          headers: { 'Accept-Post': 'application/json' },
+        });
       default:
         if (error.status === 413) return new HttpProblem('content-too-large', { detail: error.message });
         if (error.status === 415) {
-          return new HttpProblem('unsupported-media-type', { detail: error.message, headers: { 'Accept-Post': 'application/json' } });
+          return new HttpProblem('unsupported-media-type', {
+            detail: error.message,
+            headers: { 'Accept-Post': 'application/json' },
+          });
         }
-        if (error.status < 500) return validationProblem([{ pointer: '/body', message: `The body could not be read: ${error.message}` }]);
+        if (error.status < 500)
+          return validationProblem([{ pointer: '/body', message: `The body could not be read: ${error.message}` }]);
     }
   }
   if (isValidatorError(error)) {
@@ -95,7 +106,10 @@ export function problemHandler(logger: Logger) {
     const problem = toHttpProblem(error);
     const requestId = res.getHeader('X-Request-Id');
     if (problem.status >= 500) {
-      logger.error({ err: problem.cause ?? error, requestId, method: req.method, url: req.originalUrl }, 'request failed');
+      logger.error(
+        { err: problem.cause ?? error, requestId, method: req.method, url: req.originalUrl },
+        'request failed',
+      );
     }
     if (res.headersSent) {
       res.destroy();

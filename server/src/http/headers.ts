@@ -107,7 +107,10 @@ export function parsePrefer(header: string | undefined, maxWaitSeconds = MAX_WAI
  *
  * @see https://www.rfc-editor.org/rfc/rfc7240#section-3 Preference-Applied
  */
-export function preferenceApplied(applied: { respondAsync?: boolean; waitSeconds?: number | undefined }): string | undefined {
+export function preferenceApplied(applied: {
+  respondAsync?: boolean;
+  waitSeconds?: number | undefined;
+}): string | undefined {
   const parts: string[] = [];
   if (applied.respondAsync) parts.push('respond-async');
   if (applied.waitSeconds !== undefined) parts.push(`wait=${applied.waitSeconds}`);

@@ -1,8 +1,9 @@
 /**
  * What every route module is built with.
  */
-import type { Clock } from '../operations/time.ts';
+
 import type { OperationEngine } from '../operations/engine.ts';
+import type { Clock } from '../operations/time.ts';
 import type { OutboundGuard } from '../push/ssrf-guard.ts';
 import type { RetryAfterBounds } from './headers.ts';
 

@@ -32,10 +32,17 @@ export function toMonitor(operation: OperationRecord): AnyMonitor {
   const terminal = isTerminal(operation.state);
   const links: Monitor['links'] = { self: { href: monitorHref(operation.id) } };
   if (operation.product && operation.state !== 'cancelled' && operation.state !== 'failed') {
-    links.product = { href: operation.product.href, ...(operation.product.title ? { title: operation.product.title } : {}) };
+    links.product = {
+      href: operation.product.href,
+      ...(operation.product.title ? { title: operation.product.title } : {}),
+    };
   }
   if (operation.related.length > 0) {
-    links.related = operation.related.map((link) => ({ rel: link.rel, href: link.href, ...(link.title ? { title: link.title } : {}) }));
+    links.related = operation.related.map((link) => ({
+      rel: link.rel,
+      href: link.href,
+      ...(link.title ? { title: link.title } : {}),
+    }));
   }
   if (!terminal && !operation.cancelRequested) links.cancel = { href: cancelHref(operation.id) };
   links.events = { href: eventsHref(operation.id) };

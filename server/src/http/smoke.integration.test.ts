@@ -22,7 +22,9 @@ describe('a car ordered over HTTP', () => {
     const done = await fetch(`${t.url}${location}`, { headers: t.headers(undefined, { Prefer: 'wait=5' }) });
     let monitor = await done.json();
     for (let i = 0; i < 500 && monitor.state !== 'succeeded'; i += 1) {
-      monitor = await (await fetch(`${t.url}${location}`, { headers: t.headers(undefined, { Prefer: 'wait=5' }) })).json();
+      monitor = await (
+        await fetch(`${t.url}${location}`, { headers: t.headers(undefined, { Prefer: 'wait=5' }) })
+      ).json();
     }
     const final = await fetch(`${t.url}${location}`, { headers: t.headers() });
     expect(final.status).toBe(201);

@@ -44,7 +44,9 @@ type BodyOf<R> = JsonBodyOf<R> | EventStreamBodyOf<R>;
 
 /** One answer a handler may give: a declared success status and its body type. */
 export type RouteResult<P extends ApiPath, M extends MethodOf<P>> = {
-  [S in keyof ResponsesOf<OperationAt<P, M>> & SuccessStatus]: [BodyOf<ResponsesOf<OperationAt<P, M>>[S]>] extends [never]
+  [S in keyof ResponsesOf<OperationAt<P, M>> & SuccessStatus]: [BodyOf<ResponsesOf<OperationAt<P, M>>[S]>] extends [
+    never,
+  ]
     ? { status: S; headers?: Record<string, string | number | undefined>; body?: never }
     : {
         status: S;
@@ -85,7 +87,9 @@ export interface RouteDefinition {
   method: RouteMethod;
   /** The spec's path template, e.g. `/cars/{carId}`. */
   path: string;
-  handler(request: RouteRequest<never, never>): Promise<{ status: number; headers?: Record<string, string | number | undefined>; body?: unknown }>;
+  handler(
+    request: RouteRequest<never, never>,
+  ): Promise<{ status: number; headers?: Record<string, string | number | undefined>; body?: unknown }>;
 }
 
 /**

@@ -3,11 +3,11 @@
  * reading one with `Prefer: respond-async` is an operation whose result is the car.
  */
 import { randomInt } from 'node:crypto';
+import type { Schema } from '../http/api-types.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
 import { newId } from '../store/ids.ts';
-import type { Schema } from '../http/api-types.ts';
-import { runSimulatedSteps, scaledTotal, type SimulatedStep, type Simulation } from './simulation.ts';
+import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
 
 /** A car as the API shows it. */
 export type Car = Schema<'Car'>;
@@ -86,7 +86,12 @@ export function carReadKind(simulation: Simulation, readResource: ResourceReader
       await ctx.sleep(50 * simulation.scale);
       const stored = await readResource(ctx.tenant, 'cars', carId);
       if (stored === undefined) {
-        throw new OperationProblemError({ type: 'not-found', title: 'Not found', status: 404, detail: `No car ${carId}.` });
+        throw new OperationProblemError({
+          type: 'not-found',
+          title: 'Not found',
+          status: 404,
+          detail: `No car ${carId}.`,
+        });
       }
       return { result: stored.body as Car };
     },

@@ -4,7 +4,7 @@
  */
 import type { Schema } from '../http/api-types.ts';
 import { defineKind } from '../operations/kind.ts';
-import { runSimulatedSteps, scaledTotal, type SimulatedStep, type Simulation } from './simulation.ts';
+import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
 
 /** What to reindex. */
 export type ReindexRequest = Schema<'ReindexRequest'>;

@@ -7,7 +7,7 @@ import type { Schema } from '../http/api-types.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
 import { newId } from '../store/ids.ts';
-import { runSimulatedSteps, scaledTotal, type SimulatedStep, type Simulation } from './simulation.ts';
+import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
 
 /** What to transcode. */
 export type TranscodeRequest = Schema<'TranscodeRequest'>;

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import type { Schema } from '../http/api-types.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
-import { runSimulatedSteps, scaledTotal, type SimulatedStep, type Simulation } from './simulation.ts';
+import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
 
 /** A virtual machine as the API shows it. */
 export type VirtualMachine = Schema<'VirtualMachine'>;

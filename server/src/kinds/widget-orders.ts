@@ -105,7 +105,11 @@ export function widgetOrderKind(simulation: Simulation) {
         orderId: input.orderId,
         currency: 'EUR',
         totalCents: input.items.reduce((sum, item) => sum + item.quantity * UNIT_PRICE_CENTS, 0),
-        lines: input.items.map((item) => ({ sku: item.sku, quantity: item.quantity, unitPriceCents: UNIT_PRICE_CENTS })),
+        lines: input.items.map((item) => ({
+          sku: item.sku,
+          quantity: item.quantity,
+          unitPriceCents: UNIT_PRICE_CENTS,
+        })),
         createdAt: ctx.now().toISOString(),
         links: { self: { href: invoiceHref } },
       };

@@ -272,7 +272,9 @@ export class OperationRunner {
         const wanted = Math.min(batch, this.#concurrency - this.#jobs.size);
         const now = this.#clock.now();
         const claims = await Promise.allSettled(
-          Array.from({ length: wanted }, () => this.#store.claimNext(this.workerId, this.#kindNames, this.#leaseMs, now)),
+          Array.from({ length: wanted }, () =>
+            this.#store.claimNext(this.workerId, this.#kindNames, this.#leaseMs, now),
+          ),
         );
         let claimed = 0;
         let failed = false;

@@ -19,7 +19,10 @@ function carEtag(stored: { id: string; updatedAt: string }): string {
 export function carRoutes(context: HttpContext): RouteDefinition[] {
   return [
     defineRoute('/cars', 'post', async (request) =>
-      acceptOperation<Schema<'CarCreationMonitor'>>(context, request, 'POST', { kind: 'car.create', input: request.body }),
+      acceptOperation<Schema<'CarCreationMonitor'>>(context, request, 'POST', {
+        kind: 'car.create',
+        input: request.body,
+      }),
     ),
 
     defineRoute('/cars/{carId}', 'get', async (request) => {

@@ -8,7 +8,11 @@ import { defineRoute, type RouteDefinition } from '../typed-route.ts';
 export const SERVICE_VERSION = '0.1.0';
 
 /** The route of `/healthz`; `checkStore` throws when the store does not answer. */
-export function healthRoutes(_context: HttpContext, storeName: string, checkStore: () => Promise<void>): RouteDefinition[] {
+export function healthRoutes(
+  _context: HttpContext,
+  storeName: string,
+  checkStore: () => Promise<void>,
+): RouteDefinition[] {
   return [
     defineRoute('/healthz', 'get', async () => {
       await checkStore();

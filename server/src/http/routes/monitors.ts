@@ -5,6 +5,7 @@
  */
 import type { OperationRecord } from '../../operations/model.ts';
 import { isTerminal } from '../../operations/state.ts';
+import { InvalidCursorError } from '../../store/store.ts';
 import {
   ifNoneMatchMatches,
   linkHeader,
@@ -15,7 +16,6 @@ import {
 } from '../headers.ts';
 import type { HttpContext } from '../http-context.ts';
 import { monitorHref, monitorStatus, toMonitor } from '../monitor-view.ts';
-import { InvalidCursorError } from '../../store/store.ts';
 import { HttpProblem, validationProblem } from '../problem.ts';
 import { defineRoute, type RouteDefinition } from '../typed-route.ts';
 
@@ -92,7 +92,11 @@ export function monitorRoutes(context: HttpContext): RouteDefinition[] {
         return { status: 304, headers: { ETag: etag, 'Preference-Applied': applied, ...pendingHeaders(operation) } };
       }
       const status = monitorStatus(operation);
-      const common = { ETag: etag, Link: linkHeader(monitorHref(operation.id), 'monitor'), 'Preference-Applied': applied };
+      const common = {
+        ETag: etag,
+        Link: linkHeader(monitorHref(operation.id), 'monitor'),
+        'Preference-Applied': applied,
+      };
       const body = toMonitor(operation);
       if (status === 202) return { status, headers: { ...common, ...pendingHeaders(operation) }, body };
       if (status === 201) return { status, headers: { ...common, Location: operation.product?.href }, body };

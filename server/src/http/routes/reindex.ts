@@ -11,12 +11,10 @@ import { defineRoute, type RouteDefinition } from '../typed-route.ts';
 export function reindexRoutes(context: HttpContext): RouteDefinition[] {
   return [
     defineRoute('/reindex', 'post', async (request) => {
-      const answer = await acceptOperation<Schema<'ReindexMonitor'>>(
-        context,
-        request,
-        'POST',
-        { kind: 'reindex', input: request.body },
-      );
+      const answer = await acceptOperation<Schema<'ReindexMonitor'>>(context, request, 'POST', {
+        kind: 'reindex',
+        input: request.body,
+      });
       // A reindex never creates a resource, so the spec has no 201 for it.
       if (answer.status === 201) throw new Error('reindex ended with a product');
       return { ...answer, status: answer.status };

@@ -19,7 +19,11 @@ export function transcodeRoutes(context: HttpContext): RouteDefinition[] {
     defineRoute('/products/{productId}', 'get', async ({ tenant, params }) => {
       const stored = await context.engine.getResource(tenant, 'products', params.productId);
       if (stored === undefined) throw new HttpProblem('not-found', { detail: `No product ${params.productId}.` });
-      return { status: 200, headers: { ETag: `"${stored.id}.${stored.updatedAt}"` }, body: stored.body as EncodedVideo };
+      return {
+        status: 200,
+        headers: { ETag: `"${stored.id}.${stored.updatedAt}"` },
+        body: stored.body as EncodedVideo,
+      };
     }),
   ];
 }

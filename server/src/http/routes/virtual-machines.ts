@@ -23,7 +23,10 @@ const STATUS: Record<OperationRecord['state'], VirtualMachine['status']> = {
 };
 
 /** What a machine's representation shows of the operation that provisions it. */
-type ProvisioningStatus = Pick<OperationRecord, 'id' | 'state' | 'progress' | 'estimatedCompletionAt' | 'createdAt' | 'updatedAt'>;
+type ProvisioningStatus = Pick<
+  OperationRecord,
+  'id' | 'state' | 'progress' | 'estimatedCompletionAt' | 'createdAt' | 'updatedAt'
+>;
 
 /** A machine's representation: its stored body with the live status of its operation. */
 export function toVirtualMachine(body: StoredVirtualMachine, operation: ProvisioningStatus): VirtualMachine {
@@ -55,18 +58,13 @@ export function virtualMachineRoutes(context: HttpContext): RouteDefinition[] {
         ipAddress: null,
         createdAt: context.clock.now().toISOString(),
       };
-      return acceptOperation<Schema<'VirtualMachineProvisionMonitor'>>(
-        context,
-        request,
-        'POST',
-        {
-          kind: 'virtual-machine.provision',
-          input: { vmId, configuration: request.body.configuration },
-          resource: { collection: 'virtual-machines', id: vmId, body },
-          resourceHref: `/virtual-machines/${vmId}`,
-          locationIsResource: true,
-        },
-      );
+      return acceptOperation<Schema<'VirtualMachineProvisionMonitor'>>(context, request, 'POST', {
+        kind: 'virtual-machine.provision',
+        input: { vmId, configuration: request.body.configuration },
+        resource: { collection: 'virtual-machines', id: vmId, body },
+        resourceHref: `/virtual-machines/${vmId}`,
+        locationIsResource: true,
+      });
     }),
 
     defineRoute('/virtual-machines/{vmId}', 'get', async ({ tenant, params }) => {
@@ -79,7 +77,12 @@ export function virtualMachineRoutes(context: HttpContext): RouteDefinition[] {
         // address); one that never did is forgotten with its monitor.
         const body = stored.body as StoredVirtualMachine;
         if (body.ipAddress === null) throw notFound();
-        const finished = { id: stored.operationId, state: 'succeeded', progress: { percent: 100 }, estimatedCompletionAt: null } as const;
+        const finished = {
+          id: stored.operationId,
+          state: 'succeeded',
+          progress: { percent: 100 },
+          estimatedCompletionAt: null,
+        } as const;
         return {
           status: 200,
           headers: { ETag: `"${stored.id}.${stored.updatedAt}"` },
@@ -88,7 +91,10 @@ export function virtualMachineRoutes(context: HttpContext): RouteDefinition[] {
       }
       return {
         status: 200,
-        headers: { ETag: `"${operation.id}.${operation.version}"`, Link: linkHeader(monitorHref(operation.id), 'monitor') },
+        headers: {
+          ETag: `"${operation.id}.${operation.version}"`,
+          Link: linkHeader(monitorHref(operation.id), 'monitor'),
+        },
         body: toVirtualMachine(stored.body as StoredVirtualMachine, operation),
       };
     }),

@@ -88,18 +88,13 @@ export function widgetOrderRoutes(context: HttpContext): RouteDefinition[] {
       const orderId = newId('wo', context.clock.now());
       const { items, manualFulfilment = false, callbackUrl } = request.body;
       const body: StoredWidgetOrder = { id: orderId, items, widgets: [], invoice: null };
-      return acceptOperation<Schema<'WidgetOrderMonitor'>>(
-        context,
-        request,
-        'POST',
-        {
-          kind: 'widget-order.fulfil',
-          input: { orderId, items, manualFulfilment },
-          resource: { collection: 'widget-orders', id: orderId, body },
-          resourceHref: `/widget-orders/${orderId}`,
-          callbackUrl: callbackUrl ?? null,
-        },
-      );
+      return acceptOperation<Schema<'WidgetOrderMonitor'>>(context, request, 'POST', {
+        kind: 'widget-order.fulfil',
+        input: { orderId, items, manualFulfilment },
+        resource: { collection: 'widget-orders', id: orderId, body },
+        resourceHref: `/widget-orders/${orderId}`,
+        callbackUrl: callbackUrl ?? null,
+      });
     }),
 
     defineRoute('/widget-orders/{orderId}', 'get', async ({ tenant, params }) => {
