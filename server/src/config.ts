@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ServerOptions } from './create-server.ts';
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
 
@@ -144,5 +145,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((origin) => origin.trim()),
     rateLimit,
     validateResponses: env.LONGRUN_VALIDATE_RESPONSES?.trim() !== 'false',
+  };
+}
+
+/**
+ * The `createServer` options a configuration stands for (what `pnpm start` runs with), so every
+ * process built from the environment — the service, the benchmark's server — is the same server.
+ */
+export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptions, 'logger'> {
+  return {
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    changePollMs: config.changePollMs,
+    role: config.role,
+    apiKeys: config.apiKeys,
+    simulationScale: config.simulationScale,
+    corsOrigins: config.corsOrigins,
+    rateLimit: config.rateLimit,
+    validateResponses: config.validateResponses,
+    engine: {
+      concurrency: config.concurrency,
+      leaseMs: config.leaseMs,
+      retentionMs: config.retentionHours * 3_600_000,
+    },
   };
 }

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { ConfigError, loadConfig, type ServiceConfig } from './config.ts';
+export { ConfigError, loadConfig, type ServiceConfig, serverOptionsFromConfig } from './config.ts';
 export { createServer, type LongrunServer, type ServerOptions } from './create-server.ts';
 export { acceptOperation } from './http/accept.ts';
 export { type ApiKey, parseApiKeys } from './http/auth.ts';

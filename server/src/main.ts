@@ -5,7 +5,7 @@
  * both (`LONGRUN_ROLE=api|worker|all`).
  */
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, serverOptionsFromConfig } from './config.ts';
 import { createServer } from './create-server.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -21,21 +21,8 @@ try {
 
 const logger = pino({ level: config.logLevel });
 const server = await createServer({
-  dataDir: config.dataDir,
-  databaseUrl: config.databaseUrl,
-  changePollMs: config.changePollMs,
-  role: config.role,
-  apiKeys: config.apiKeys,
-  simulationScale: config.simulationScale,
+  ...serverOptionsFromConfig(config),
   logger,
-  corsOrigins: config.corsOrigins,
-  rateLimit: config.rateLimit,
-  validateResponses: config.validateResponses,
-  engine: {
-    concurrency: config.concurrency,
-    leaseMs: config.leaseMs,
-    retentionMs: config.retentionHours * 3_600_000,
-  },
 });
 const where = config.databaseUrl === undefined ? { dataDir: config.dataDir } : {};
 if (config.role === 'worker') {

@@ -12,7 +12,15 @@
  * `reset`, long-poll waiters, memory) and `gc` (when started with --expose-gc).
  */
 import { createRequire } from 'node:module';
-import { type AnyKind, createServer, defineKind, isTerminal, loadConfig, type ServerOptions } from '@longrun/server';
+import {
+  type AnyKind,
+  createServer,
+  defineKind,
+  isTerminal,
+  loadConfig,
+  type ServerOptions,
+  serverOptionsFromConfig,
+} from '@longrun/server';
 import { reportReady } from './report-ready.ts';
 
 /** What the benchmark asks the server child over IPC. */
@@ -60,21 +68,8 @@ const { pino } = requireFromServer('pino') as {
 };
 const logger = pino({ level: config.logLevel });
 const server = await createServer({
-  dataDir: config.dataDir,
-  databaseUrl: config.databaseUrl,
-  changePollMs: config.changePollMs,
-  role: config.role,
-  apiKeys: config.apiKeys,
-  simulationScale: config.simulationScale,
+  ...serverOptionsFromConfig(config),
   logger,
-  corsOrigins: config.corsOrigins,
-  rateLimit: config.rateLimit,
-  validateResponses: config.validateResponses,
-  engine: {
-    concurrency: config.concurrency,
-    leaseMs: config.leaseMs,
-    retentionMs: config.retentionHours * 3_600_000,
-  },
   ...(benchKinds === 'reference'
     ? {}
     : {
