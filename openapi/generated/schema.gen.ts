@@ -1749,6 +1749,7 @@ export interface operations {
       /** @description Cancelled. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           Link: components['headers']['MonitorLink'];
           RateLimit: components['headers']['RateLimit'];
           'RateLimit-Policy': components['headers']['RateLimitPolicy'];
@@ -1763,6 +1764,7 @@ export interface operations {
       202: {
         headers: {
           Location: components['headers']['MonitorLocation'];
+          ETag: components['headers']['ETag'];
           'Retry-After': components['headers']['RetryAfter'];
           Link: components['headers']['MonitorLink'];
           RateLimit: components['headers']['RateLimit'];

@@ -94,6 +94,12 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
 
+  // HEAD is GET without a body (RFC 9110 §9.3.2): validated and answered as the GET; Node's
+  // response to a HEAD request drops the body itself.
+  app.use(function headAsGet(req: Request, _res: Response, next: NextFunction) {
+    if (req.method === 'HEAD') req.method = 'GET';
+    next();
+  });
   app.use(
     express.json({
       limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,

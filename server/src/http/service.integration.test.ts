@@ -47,6 +47,18 @@ describe('the service', () => {
     expect((await api.request('GET', '/healthz', { anonymous: true })).headers.get('x-request-id')).toBeTruthy();
   });
 
+  it('answers HEAD like GET, with the same status and headers and no body (RFC 9110 §9.3.2)', async () => {
+    const accepted = await api.post('/reindex', BODIES.reindex);
+    const href = accepted.headers.get('location') as string;
+    const got = await api.get(href);
+    const head = await api.request('HEAD', href);
+    expect(head.status).toBe(got.status);
+    expect(head.headers.get('etag')).toMatch(/^"op_/);
+    expect(head.headers.get('content-type')).toBe(got.headers.get('content-type'));
+    expect(await head.text()).toBe('');
+    expect((await api.request('HEAD', '/monitors')).status).toBe(200);
+  });
+
   describe('CORS', () => {
     it('answers a preflight from another origin allowing Authorization, Prefer, Idempotency-Key and If-None-Match', async () => {
       const answer = await fetch(`${t.url}/cars`, {

@@ -196,6 +196,10 @@ describe('POST /monitors/{id}/cancel', () => {
       const answer = await api.post(`${queued.links.self.href}/cancel`);
       expect(answer.status).toBe(200);
       expect(linkTarget(answer.headers.get('link'), 'monitor')).toBe(queued.links.self.href);
+      // The cancel answer's ETag is the monitor's: a conditional GET right after it answers 304.
+      const etag = answer.headers.get('etag');
+      expect(etag).toMatch(/^"op_/);
+      expect((await api.get(queued.links.self.href, { 'If-None-Match': etag as string })).status).toBe(304);
       const monitor = await answer.json();
       expect(monitor).toMatchObject({ id: queued.id, state: 'cancelled', estimatedCompletionAt: null });
       expect(monitor.finishedAt).not.toBeNull();
@@ -217,6 +221,7 @@ describe('POST /monitors/{id}/cancel', () => {
       const answer = await api.post(`${accepted.links.self.href}/cancel`);
       expect(answer.status).toBe(202);
       expect(answer.headers.get('location')).toBe(accepted.links.self.href);
+      expect(answer.headers.get('etag')).toMatch(/^"op_/);
       expect(answer.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
       expect(linkTarget(answer.headers.get('link'), 'monitor')).toBe(accepted.links.self.href);
       const requested = await answer.json();

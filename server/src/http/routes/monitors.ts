@@ -114,11 +114,15 @@ export function monitorRoutes(context: HttpContext): RouteDefinition[] {
           headers: { Link: link },
         });
       }
-      if (answer.outcome === 'cancelled') return { status: 200, headers: { Link: link }, body: toMonitor(operation) };
+      const etag = monitorEtag(operation);
+      if (answer.outcome === 'cancelled') {
+        return { status: 200, headers: { ETag: etag, Link: link }, body: toMonitor(operation) };
+      }
       return {
         status: 202,
         headers: {
           Location: monitorHref(operation.id),
+          ETag: etag,
           Link: link,
           'Retry-After': retryAfterFromEta(operation.estimatedCompletionAt, clock.now(), context.retryAfter),
         },
