@@ -99,6 +99,27 @@ describe('longrun submit', () => {
     expect(result.stderr).toContain('The request is not valid: 1 problem');
   });
 
+  test('a request refused as invalid names each invalid part by its pointer', async () => {
+    const problem = {
+      type: 'https://longrun.dev/problems/validation-failed',
+      title: 'The request is not valid',
+      status: 400,
+      detail: '2 problems in the request.',
+      errors: [
+        { pointer: '/body/make', message: "must have required property 'make'" },
+        { pointer: '/body/model', message: 'must be >= 1886' },
+      ],
+    };
+    const result = await run(
+      ['submit', 'POST', '/cars', '--body', 'car.json', '--base-url', api],
+      [json(400, problem)],
+    );
+    expect(result.code).toBe(exitCodes.apiError);
+    expect(result.stderr).toContain(
+      "  /body/make: must have required property 'make'\n  /body/model: must be >= 1886\n",
+    );
+  });
+
   test('an unreachable server exits 5', async () => {
     const result = await run(
       ['submit', 'POST', '/cars', '--body', 'car.json', '--base-url', api, '--json'],

@@ -157,12 +157,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       );
     }
     const message = error instanceof Error ? error.message : String(error);
-    return report(
-      { status: 'error', problem: error instanceof LongrunError ? error.problem : undefined, message },
-      `✖ ${message}\n`,
-      exitCodes.apiError,
-    );
+    const problem = error instanceof LongrunError ? error.problem : undefined;
+    return report({ status: 'error', problem, message }, `✖ ${message}\n${invalidParts(problem)}`, exitCodes.apiError);
   }
+}
+
+/** The `errors` of a validation problem (RFC 9457 extension), one `  /body/x: message` line each. */
+function invalidParts(problem: unknown): string {
+  const errors = (problem as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return '';
+  return errors
+    .filter((item): item is { pointer: string; message: string } => typeof item?.pointer === 'string')
+    .map((item) => `  ${item.pointer}: ${item.message}\n`)
+    .join('');
 }
 
 /** Parsed command line. */
