@@ -8,6 +8,7 @@
  */
 import type { OperationRecord, StoredLink, StoredProblem, StoredRequest, StoredStep } from '../../operations/model.ts';
 import type { OperationState } from '../../operations/state.ts';
+import { OPERATION_COLUMNS as SHARED_COLUMNS } from '../operation-columns.ts';
 import type { ResourceRecord } from '../store.ts';
 
 /** One row of `operations`, as node-postgres returns it. */
@@ -40,33 +41,7 @@ export interface OperationRow {
 }
 
 /** The columns of {@link OperationRow}, in table order (`changed_at` is the trigger's, not the record's). */
-export const OPERATION_COLUMNS = [
-  'id',
-  'tenant',
-  'kind',
-  'state',
-  'version',
-  'input',
-  'request',
-  'progress',
-  'steps',
-  'estimated_completion_at',
-  'result',
-  'product',
-  'related',
-  'error',
-  'cancel_requested',
-  'lock_key',
-  'callback_url',
-  'actions',
-  'attempts',
-  'lease_owner',
-  'lease_expires_at',
-  'created_at',
-  'updated_at',
-  'started_at',
-  'finished_at',
-] as const satisfies readonly (keyof OperationRow)[];
+export const OPERATION_COLUMNS = SHARED_COLUMNS satisfies readonly (keyof OperationRow)[];
 
 /** `SELECT` list of the operation columns. */
 export const OPERATION_SELECT = OPERATION_COLUMNS.join(', ');

@@ -7,6 +7,7 @@
  */
 import type { OperationRecord } from '../../operations/model.ts';
 import type { OperationState } from '../../operations/state.ts';
+import { OPERATION_COLUMNS as SHARED_COLUMNS } from '../operation-columns.ts';
 
 /** One row of the `operations` table, as bound and as read. */
 export interface OperationRow {
@@ -38,33 +39,7 @@ export interface OperationRow {
 }
 
 /** The columns of {@link OperationRow}, in table order. */
-export const OPERATION_COLUMNS = [
-  'id',
-  'tenant',
-  'kind',
-  'state',
-  'version',
-  'input',
-  'request',
-  'progress',
-  'steps',
-  'estimated_completion_at',
-  'result',
-  'product',
-  'related',
-  'error',
-  'cancel_requested',
-  'lock_key',
-  'callback_url',
-  'actions',
-  'attempts',
-  'lease_owner',
-  'lease_expires_at',
-  'created_at',
-  'updated_at',
-  'started_at',
-  'finished_at',
-] as const satisfies readonly (keyof OperationRow)[];
+export const OPERATION_COLUMNS = SHARED_COLUMNS satisfies readonly (keyof OperationRow)[];
 
 /** The row that stores `record`. */
 export function toRow(record: OperationRecord): OperationRow {
