@@ -1,34 +1,17 @@
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
 import { at, CAR, createCommand, idempotencyClaim, REINDEX, TENANT, WORKER_LOST } from '../conformance/fixtures.ts';
 import { describeStoreConformance } from '../conformance/store-conformance.ts';
 import type { CreateOperationOutcome, OperationStore } from '../store.ts';
 import { connectClient } from './database-admin.ts';
+import { useMigratedTestDatabase } from './migrated-test-database.ts';
 import { MIGRATIONS, SchemaTooNewError } from './migrations.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
 
 const LEASE_MS = 30_000;
 
-let db: TestDatabase;
-let admin: pg.Client;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  // Migrated once; each test then starts from empty tables.
-  await (await createPostgresStore({ connectionString: db.url })).close();
-  admin = await connectClient(db.url);
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await db?.drop();
-});
-
-async function emptyStore(): Promise<PostgresOperationStore> {
-  await admin.query('TRUNCATE operations, idempotency_keys, resources');
-  return createPostgresStore({ connectionString: db.url });
-}
+const db = useMigratedTestDatabase(['operations', 'idempotency_keys', 'resources']);
+const emptyStore = () => db.emptyStore();
 
 describeStoreConformance('postgres', async () => {
   const store = await emptyStore();

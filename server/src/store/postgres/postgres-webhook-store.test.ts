@@ -1,36 +1,22 @@
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { at, iso, TENANT } from '../conformance/fixtures.ts';
 import { describeWebhookStoreConformance } from '../conformance/webhook-store-conformance.ts';
 import { newId, newOperationId } from '../ids.ts';
 import type { NewPushMessage, NewWebhookSubscription, WebhookStore } from '../webhook-store.ts';
 import { WEBHOOK_EVENT_TYPES } from '../webhook-store.ts';
-import { connectClient } from './database-admin.ts';
+import { useMigratedTestDatabase } from './migrated-test-database.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
 
 const LEASE_MS = 30_000;
 const SECRET = 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-let db: TestDatabase;
-let admin: pg.Client;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  // Migrated once; each test then starts from empty tables.
-  await (await createPostgresStore({ connectionString: db.url })).close();
-  admin = await connectClient(db.url);
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await db?.drop();
-});
-
-async function emptyStore(): Promise<PostgresOperationStore> {
-  await admin.query('TRUNCATE webhook_deliveries, webhook_messages, webhook_subscriptions, callback_secrets');
-  return createPostgresStore({ connectionString: db.url });
-}
+const db = useMigratedTestDatabase([
+  'webhook_deliveries',
+  'webhook_messages',
+  'webhook_subscriptions',
+  'callback_secrets',
+]);
+const emptyStore = () => db.emptyStore();
 
 describeWebhookStoreConformance('postgres', async () => {
   const store = await emptyStore();
