@@ -10,7 +10,8 @@
  * Then it checks the output: no runtime import of @longrun/openapi, no Node module in the browser file,
  * and the declarations compile on their own.
  *
- * `--only browser` builds just the browser file (the end-to-end test uses it).
+ * `--only browser` builds just the browser file (the end-to-end test uses it); `--out <dir>` writes it to
+ * `<dir>/longrun.js` instead of dist/browser/.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,9 +22,9 @@ import { runCommand } from './run-command.ts';
 
 const clientDir = path.join(repoRoot, 'client');
 const distDir = path.join(clientDir, 'dist');
-const browserFile = path.join(distDir, 'browser', 'longrun.js');
-
-const { values: options } = parseArgs({ options: { only: { type: 'string' } } });
+const { values: options } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
+// `--out` puts the browser file elsewhere, so a test can build it while the packages are being built.
+const browserFile = options.out ? path.resolve(options.out, 'longrun.js') : path.join(distDir, 'browser', 'longrun.js');
 if (options.only !== undefined && options.only !== 'browser') {
   console.error('build-client: --only accepts "browser"');
   process.exit(2);
@@ -59,7 +60,7 @@ console.log(`built client/dist (${files.length} files) in ${Math.round(performan
 async function buildNode(): Promise<void> {
   await esbuild.build({
     absWorkingDir: clientDir,
-    entryPoints: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
+    entryPoints: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts', 'cli/run-cli': 'src/cli/run-cli.ts' },
     outdir: distDir,
     bundle: true,
     splitting: true,
