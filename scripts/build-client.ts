@@ -16,6 +16,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { repoRoot } from './repo-root.ts';
 import { runCommand } from './run-command.ts';
@@ -55,6 +56,15 @@ if (problems.length > 0) {
 }
 const files = (await listFiles(distDir)).filter((file) => !file.endsWith('.map'));
 console.log(`built client/dist (${files.length} files) in ${Math.round(performance.now() - started)} ms`);
+// What a web page pays for the SDK: the one browser file, minified, and as a server would gzip it.
+const browserBytes = await readFile(browserFile);
+console.log(
+  `browser bundle ${path.relative(repoRoot, browserFile)}: ${kib(browserBytes.length)} minified, ${kib(gzipSync(browserBytes, { level: 9 }).length)} gzipped`,
+);
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
 
 /** The Node build: the library and the CLI, sharing code through chunks. */
 async function buildNode(): Promise<void> {

@@ -3,13 +3,17 @@
  * npm, pnpm and yarn into a folder in the system temp directory, and run on the machine's own Node
  * (Node 20 on a fresh machine), not the repository's pinned toolchain.
  */
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, waitFor } from '@longrun/client';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { deployedServerEntry, deployServer } from '../../scripts/deploy-server.ts';
@@ -61,6 +65,7 @@ afterAll(async () => {
 describe('installed with npm from the packed tarballs, outside the repository', () => {
   let project: string;
   let api: ServerProcess;
+  let page: { server: Server; origin: string };
 
   beforeAll(async () => {
     project = await newProject(tarballs);
@@ -69,7 +74,10 @@ describe('installed with npm from the packed tarballs, outside the repository', 
       cwd: project,
       env: { PATH: system.path },
     });
+    page = await servePage(path.join(project, 'node_modules', '@longrun', 'client', 'dist', 'browser', 'longrun.js'));
   }, 300_000);
+
+  afterAll(() => new Promise((resolve) => page?.server.close(resolve)));
 
   test('the project has no workspace above it, and each package ships built JavaScript, not TypeScript', async () => {
     expect(isOutsideAnyWorkspace(project)).toBe(true);
@@ -91,6 +99,7 @@ describe('installed with npm from the packed tarballs, outside the repository', 
         DATABASE_URL: database.url,
         LONGRUN_API_KEYS: `acme:${apiKey}`,
         LONGRUN_SIMULATION_SCALE: '0.01',
+        LONGRUN_CORS_ORIGINS: page.origin,
       },
       {
         node: system.node,
@@ -115,6 +124,45 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     expect(printed.node).toBe(system.version);
     expect(printed.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
     expect(printed.seen.at(-1)).toBe('succeeded');
+  }, 60_000);
+
+  test('the SDK on Deno follows POST /cars to the built car', async () => {
+    const deno = path.join(REPO_ROOT, 'test', 'node_modules', '.bin', 'deno');
+    const result = await runOrThrow(deno, ['run', '--allow-net', '--allow-env', '--allow-read', 'order-a-car.mjs'], {
+      cwd: project,
+      env: { PATH: system.path, API_URL: api.url, API_KEY: apiKey, DENO_NO_UPDATE_CHECK: '1' },
+      timeoutMs: 60_000,
+    });
+    const printed = JSON.parse(result.stdout) as { car: Record<string, unknown>; seen: string[] };
+    expect(printed.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
+    expect(printed.seen.at(-1)).toBe('succeeded');
+  }, 60_000);
+
+  test("in Chromium, a page on another origin runs the tarball's browser bundle to the built car", async () => {
+    pageApi.url = api.url ?? '';
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox'],
+    });
+    try {
+      const tab = await browser.newPage();
+      const requests: string[] = [];
+      tab.on('request', (request) => requests.push(new URL(request.url()).origin));
+      await tab.goto(page.origin);
+      await tab.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, undefined, {
+        timeout: 30_000,
+      });
+      const result = (await tab.evaluate(() => (window as { __result?: unknown }).__result)) as {
+        car?: Record<string, unknown>;
+        error?: string;
+      };
+      expect(result.error).toBeUndefined();
+      expect(result.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
+      // Nothing but the page's origin and the API: the bundle brings everything it needs.
+      expect(new Set(requests)).toEqual(new Set([page.origin, new URL(api.url ?? '').origin]));
+    } finally {
+      await browser.close();
+    }
   }, 60_000);
 
   test("the SDK's declarations type a user's TypeScript: the car is a Car, a wrong body fails", async () => {
@@ -276,6 +324,38 @@ describe('the container image, as its Dockerfile describes it', () => {
     expect(started.map((server) => server.exitCode)).toEqual([0, 0, 0, 0]);
   }, 120_000);
 });
+
+/** The API the page talks to, known once the server has started (the page is served before). */
+const pageApi = { url: '' };
+
+/** A page on its own origin that imports the browser bundle and orders a car from {@link pageApi}. */
+async function servePage(bundlePath: string): Promise<{ server: Server; origin: string }> {
+  const bundle = await readFile(bundlePath);
+  const html =
+    () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>SDK</title></head><body>
+<script type="module">
+  import { createClient, waitFor } from '/longrun.js';
+  try {
+    const longrun = createClient({ baseUrl: ${JSON.stringify(pageApi.url)}, apiKey: ${JSON.stringify(apiKey)} });
+    const built = await waitFor(longrun, await longrun.POST('/cars', { body: ${JSON.stringify(car)} }), { timeoutMs: 20000 });
+    window.__result = { car: built };
+  } catch (error) {
+    window.__result = { error: String(error && error.stack || error) };
+  }
+</script></body></html>`;
+  const server = createHttpServer((request, response) => {
+    if (request.url === '/longrun.js') {
+      response.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(bundle);
+    } else if (request.url === '/') {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html());
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
 
 /** The instructions of each `FROM` stage, in order. */
 function splitStages(instructions: Instruction[]): Instruction[][] {
