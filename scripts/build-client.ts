@@ -10,20 +10,22 @@
  * Then it checks the output: no runtime import of @longrun/openapi, no Node module in the browser file,
  * and the declarations compile on their own.
  *
- * `--only browser` builds just the browser file (the end-to-end test uses it).
+ * `--only browser` builds just the browser file (the end-to-end test uses it); `--out <dir>` writes it to
+ * `<dir>/longrun.js` instead of dist/browser/.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { repoRoot } from './repo-root.ts';
 import { runCommand } from './run-command.ts';
 
 const clientDir = path.join(repoRoot, 'client');
 const distDir = path.join(clientDir, 'dist');
-const browserFile = path.join(distDir, 'browser', 'longrun.js');
-
-const { values: options } = parseArgs({ options: { only: { type: 'string' } } });
+const { values: options } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
+// `--out` puts the browser file elsewhere, so a test can build it while the packages are being built.
+const browserFile = options.out ? path.resolve(options.out, 'longrun.js') : path.join(distDir, 'browser', 'longrun.js');
 if (options.only !== undefined && options.only !== 'browser') {
   console.error('build-client: --only accepts "browser"');
   process.exit(2);
@@ -54,12 +56,21 @@ if (problems.length > 0) {
 }
 const files = (await listFiles(distDir)).filter((file) => !file.endsWith('.map'));
 console.log(`built client/dist (${files.length} files) in ${Math.round(performance.now() - started)} ms`);
+// What a web page pays for the SDK: the one browser file, minified, and as a server would gzip it.
+const browserBytes = await readFile(browserFile);
+console.log(
+  `browser bundle ${path.relative(repoRoot, browserFile)}: ${kib(browserBytes.length)} minified, ${kib(gzipSync(browserBytes, { level: 9 }).length)} gzipped`,
+);
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
 
 /** The Node build: the library and the CLI, sharing code through chunks. */
 async function buildNode(): Promise<void> {
   await esbuild.build({
     absWorkingDir: clientDir,
-    entryPoints: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
+    entryPoints: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts', 'cli/run-cli': 'src/cli/run-cli.ts' },
     outdir: distDir,
     bundle: true,
     splitting: true,

@@ -10,7 +10,7 @@
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`); without it this test fails.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +22,9 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bundlePath = path.join(repoRoot, 'client', 'dist', 'browser', 'longrun.js');
+// Its own folder, not client/dist: the packaging test rebuilds client/dist at the same time.
+const bundleDir = mkdtempSync(path.join(tmpdir(), 'longrun-browser-bundle-'));
+const bundlePath = path.join(bundleDir, 'longrun.js');
 const chromiumPath = '/usr/bin/chromium';
 const apiKey = 'browser-key';
 
@@ -98,10 +100,14 @@ const page = (apiUrl: string) => `<!doctype html>
 /** Builds the browser bundle with the repository's build script. */
 function buildBrowserBundle(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'build-client.ts'), '--only', 'browser'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'scripts', 'build-client.ts'), '--only', 'browser', '--out', bundleDir],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -152,6 +158,7 @@ describe('the browser bundle', () => {
     await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
     await api?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await rm(bundleDir, { recursive: true, force: true });
   });
 
   test('a page on another origin submits POST /cars, waits for it and reads the car', async () => {

@@ -42,20 +42,40 @@ export interface ServerProcess {
   signal(signal: NodeJS.Signals): void;
   /** Resolves once the process has exited. */
   readonly exited: Promise<void>;
+  /** The exit code once it has exited by itself or on a signal it handles; `null` before, or when killed. */
+  readonly exitCode: number | null;
   /** SIGCONT (in case it is stopped), SIGTERM, and SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Which server to run, for the tests of the built and packaged server. */
+export interface ServerCommand {
+  /** The Node binary. @default this process's (the pinned Node 24) */
+  node?: string;
+  /** The entry script. @default `server/src/main.ts` of this repository */
+  entry?: string;
+  /** The working directory. @default the repository root */
+  cwd?: string;
+}
+
 /**
- * Starts `server/src/main.ts` with `env` added to this process's environment and resolves once it
- * serves (API, all) or works (worker).
+ * Starts `server/src/main.ts` (or the given built entry) with `env` added to this process's environment
+ * and resolves once it serves (API, all) or works (worker).
  */
-export async function startServerProcess(name: string, env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'server', 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startServerProcess(
+  name: string,
+  env: Record<string, string>,
+  command: ServerCommand = {},
+): Promise<ServerProcess> {
+  const child = spawn(
+    command.node ?? process.execPath,
+    [command.entry ?? join(REPO_ROOT, 'server', 'src', 'main.ts')],
+    {
+      cwd: command.cwd ?? REPO_ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: LogLine[] = [];
   const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
   let stderr = '';
@@ -102,6 +122,9 @@ export async function startServerProcess(name: string, env: Record<string, strin
       child.kill(signal);
     },
     exited,
+    get exitCode() {
+      return child.exitCode;
+    },
     stop: (graceMs = 10_000) => stopProcess(child, exited, graceMs),
   };
 }

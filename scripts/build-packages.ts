@@ -1,0 +1,120 @@
+/**
+ * `pnpm build`: builds every package a user installs into its `dist/`, as JavaScript for Node ≥ 20 plus
+ * `.d.ts`, so the packed tarballs run without the repository's pinned toolchain.
+ *
+ *   openapi/dist, server/dist   tsc with the package's tsconfig.build.json: `<pkg>/X.ts` → `dist/X.js`
+ *                               (+ `.d.ts`), relative `.ts` imports rewritten to `.js`; every other file the
+ *                               code reads at run time (the spec, its bundle, SQL, YAML) copied beside it, so
+ *                               a path computed from `import.meta.url` finds the same file in `dist/`
+ *   client/dist                 scripts/build-client.ts (Node ESM, the browser bundle, declarations)
+ *
+ * Each package's `publishConfig` points its `exports` and `bin` at `dist/`; `pnpm pack` applies it. The
+ * build checks that every published entry exists, so a package can never be packed pointing at nothing.
+ *
+ * `--package <name>` builds only that one (`openapi`, `server`, `client`).
+ */
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from './repo-root.ts';
+import { runCommand } from './run-command.ts';
+
+/** The packages a user installs, in build order (each one's workspace dependencies first). */
+export const publishedPackages = ['openapi', 'server', 'client'] as const;
+/** One of {@link publishedPackages}. */
+export type PublishedPackage = (typeof publishedPackages)[number];
+
+/** Files a built package needs at run time besides its compiled TypeScript, by ending. */
+const runtimeAssetEndings = ['.yaml', '.yml', '.json', '.sql', '.html', '.css', '.js', '.mjs'];
+/** Never copied: sources of other tools, tests, and what the package manager owns. */
+const skippedNames = new Set(['node_modules', 'dist', 'package.json', 'tsconfig.json', 'tsconfig.build.json']);
+
+const { values: options } = parseArgs({ options: { package: { type: 'string' } } });
+const selected = options.package === undefined ? publishedPackages : [options.package as PublishedPackage];
+for (const name of selected) {
+  if (!publishedPackages.includes(name)) {
+    console.error(`build: unknown package '${name}'; one of ${publishedPackages.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+const problems: string[] = [];
+for (const name of selected) {
+  const started = performance.now();
+  if (name === 'client') {
+    const { code } = await runCommand('node', [path.join(repoRoot, 'scripts', 'build-client.ts')]);
+    if (code !== 0) problems.push('client: scripts/build-client.ts failed');
+  } else {
+    await buildWithTsc(name);
+  }
+  await checkPublishedEntries(name);
+  console.log(`built ${name}/dist in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (problems.length > 0) {
+  console.error(`build failed:\n  - ${problems.join('\n  - ')}`);
+  process.exit(1);
+}
+
+/** Compiles one package with tsc and copies its run-time assets into `dist/` at the same relative paths. */
+async function buildWithTsc(name: PublishedPackage): Promise<void> {
+  const packageDir = path.join(repoRoot, name);
+  const distDir = path.join(packageDir, 'dist');
+  await rm(distDir, { recursive: true, force: true });
+  const result = await runCommand('tsc', ['-p', path.join(packageDir, 'tsconfig.build.json'), '--pretty', 'false'], {
+    capture: true,
+  });
+  if (result.code !== 0) {
+    problems.push(`${name}: tsc failed:\n${result.stdout}${result.stderr}`);
+    return;
+  }
+  for (const file of await listFiles(packageDir)) {
+    if (!runtimeAssetEndings.some((ending) => file.endsWith(ending))) continue;
+    const target = path.join(distDir, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyFile(path.join(packageDir, file), target);
+  }
+}
+
+/** Every `exports` target and `bin` of the package's publishConfig must be a file the build wrote. */
+async function checkPublishedEntries(name: PublishedPackage): Promise<void> {
+  const packageDir = path.join(repoRoot, name);
+  const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as {
+    publishConfig?: { exports?: unknown; bin?: Record<string, string> };
+  };
+  const targets = [
+    ...collectTargets(manifest.publishConfig?.exports),
+    ...Object.values(manifest.publishConfig?.bin ?? {}),
+  ];
+  if (targets.length === 0) problems.push(`${name}: package.json has no publishConfig.exports`);
+  for (const target of targets) {
+    if (!target.startsWith('./dist/')) problems.push(`${name}: published entry ${target} is not under dist/`);
+    const exists = await readFile(path.join(packageDir, target)).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) problems.push(`${name}: published entry ${target} was not built`);
+  }
+}
+
+function collectTargets(exportsField: unknown): string[] {
+  if (typeof exportsField === 'string') return [exportsField];
+  if (exportsField === null || typeof exportsField !== 'object') return [];
+  return Object.values(exportsField).flatMap(collectTargets);
+}
+
+/** Files below `dir` (relative), leaving out dependencies, build output, tests and test support. */
+async function listFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (skippedNames.has(entry.name) || entry.name.startsWith('.')) continue;
+    if (/\.test(-d)?\.ts$/.test(entry.name) || entry.name === 'testing') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      for (const file of await listFiles(full)) files.push(path.join(entry.name, file));
+    } else if (entry.isFile()) {
+      files.push(entry.name);
+    }
+  }
+  return files;
+}

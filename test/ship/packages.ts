@@ -1,0 +1,158 @@
+/**
+ * The packages as a user gets them: built by `pnpm build`, packed by `pnpm pack`, installed by a package
+ * manager into a folder outside the repository, and run on the machine's own Node (not the pinned one).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../multi-process/server-process.ts';
+
+/** The packages a user installs, by folder, and their names on the registry. */
+export const packageNames = {
+  openapi: '@longrun/openapi',
+  server: '@longrun/server',
+  client: '@longrun/client',
+} as const;
+
+/** The machine's own Node and npm, found on PATH past the workspace's `node_modules/.bin`. */
+export interface SystemNode {
+  node: string;
+  npm: string;
+  /** `process.versions.node` of that Node. */
+  version: string;
+  /** PATH with the workspace's bins removed, so children never pick up the pinned Node. */
+  path: string;
+}
+
+/**
+ * Finds the Node a user would have (`LONGRUN_SYSTEM_NODE` overrides): the first `node` on PATH that is
+ * not the workspace's pinned one.
+ */
+export function findSystemNode(): SystemNode {
+  const cleanPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '' && !dir.includes(`${path.sep}node_modules${path.sep}`))
+    .join(path.delimiter);
+  const node =
+    process.env.LONGRUN_SYSTEM_NODE ??
+    cleanPath
+      .split(path.delimiter)
+      .map((dir) => path.join(dir, 'node'))
+      .find((candidate) => existsSync(candidate));
+  if (node === undefined) throw new Error('No Node on PATH outside the workspace; set LONGRUN_SYSTEM_NODE.');
+  const npm = path.join(path.dirname(node), 'npm');
+  if (!existsSync(npm)) throw new Error(`No npm beside ${node}.`);
+  const version = execFileSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  return { node, npm, version, path: [path.dirname(node), cleanPath].join(path.delimiter) };
+}
+
+/** What a command printed, and how it ended. */
+export interface CommandOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end, capturing its output; never throws on a non-zero exit. */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+): Promise<CommandOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+/** Runs a command and throws with its output when it fails. */
+export async function runOrThrow(
+  command: string,
+  args: string[],
+  options: Parameters<typeof run>[2],
+): Promise<CommandOutput> {
+  const result = await run(command, args, options);
+  if (result.code !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
+/** Builds every published package (`pnpm build`) and packs each into `dir`; resolves to tarball paths. */
+export async function buildAndPack(dir: string): Promise<Record<keyof typeof packageNames, string>> {
+  await runOrThrow(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-packages.ts')], { cwd: REPO_ROOT });
+  await mkdir(dir, { recursive: true });
+  for (const folder of Object.keys(packageNames)) {
+    await runOrThrow('pnpm', ['pack', '--pack-destination', dir], { cwd: path.join(REPO_ROOT, folder) });
+  }
+  const files = await readdir(dir);
+  const tarball = (folder: keyof typeof packageNames): string => {
+    const prefix = `${packageNames[folder].replace('@', '').replace('/', '-')}-`;
+    const file = files.find((name) => name.startsWith(prefix) && name.endsWith('.tgz'));
+    if (file === undefined) throw new Error(`pnpm pack made no tarball for ${packageNames[folder]}`);
+    return path.join(dir, file);
+  };
+  return { openapi: tarball('openapi'), server: tarball('server'), client: tarball('client') };
+}
+
+/**
+ * A new project in the system temp folder (no workspace, lockfile or `node_modules` above it) whose
+ * `package.json` depends on the given tarballs. Each package manager is pointed at the tarballs for the
+ * workspace packages the others depend on (npm `overrides`, pnpm `pnpm.overrides`, yarn `resolutions`),
+ * as a user would who installs them before they are published.
+ */
+export async function newProject(
+  tarballs: Partial<Record<keyof typeof packageNames, string>>,
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'longrun-user-project-'));
+  const dependencies: Record<string, string> = { ...extra };
+  for (const [folder, file] of Object.entries(tarballs)) {
+    dependencies[packageNames[folder as keyof typeof packageNames]] = `file:${file}`;
+  }
+  await writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'a-team-project',
+        private: true,
+        type: 'module',
+        dependencies,
+        overrides: dependencies,
+        pnpm: { overrides: dependencies },
+        resolutions: dependencies,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return dir;
+}
+
+/** True when no folder above `dir` holds a workspace file, lockfile or `node_modules`. */
+export function isOutsideAnyWorkspace(dir: string): boolean {
+  let current = path.dirname(dir);
+  for (;;) {
+    for (const marker of ['pnpm-workspace.yaml', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'node_modules']) {
+      if (existsSync(path.join(current, marker))) return false;
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}

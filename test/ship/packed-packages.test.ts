@@ -1,0 +1,386 @@
+/**
+ * The packages as a team outside this repository gets them: `pnpm build`, `pnpm pack`, installed with
+ * npm, pnpm and yarn into a folder in the system temp directory, and run on the machine's own Node
+ * (Node 20 on a fresh machine), not the repository's pinned toolchain.
+ */
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, waitFor } from '@longrun/client';
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { deployedServerEntry, deployServer } from '../../scripts/deploy-server.ts';
+import { REPO_ROOT, type ServerProcess, startServerProcess } from '../multi-process/server-process.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import {
+  buildAndPack,
+  findSystemNode,
+  isOutsideAnyWorkspace,
+  newProject,
+  packageNames,
+  run,
+  runOrThrow,
+  type SystemNode,
+} from './packages.ts';
+
+const apiKey = 'packed-key-0123456789abcdef';
+const car = { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' };
+
+/** A user's script: order a car with the SDK and print what `waitFor` resolved to. */
+const userScript = `
+import { createClient, waitFor } from '@longrun/client';
+const longrun = createClient({ baseUrl: process.env.API_URL, apiKey: process.env.API_KEY });
+const accepted = await longrun.POST('/cars', { body: ${JSON.stringify(car)} });
+const seen = [];
+const built = await waitFor(longrun, accepted, { timeoutMs: 30000, onProgress: (monitor) => seen.push(monitor.state) });
+console.log(JSON.stringify({ car: built, seen, node: process.versions.node }));
+`;
+
+let system: SystemNode;
+let packsDir: string;
+let tarballs: Awaited<ReturnType<typeof buildAndPack>>;
+let database: TestDatabase;
+const projects: string[] = [];
+const servers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  system = findSystemNode();
+  packsDir = await mkdtemp(path.join(tmpdir(), 'longrun-packs-'));
+  [tarballs, database] = await Promise.all([buildAndPack(packsDir), createTestDatabase()]);
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.stop()));
+  await database?.drop();
+  for (const dir of [packsDir, ...projects]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('installed with npm from the packed tarballs, outside the repository', () => {
+  let project: string;
+  let api: ServerProcess;
+  let page: { server: Server; origin: string };
+
+  beforeAll(async () => {
+    project = await newProject(tarballs);
+    projects.push(project);
+    await runOrThrow(system.npm, ['install', '--no-audit', '--no-fund'], {
+      cwd: project,
+      env: { PATH: system.path },
+    });
+    page = await servePage(path.join(project, 'node_modules', '@longrun', 'client', 'dist', 'browser', 'longrun.js'));
+  }, 300_000);
+
+  afterAll(() => new Promise((resolve) => page?.server.close(resolve)));
+
+  test('the project has no workspace above it, and each package ships built JavaScript, not TypeScript', async () => {
+    expect(isOutsideAnyWorkspace(project)).toBe(true);
+    for (const name of Object.values(packageNames)) {
+      const manifest = JSON.parse(await readFile(path.join(project, 'node_modules', name, 'package.json'), 'utf8')) as {
+        exports: Record<string, unknown>;
+        dependencies?: Record<string, string>;
+      };
+      expect(JSON.stringify(manifest.exports)).not.toMatch(/(?<!\.d)\.ts"/);
+      expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain('workspace:');
+    }
+  });
+
+  test(`the server runs on the system Node as built JavaScript`, async () => {
+    api = await startServerProcess(
+      'packed-api',
+      {
+        PATH: system.path,
+        DATABASE_URL: database.url,
+        LONGRUN_API_KEYS: `acme:${apiKey}`,
+        LONGRUN_SIMULATION_SCALE: '0.01',
+        LONGRUN_CORS_ORIGINS: page.origin,
+      },
+      {
+        node: system.node,
+        entry: path.join(project, 'node_modules', '@longrun', 'server', 'dist', 'src', 'main.js'),
+        cwd: project,
+      },
+    );
+    servers.push(api);
+    const health = await fetch(`${api.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+  }, 60_000);
+
+  test('the SDK on the system Node follows POST /cars to the built car', async () => {
+    await writeFile(path.join(project, 'order-a-car.mjs'), userScript);
+    const result = await runOrThrow(system.node, ['order-a-car.mjs'], {
+      cwd: project,
+      env: { PATH: system.path, API_URL: api.url, API_KEY: apiKey },
+      timeoutMs: 60_000,
+    });
+    const printed = JSON.parse(result.stdout) as { car: Record<string, unknown>; seen: string[]; node: string };
+    expect(printed.node).toBe(system.version);
+    expect(printed.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
+    expect(printed.seen.at(-1)).toBe('succeeded');
+  }, 60_000);
+
+  test('the SDK on Deno follows POST /cars to the built car', async () => {
+    const deno = path.join(REPO_ROOT, 'test', 'node_modules', '.bin', 'deno');
+    const result = await runOrThrow(deno, ['run', '--allow-net', '--allow-env', '--allow-read', 'order-a-car.mjs'], {
+      cwd: project,
+      env: { PATH: system.path, API_URL: api.url, API_KEY: apiKey, DENO_NO_UPDATE_CHECK: '1' },
+      timeoutMs: 60_000,
+    });
+    const printed = JSON.parse(result.stdout) as { car: Record<string, unknown>; seen: string[] };
+    expect(printed.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
+    expect(printed.seen.at(-1)).toBe('succeeded');
+  }, 60_000);
+
+  test("in Chromium, a page on another origin runs the tarball's browser bundle to the built car", async () => {
+    pageApi.url = api.url ?? '';
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox'],
+    });
+    try {
+      const tab = await browser.newPage();
+      const requests: string[] = [];
+      tab.on('request', (request) => requests.push(new URL(request.url()).origin));
+      await tab.goto(page.origin);
+      await tab.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, undefined, {
+        timeout: 30_000,
+      });
+      const result = (await tab.evaluate(() => (window as { __result?: unknown }).__result)) as {
+        car?: Record<string, unknown>;
+        error?: string;
+      };
+      expect(result.error).toBeUndefined();
+      expect(result.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
+      // Nothing but the page's origin and the API: the bundle brings everything it needs.
+      expect(new Set(requests)).toEqual(new Set([page.origin, new URL(api.url ?? '').origin]));
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  test("the SDK's declarations type a user's TypeScript: the car is a Car, a wrong body fails", async () => {
+    await writeFile(
+      path.join(project, 'typed.ts'),
+      [
+        "import { createClient, waitFor } from '@longrun/client';",
+        "const longrun = createClient({ baseUrl: 'http://127.0.0.1:1' });",
+        `const built = await waitFor(longrun, await longrun.POST('/cars', { body: ${JSON.stringify(car)} }));`,
+        'export const brand: string = built.brand;',
+        '// @ts-expect-error a Car is not a number (unused, and so an error, if the types were lost to any)',
+        'export const wrong: number = built;',
+        "// @ts-expect-error a car's model year is a number",
+        "await longrun.POST('/cars', { body: { brand: 'Ford', make: 'Mustang', model: 'new', color: 'Blue' } });",
+        '',
+      ].join('\n'),
+    );
+    // The workspace's TypeScript compiler: a user's project has its own, of the same major version.
+    const tsc = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.resolve('typescript')))), 'bin', 'tsc');
+    await writeFile(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+        },
+        files: ['typed.ts'],
+      }),
+    );
+    const result = await run(system.node, [tsc, '-p', '.'], { cwd: project, env: { PATH: system.path } });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  }, 60_000);
+});
+
+describe.each([
+  ['pnpm', ['install', '--config.confirmModulesPurge=false']],
+  ['yarn', ['install', '--non-interactive', '--no-lockfile']],
+] as const)('installed with %s', (manager, args) => {
+  test('the SDK installs from its tarball and runs on the system Node', async () => {
+    const project = await newProject({ client: tarballs.client });
+    projects.push(project);
+    const command =
+      manager === 'pnpm'
+        ? { bin: 'pnpm', args: [...args] }
+        : { bin: system.npm, args: ['exec', '--yes', '--', 'yarn@1.22.22', ...args] };
+    await runOrThrow(command.bin, command.args, { cwd: project, env: { PATH: system.path } });
+    await writeFile(
+      path.join(project, 'check.mjs'),
+      "import { createClient, waitFor } from '@longrun/client';\nconsole.log(typeof createClient, typeof waitFor);\n",
+    );
+    const result = await runOrThrow(system.node, ['check.mjs'], { cwd: project, env: { PATH: system.path } });
+    expect(result.stdout.trim()).toBe('function function');
+  }, 240_000);
+});
+
+describe('the container image, as its Dockerfile describes it', () => {
+  const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+  const instructions = DockerfileParser.parse(dockerfile).getInstructions();
+  const stages = splitStages(instructions);
+  const runStage = stages.at(-1) ?? [];
+  const argsOf = (instruction: Instruction | undefined) => instruction?.getArgumentsContent() ?? '';
+  let deployed: string;
+
+  beforeAll(async () => {
+    deployed = await mkdtemp(path.join(tmpdir(), 'longrun-deployed-'));
+    projects.push(deployed);
+    // The build stage's last step, run here as the image build runs it.
+    await deployServer(deployed, system.npm, { PATH: system.path });
+  }, 300_000);
+
+  test('is multi-stage: the run stage copies only the installed server out of the build stage', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const buildName = argsOf(stages[0]?.[0]).split(/\s+AS\s+/i)[1];
+    expect(buildName).toBeTruthy();
+    expect(dockerfile).toContain('pnpm install --frozen-lockfile');
+    expect(dockerfile).toContain('pnpm deploy:server /out');
+    const lines = dockerfile.split('\n');
+    const copies = runStage
+      .filter((instruction) => instruction.getKeyword() === 'COPY')
+      .map((instruction) => lines[instruction.getRange().start.line] ?? '');
+    expect(copies).toEqual([expect.stringMatching(new RegExp(`^COPY --from=${buildName}\\b.*\\s/out\\s+/app$`))]);
+  });
+
+  test('runs as a non-root user, with a health check on /healthz and SIGTERM as its stop signal', () => {
+    const user = runStage.findLast((instruction) => instruction.getKeyword() === 'USER');
+    expect(argsOf(user)).not.toMatch(/^(root|0)(:|$)/);
+    expect(argsOf(user)).not.toBe('');
+    const health = runStage.find((instruction) => instruction.getKeyword() === 'HEALTHCHECK');
+    expect(argsOf(health)).toContain('/healthz');
+    expect(argsOf(runStage.find((instruction) => instruction.getKeyword() === 'STOPSIGNAL'))).toBe('SIGTERM');
+  });
+
+  test('its command serves from the installed folder, passes its health check, and drains on SIGTERM', async () => {
+    const command = jsonArray(argsOf(runStage.find((instruction) => instruction.getKeyword() === 'CMD')));
+    expect(command[0]).toBe('node');
+    const entry = path.join(deployed, command[1] ?? '');
+    expect(existsSync(entry)).toBe(true);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-container-data-'));
+    projects.push(dataDir);
+    // The image's environment, on this machine's loopback and a free port.
+    const server = await startServerProcess(
+      'container',
+      { ...imageEnvironment(runStage), HOST: '127.0.0.1', PORT: '0', LONGRUN_DATA_DIR: dataDir },
+      { entry, cwd: deployed },
+    );
+    servers.push(server);
+    const port = new URL(server.url ?? '').port;
+    const healthCheck = jsonArray(
+      argsOf(runStage.find((i) => i.getKeyword() === 'HEALTHCHECK')).replace(/^.*?CMD\s+/s, ''),
+    );
+    const check = await run(process.execPath, healthCheck.slice(1), { cwd: deployed, env: { PORT: port } });
+    expect(check.code).toBe(0);
+    server.signal('SIGTERM');
+    await server.exited;
+    expect(server.exitCode).toBe(0);
+  }, 60_000);
+
+  test('compose.yaml: two API and two worker processes on one PostgreSQL finish every operation', async () => {
+    const compose = parseYaml(readFileSync(path.join(REPO_ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { build?: string; environment?: Record<string, string> }>;
+    };
+    const longrunServices = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
+    const roles = longrunServices.map(([, service]) => service.environment?.LONGRUN_ROLE).sort();
+    expect(roles).toEqual(['api', 'api', 'worker', 'worker']);
+    const started = await Promise.all(
+      longrunServices.map(([name, service]) =>
+        startServerProcess(
+          name,
+          {
+            ...service.environment,
+            DATABASE_URL: database.url,
+            LONGRUN_API_KEYS: `acme:${apiKey}`,
+            LONGRUN_SIMULATION_SCALE: '0.01',
+          },
+          { entry: path.join(deployed, deployedServerEntry), cwd: deployed },
+        ),
+      ),
+    );
+    servers.push(...started);
+    const apis = started.filter((server) => server.url !== undefined);
+    expect(apis).toHaveLength(2);
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) => {
+        const api = apis[index % apis.length] as ServerProcess;
+        const longrun = createClient({ baseUrl: api.url ?? '', apiKey });
+        return waitFor(longrun, await longrun.POST('/cars', { body: car }), { timeoutMs: 30_000 });
+      }),
+    );
+    expect(outcomes.map((built) => built.brand)).toEqual(Array(12).fill(car.brand));
+    for (const server of started) server.signal('SIGTERM');
+    await Promise.all(started.map((server) => server.exited));
+    expect(started.map((server) => server.exitCode)).toEqual([0, 0, 0, 0]);
+  }, 120_000);
+});
+
+/** The API the page talks to, known once the server has started (the page is served before). */
+const pageApi = { url: '' };
+
+/** A page on its own origin that imports the browser bundle and orders a car from {@link pageApi}. */
+async function servePage(bundlePath: string): Promise<{ server: Server; origin: string }> {
+  const bundle = await readFile(bundlePath);
+  const html =
+    () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>SDK</title></head><body>
+<script type="module">
+  import { createClient, waitFor } from '/longrun.js';
+  try {
+    const longrun = createClient({ baseUrl: ${JSON.stringify(pageApi.url)}, apiKey: ${JSON.stringify(apiKey)} });
+    const built = await waitFor(longrun, await longrun.POST('/cars', { body: ${JSON.stringify(car)} }), { timeoutMs: 20000 });
+    window.__result = { car: built };
+  } catch (error) {
+    window.__result = { error: String(error && error.stack || error) };
+  }
+</script></body></html>`;
+  const server = createHttpServer((request, response) => {
+    if (request.url === '/longrun.js') {
+      response.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(bundle);
+    } else if (request.url === '/') {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html());
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** The instructions of each `FROM` stage, in order. */
+function splitStages(instructions: Instruction[]): Instruction[][] {
+  const stages: Instruction[][] = [];
+  for (const instruction of instructions) {
+    if (instruction.getKeyword() === 'FROM') stages.push([]);
+    stages.at(-1)?.push(instruction);
+  }
+  return stages;
+}
+
+/** A Dockerfile exec-form argument list (`["node", "x.js"]`). */
+function jsonArray(text: string): string[] {
+  return JSON.parse(text.replace(/\\\n/g, ' ')) as string[];
+}
+
+/** The `ENV` of a stage as variables (`KEY=value` pairs, continued lines joined). */
+function imageEnvironment(stage: Instruction[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const instruction of stage) {
+    if (instruction.getKeyword() !== 'ENV') continue;
+    for (const argument of instruction.getArguments()) {
+      const [key, ...value] = argument.getValue().split('=');
+      if (key) env[key] = value.join('=');
+    }
+  }
+  return env;
+}
