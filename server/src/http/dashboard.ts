@@ -7,12 +7,13 @@
  * operations the served spec offers, so a server with its own spec gets its own submit form.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { HttpProblem } from './problem.ts';
 
 /** Where `vite build` puts the page (`server/dashboard/vite.config.ts` says the same). */
-export const DASHBOARD_BUILD_DIR: string = fileURLToPath(new URL('../../dashboard/dist/', import.meta.url));
+export const DASHBOARD_BUILD_DIR: string = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
 /** One operation of the spec that the page can start, or perform as a waiting step's action. */
 export interface DashboardOperation {
@@ -93,7 +94,7 @@ export function dashboard(options: DashboardOptions): Router {
     next();
   });
   router.get(['/dashboard', '/dashboard/'], function page(_req: Request, res: Response) {
-    const index = `${buildDir}index.html`;
+    const index = path.join(buildDir, 'index.html');
     if (!existsSync(index)) {
       res
         .status(503)
