@@ -111,6 +111,9 @@ export class MonitorCard {
     this.#renderProduced(monitor);
     this.#cancel.hidden = isTerminal(monitor) || monitor.links.cancel === undefined;
     this.#cancel.disabled = monitor.cancelRequested;
+    if (monitor.state === 'cancelled' && this.#status.textContent === 'Cancellation requested.') {
+      replaceChildren(this.#status, 'Cancelled.');
+    }
     this.tick(Date.now());
   }
 

@@ -35,6 +35,8 @@ export class MonitorList {
   readonly #cards = new Map<string, MonitorCard>();
   #filters: MonitorFilters = { state: '', kind: '' };
   #next: string | null = null;
+  /** Until when a notice stays in the status line instead of the count. */
+  #noticeUntil = 0;
   /** Bumped by every new listing, so an answer to an older one is dropped. */
   #generation = 0;
   readonly #timers: ReturnType<typeof setInterval>[] = [];
@@ -49,6 +51,7 @@ export class MonitorList {
       setInterval(() => {
         const now = Date.now();
         for (const card of this.#cards.values()) card.tick(now);
+        this.#showCount();
       }, 1_000),
       setInterval(() => void this.#discover(), DISCOVER_MS),
     );
@@ -86,6 +89,7 @@ export class MonitorList {
   add(monitor: Monitor): void {
     if (!this.#matches(monitor)) {
       replaceChildren(this.#elements.outcome, `${monitor.id} is not shown: it does not match the filters.`);
+      this.#noticeUntil = Date.now() + 6_000;
       return;
     }
     this.#show(monitor, 'top', true);
@@ -166,8 +170,10 @@ export class MonitorList {
   }
 
   #showCount(): void {
+    // A refusal shown there stays until the next listing.
+    if (this.#elements.outcome.querySelector('.problem') || Date.now() < this.#noticeUntil) return;
     const count = this.#cards.size;
-    if (count === 0) {
+    if (count === 0 && !this.#elements.list.querySelector('.empty')) {
       replaceChildren(
         this.#elements.list,
         h('li', { class: 'empty' }, 'No monitors here yet. Start an operation, or change the filters.'),
