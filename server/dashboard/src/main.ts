@@ -56,7 +56,7 @@ async function connect(apiKey: string): Promise<void> {
   current = list;
   storeApiKey(apiKey);
   keyInput.value = '';
-  keyInput.placeholder = 'connected · paste another to switch';
+  keyInput.placeholder = 'connected · paste to switch';
   keyInput.required = false;
   forgetButton.hidden = false;
   main.hidden = false;
