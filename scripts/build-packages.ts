@@ -6,6 +6,8 @@
  *                               (+ `.d.ts`), relative `.ts` imports rewritten to `.js`; every other file the
  *                               code reads at run time (the spec, its bundle, SQL, YAML) copied beside it, so
  *                               a path computed from `import.meta.url` finds the same file in `dist/`
+ *                               (the server's dashboard page is built by Vite first, and its output
+ *                               copied the same way: server/dashboard/dist → server/dist/dashboard/dist)
  *   client/dist                 scripts/build-client.ts (Node ESM, the browser bundle, declarations)
  *
  * Each package's `publishConfig` points its `exports` and `bin` at `dist/`; `pnpm pack` applies it. The
@@ -45,6 +47,10 @@ for (const name of selected) {
     const { code } = await runCommand('node', [path.join(repoRoot, 'scripts', 'build-client.ts')]);
     if (code !== 0) problems.push('client: scripts/build-client.ts failed');
   } else {
+    if (name === 'server') {
+      const { code } = await runCommand('pnpm', ['--filter', '@longrun/server', 'run', 'build:dashboard']);
+      if (code !== 0) problems.push('server: the dashboard build failed');
+    }
     await buildWithTsc(name);
   }
   await checkPublishedEntries(name);
@@ -68,7 +74,7 @@ async function buildWithTsc(name: PublishedPackage): Promise<void> {
     problems.push(`${name}: tsc failed:\n${result.stdout}${result.stderr}`);
     return;
   }
-  for (const file of await listFiles(packageDir)) {
+  for (const file of await listFiles(packageDir, true)) {
     if (!runtimeAssetEndings.some((ending) => file.endsWith(ending))) continue;
     const target = path.join(distDir, file);
     await mkdir(path.dirname(target), { recursive: true });
@@ -103,11 +109,15 @@ function collectTargets(exportsField: unknown): string[] {
   return Object.values(exportsField).flatMap(collectTargets);
 }
 
-/** Files below `dir` (relative), leaving out dependencies, build output, tests and test support. */
-async function listFiles(dir: string): Promise<string[]> {
+/**
+ * Files below `dir` (relative), leaving out dependencies, tests and test support, and the package's own
+ * build output (a `dist/` deeper down, like the dashboard's, is an asset).
+ */
+async function listFiles(dir: string, top = false): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (skippedNames.has(entry.name) || entry.name.startsWith('.')) continue;
+    if ((top || entry.name !== 'dist') && skippedNames.has(entry.name)) continue;
+    if (entry.name.startsWith('.')) continue;
     if (/\.test(-d)?\.ts$/.test(entry.name) || entry.name === 'testing') continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {

@@ -8,6 +8,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { OperationLogger } from '../operations/logger.ts';
 import type { TenantDirectory } from './auth.ts';
 import { type CorsOrigins, cors } from './cors.ts';
+import { dashboard } from './dashboard.ts';
 import { problemHandler } from './error-handler.ts';
 import { isEventStream, writeEventStream } from './event-stream.ts';
 import { HttpProblem } from './problem.ts';
@@ -75,6 +76,8 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
   app.use(cors(options.corsOrigins ?? '*'));
+  // The dashboard page needs no key: it asks the user for one and sends it with each API request.
+  app.use(dashboard({ spec: options.spec }));
 
   app.use(function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
     const isPublic = publicPaths.has(req.path);
