@@ -200,7 +200,8 @@ function describeRetryAfter(answer: Answer): string {
 export function summary(answer: Answer): string {
   if (isObject(answer.json)) {
     const { title, detail } = answer.json;
-    if (typeof title === 'string' || typeof detail === 'string') return [title, detail].filter(Boolean).join(': ');
+    const parts = [...new Set([title, detail].filter((part) => typeof part === 'string' && part !== ''))];
+    if (parts.length > 0) return parts.join(': ');
   }
   return answer.text.slice(0, 200) || '(empty body)';
 }

@@ -57,7 +57,9 @@ function xml(text: string): string {
       .replaceAll('<', '&lt;')
       .replaceAll('>', '&gt;')
       .replaceAll('"', '&quot;')
-      // Characters XML 1.0 cannot hold at all.
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      // Control characters other than tab and newlines cannot appear in XML 1.0 at all.
+      .split('')
+      .filter((char) => char >= ' ' || char === '\t' || char === '\n' || char === '\r')
+      .join('')
   );
 }

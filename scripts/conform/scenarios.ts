@@ -323,7 +323,7 @@ async function respondAsync(ctx: ScenarioContext, op: AsyncOperation, path: stri
 /** `Prefer: wait=N`: the final outcome within N seconds, or 202 after holding. */
 async function preferWait(ctx: ScenarioContext, op: AsyncOperation, path: string): Promise<string> {
   if (!op.prefer) throw new NotApplicable('the operation takes no Prefer header');
-  const seconds = Math.max(1, Math.min(5, Math.floor(ctx.timeoutMs / 2000)));
+  const seconds = Math.max(1, Math.min(3, Math.floor(ctx.timeoutMs / 2000)));
   const answer = await ctx.traffic.send(path, {
     method: op.method,
     headers: { Prefer: op.method === 'GET' ? `respond-async, wait=${seconds}` : `wait=${seconds}` },
