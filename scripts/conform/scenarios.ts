@@ -96,6 +96,16 @@ export async function runScenarios(ctx: ScenarioContext, op: AsyncOperation): Pr
 /** The path to send to: the template itself, or filled from a resource an earlier operation created. */
 function concretePath(ctx: ScenarioContext, op: AsyncOperation): string {
   if (op.pathParameters.length === 0) return op.path;
+  if (op.method !== 'GET') {
+    // A write names its resource: the parameter's example, else a fresh name of this run.
+    const params: Record<string, string> = {};
+    for (const parameter of ctx.spec.parameters(op.operation).filter((candidate) => candidate.in === 'path')) {
+      const schema = ctx.spec.deref<Record<string, unknown>>(parameter.schema ?? {});
+      const example = parameter.example ?? schema.example;
+      params[String(parameter.name)] = example === undefined ? `conform-${randomUUID().slice(0, 8)}` : String(example);
+    }
+    return fillTemplate(op.path, params);
+  }
   for (const url of ctx.created) {
     const params = matchTemplate(op.path, ctx.traffic.specPath(ctx.traffic.resolve(url)));
     if (params) return fillTemplate(op.path, params);
@@ -120,8 +130,14 @@ function start(
 }
 
 /** Expects a 202 with a monitor; returns the monitor URL. */
-function expectAccepted(answer: Answer, what: string): string {
-  if (answer.status !== 202) throw new Fault(`${what} answered ${answer.status}, not 202 Accepted: ${summary(answer)}`);
+function expectAccepted(answer: Answer, what: string, op?: AsyncOperation): string {
+  // Azure's long-running PUT may answer 201 (or 200) with the status monitor in Azure-AsyncOperation.
+  const azureStarted =
+    op?.dialect === 'azure' &&
+    (answer.status === 200 || answer.status === 201) &&
+    (answer.headers.has('azure-asyncoperation') || answer.headers.has('operation-location'));
+  if (answer.status !== 202 && !azureStarted)
+    throw new Fault(`${what} answered ${answer.status}, not 202 Accepted: ${summary(answer)}`);
   const monitor = monitorOf(answer);
   if (monitor === undefined)
     throw new Fault(`${what} answered 202 without Location (or Link rel="monitor", Operation-Location)`);
@@ -156,7 +172,7 @@ async function lifecycle(ctx: ScenarioContext, op: AsyncOperation, path: string)
   let monitor: string;
   try {
     accepted = await start(ctx, op, path);
-    monitor = expectAccepted(accepted, `${op.method} ${path}`);
+    monitor = expectAccepted(accepted, `${op.method} ${path}`, op);
   } catch (error) {
     fail(
       ['accepted', 'retry-after', 'monitor-link', 'long-poll', 'states-forward', 'outcome', 'etag-304'],
@@ -164,7 +180,7 @@ async function lifecycle(ctx: ScenarioContext, op: AsyncOperation, path: string)
     );
     return;
   }
-  result('accepted', 'PASS', `202 in ${accepted.ms} ms, monitor ${monitor}`);
+  result('accepted', 'PASS', `${accepted.status} in ${accepted.ms} ms, monitor ${monitor}`);
   const retryAfter = accepted.headers.get('retry-after');
   if (parseRetryAfter(retryAfter, Date.now()) === undefined)
     result(
@@ -351,7 +367,7 @@ async function preferWait(ctx: ScenarioContext, op: AsyncOperation, path: string
 /** A running operation asked to cancel ends `cancelled`. */
 async function cancel(ctx: ScenarioContext, op: AsyncOperation, path: string): Promise<string> {
   const answer = await start(ctx, op, path);
-  const monitor = expectAccepted(answer, `${op.method} ${path}`);
+  const monitor = expectAccepted(answer, `${op.method} ${path}`, op);
   const cancelUrl = cancelUrlOf(ctx, monitor, answer);
   if (cancelUrl === undefined) {
     await drain(ctx, monitor);
@@ -440,7 +456,7 @@ async function idempotency(ctx: ScenarioContext, op: AsyncOperation, path: strin
   const monitors: string[] = [];
   try {
     const first = await start(ctx, op, path, { 'Idempotency-Key': key });
-    const monitor = expectAccepted(first, `${op.method} ${path} with Idempotency-Key`);
+    const monitor = expectAccepted(first, `${op.method} ${path} with Idempotency-Key`, op);
     monitors.push(monitor);
     await check(ctx, 'idempotent-replay', async () => {
       const replay = await start(ctx, op, path, { 'Idempotency-Key': key });
@@ -492,11 +508,14 @@ async function invalidInput(ctx: ScenarioContext, op: AsyncOperation, path: stri
   }
   if (answer.status < 400 || answer.status >= 500)
     throw new Fault(`an invalid body ${JSON.stringify(body)} answered ${answer.status}, not a 4xx: ${summary(answer)}`);
+  const problem = isObject(answer.json) ? answer.json : {};
+  // Azure's error shape is `{ "error": { "code", "message" } }` in application/json.
+  if (op.dialect === 'azure' && isObject(problem.error) && typeof problem.error.code === 'string')
+    return `${answer.status} error ${problem.error.code} for ${JSON.stringify(body)}`;
   if (!/problem\+json/.test(answer.headers.get('content-type') ?? ''))
     throw new Fault(
       `an invalid body answered ${answer.status} as ${answer.headers.get('content-type')}, not application/problem+json`,
     );
-  const problem = isObject(answer.json) ? answer.json : {};
   if (typeof problem.title !== 'string' && typeof problem.type !== 'string')
     throw new Fault(`the ${answer.status} problem has neither type nor title`);
   return `${answer.status} problem for ${JSON.stringify(body)}: ${summary(answer)}`;
