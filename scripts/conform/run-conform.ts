@@ -133,6 +133,6 @@ function judgeResponses(traffic: Traffic, operation: string): { verdict: Verdict
   const shown = [...new Set(objections)];
   return {
     verdict: 'FAIL',
-    detail: `${shown.length} violations in ${exchanges.length} exchanges: ${shown.slice(0, 3).join(' | ')}${shown.length > 3 ? ' | …' : ''}`,
+    detail: `${shown.length} violation${shown.length === 1 ? '' : 's'} in ${exchanges.length} exchanges: ${shown.slice(0, 3).join(' | ')}${shown.length > 3 ? ' | …' : ''}`,
   };
 }
