@@ -137,7 +137,7 @@ describe('the dashboard', () => {
     // A car, watched live: the bar moves, the steps change, it ends with a link to the car.
     const carId = await submit(tab, '/cars');
     const car = tab.locator(`li.card[data-monitor-id="${carId}"]`);
-    const bar = car.getByRole('progressbar');
+    const bar = car.getByRole('progressbar', { name: `Progress of car.create ${carId}` });
     const percents = new Set<number>();
     const stepStates = new Set<string>();
     let midShot = false;

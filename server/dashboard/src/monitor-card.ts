@@ -49,7 +49,13 @@ export class MonitorCard {
     const titleId = `title-${monitor.id}`;
     this.#progressbar = h(
       'div',
-      { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-labelledby': titleId },
+      {
+        class: 'bar',
+        role: 'progressbar',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-label': `Progress of ${monitor.kind} ${monitor.id}`,
+      },
       this.#bar,
     );
     this.#steps = h('ol', { class: 'steps', 'aria-label': `Steps of ${monitor.id}` });
