@@ -91,8 +91,11 @@ export class Traffic {
   /** The absolute URL on the API under test for a path or a URL it handed out. */
   resolve(reference: string): URL {
     const base = this.target.href.endsWith('/') ? this.target.href : `${this.target.href}/`;
+    const prefix = this.target.pathname.replace(/\/$/, '');
+    // A spec path (`/exports`) is under `--url`'s path; an absolute path the API handed out may already be.
+    const underBase = prefix === '' || reference === prefix || reference.startsWith(`${prefix}/`);
     const url = reference.startsWith('/')
-      ? new URL(`${this.target.pathname.replace(/\/$/, '')}${reference}`, this.target)
+      ? new URL(underBase ? reference : `${prefix}${reference}`, this.target)
       : new URL(reference, base);
     if (url.origin !== this.target.origin)
       throw new OutsideTargetError(`${reference} is not on ${this.target.origin}; conform only sends traffic to --url`);
