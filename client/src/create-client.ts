@@ -4,10 +4,10 @@
  * same way for the generated SDK functions.
  */
 import type { paths } from '@longrun/openapi';
+import { mergePreferences } from '@longrun/openapi/contract';
 import createFetchClient, { type Client } from 'openapi-fetch';
 import type { Client as SdkClient } from './generated/sdk/client/index.ts';
 import { createClient as createSdkClient } from './generated/sdk/client/index.ts';
-import { mergePreferences } from './prefer-header.ts';
 import { jsonAccept } from './read-json.ts';
 
 /** A `fetch` the client calls with one `Request`, as openapi-fetch does. */

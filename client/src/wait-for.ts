@@ -10,15 +10,20 @@
  *
  * @see ../../../shared/design/async-contract.md "The monitor"
  */
+import {
+  clampDelay,
+  findLink,
+  mergePreferences,
+  parseRetryAfter,
+  responseTime,
+  withoutPreference,
+} from '@longrun/openapi/contract';
 import { backoffDelay } from './backoff.ts';
 import type { LongrunClient } from './create-client.ts';
 import { delay as defaultDelay } from './delay.ts';
 import { ApiError, apiErrorFrom, OperationCancelledError, OperationFailedError, WaitTimeoutError } from './errors.ts';
-import { findLink } from './link-header.ts';
 import { isMonitor, isTerminal, trackProgress } from './monitor-changes.ts';
-import { mergePreferences, withoutPreference } from './prefer-header.ts';
 import { jsonAccept, readJson } from './read-json.ts';
-import { clampDelay, parseRetryAfter, responseTime } from './retry-after.ts';
 import { type EventStreamItem, EventStreamParser, readEventStream } from './sse-parser.ts';
 import type {
   AcceptedResponse,
