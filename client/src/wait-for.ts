@@ -24,7 +24,7 @@ import { delay as defaultDelay } from './delay.ts';
 import { ApiError, apiErrorFrom, OperationCancelledError, OperationFailedError, WaitTimeoutError } from './errors.ts';
 import { isMonitor, isTerminal, trackProgress } from './monitor-changes.ts';
 import { jsonAccept, readJson } from './read-json.ts';
-import { type EventStreamItem, EventStreamParser, readEventStream } from './sse-parser.ts';
+import { type EventStreamItem, EventStreamParser, readEventStream } from './read-event-stream.ts';
 import type {
   AcceptedResponse,
   AnyMonitor,
