@@ -23,8 +23,8 @@ import type { LongrunClient } from './create-client.ts';
 import { delay as defaultDelay } from './delay.ts';
 import { ApiError, apiErrorFrom, OperationCancelledError, OperationFailedError, WaitTimeoutError } from './errors.ts';
 import { isMonitor, isTerminal, trackProgress } from './monitor-changes.ts';
-import { jsonAccept, readJson } from './read-json.ts';
 import { type EventStreamItem, EventStreamParser, readEventStream } from './read-event-stream.ts';
+import { jsonAccept, readJson } from './read-json.ts';
 import type {
   AcceptedResponse,
   AnyMonitor,
