@@ -28,9 +28,10 @@ import { jsonAccept, readJson } from './read-json.ts';
 import type {
   AcceptedResponse,
   AnyMonitor,
-  AsyncKind,
-  MonitorOfKind,
+  AnyMonitorOf,
+  AsyncKinds,
   MonitorOfResponse,
+  MonitorShape,
   OutcomeOfKind,
   OutcomeOfResponse,
   RequireAsyncResponse,
@@ -59,7 +60,7 @@ import type {
 export type WaitMode = 'auto' | 'sse' | 'long-poll' | 'poll';
 
 /** Options of {@link waitFor}. */
-export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
+export interface WaitOptions<M extends MonitorShape = AnyMonitor> {
   /**
    * How to learn about changes.
    * @default 'auto'
@@ -167,38 +168,45 @@ export interface WaitOptions<M extends AnyMonitor = AnyMonitor> {
  * const car = await waitFor(longrun, accepted, { onProgress: (m) => console.log(m.state, m.progress.percent) });
  * car.vin; // typed: Car
  */
-export function waitFor<R extends AcceptedResponse>(
-  client: LongrunClient,
-  accepted: R & RequireAsyncResponse<R>,
-  options?: WaitOptions<MonitorOfResponse<R>>,
-): Promise<OutcomeOfResponse<R>>;
+export function waitFor<R extends AcceptedResponse, Kinds extends object = AsyncKinds>(
+  client: LongrunClient<AnyPaths, Kinds>,
+  accepted: R & RequireAsyncResponse<R, Kinds>,
+  options?: WaitOptions<MonitorOfResponse<R, Kinds>>,
+): Promise<OutcomeOfResponse<R, Kinds>>;
 /**
  * Waits on a monitor already in hand (e.g. a hey-api SDK call with `responseStyle: 'data'`),
  * following its `links.self`.
  * @example const report = await waitFor(longrun, monitor); // ReindexReport for a ReindexMonitor
  */
-export function waitFor<M extends AnyMonitor>(
-  client: LongrunClient,
+export function waitFor<M extends MonitorShape, Kinds extends object = AsyncKinds>(
+  client: LongrunClient<AnyPaths, Kinds>,
   monitor: M,
   options?: WaitOptions<M>,
-): Promise<OutcomeOfKind<M['kind']>>;
+): Promise<OutcomeOfKind<M['kind'], Kinds>>;
 /**
  * Resumes a wait from a stored monitor URL (absolute, or relative to the client's `baseUrl`). Name
- * the kind to type the outcome.
+ * the kind to type the outcome (and, for a client of another spec, its `AsyncKinds`).
  * @example const car = await waitFor<'car.create'>(longrun, localStorage.getItem('pendingCar')!);
+ * @example const file = await waitFor<'export.create', ReportKinds>(reports, storedUrl);
  */
-export function waitFor<K extends AsyncKind = never>(
-  client: LongrunClient,
+export function waitFor<K extends keyof Kinds & string = never, Kinds extends object = AsyncKinds>(
+  client: LongrunClient<AnyPaths, Kinds>,
   monitorUrl: string | URL,
-  options?: WaitOptions<[K] extends [never] ? AnyMonitor : MonitorOfKind<K>>,
-): Promise<[K] extends [never] ? unknown : OutcomeOfKind<K>>;
+  options?: WaitOptions<[K] extends [never] ? AnyMonitorOf<Kinds> : Extract<AnyMonitorOf<Kinds>, { kind: K }>>,
+): Promise<[K] extends [never] ? unknown : OutcomeOfKind<K, Kinds>>;
 export function waitFor(
-  client: LongrunClient,
-  target: AcceptedResponse | AnyMonitor | string | URL,
+  client: LongrunClient<AnyPaths, object>,
+  target: AcceptedResponse | MonitorShape | string | URL,
   options: WaitOptions<never> = {},
 ): Promise<unknown> {
-  return new MonitorWait(client, options as WaitOptions).run(target);
+  return new MonitorWait(client as LongrunClient, options as WaitOptions).run(
+    target as AcceptedResponse | AnyMonitor | string | URL,
+  );
 }
+
+/** A client of any spec: `waitFor` reads only `Kinds` from its type. */
+// biome-ignore lint/suspicious/noExplicitAny: any spec's paths
+type AnyPaths = any;
 
 /** Where the wait stands after reading one answer. */
 type Step = { done: true; outcome: unknown } | Pending;
