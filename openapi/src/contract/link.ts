@@ -41,36 +41,24 @@ export function parseLinkHeader(header: string | null | undefined): LinkValue[] 
   } catch {
     return [];
   }
-  // The library splits a multi-valued rel into one reference per relation: join them back.
+  // The library gives one reference per relation of a multi-valued `rel`: join them back per link.
   const links: LinkValue[] = [];
-  let previous: { ref: LinkHeader.Reference; link: LinkValue } | undefined;
-  for (const ref of refs) {
-    const { uri, rel, ...rest } = ref;
+  for (const { uri, rel, ...rest } of refs) {
     const relation = String(rel ?? '').toLowerCase();
-    if (previous !== undefined && sameLinkParams(previous.ref, ref)) {
-      previous.link.rel.push(relation);
-      continue;
+    const params = Object.fromEntries(
+      Object.entries(rest).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : String((value as { value?: unknown }).value ?? ''),
+      ]),
+    );
+    const previous = links.at(-1);
+    if (previous?.href === uri && JSON.stringify(previous.params) === JSON.stringify(params)) {
+      previous.rel.push(relation);
+    } else {
+      links.push({ href: uri, rel: relation === '' ? [] : [relation], params });
     }
-    const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(rest)) {
-      params[name] = typeof value === 'string' ? value : String((value as { value?: unknown }).value ?? '');
-    }
-    const link: LinkValue = { href: uri, rel: relation === '' ? [] : [relation], params };
-    links.push(link);
-    previous = { ref, link };
   }
   return links;
-}
-
-/** Whether two references came from one link value (same target and parameters, another `rel`). */
-function sameLinkParams(a: LinkHeader.Reference, b: LinkHeader.Reference): boolean {
-  const { rel: _a, ...restA } = a;
-  const { rel: _b, ...restB } = b;
-  const keysA = Object.keys(restA);
-  return (
-    keysA.length === Object.keys(restB).length &&
-    keysA.every((key) => (restA as Record<string, unknown>)[key] === (restB as Record<string, unknown>)[key])
-  );
 }
 
 /**
