@@ -4,9 +4,10 @@
  *
  * @see ../../../shared/design/async-contract.md "The monitor" (`POST /monitors/{id}/cancel`)
  */
+
+import { findLink } from '@longrun/openapi/contract';
 import type { LongrunClient } from './create-client.ts';
 import { ApiError, apiErrorFrom } from './errors.ts';
-import { findLink } from './link-header.ts';
 import { isMonitor } from './monitor-changes.ts';
 import { jsonAccept, readJson } from './read-json.ts';
 import type { AcceptedResponse, AnyMonitor } from './types.ts';

@@ -6,12 +6,15 @@
  * the future must not turn into a hot loop, so long delays are slept in chunks.
  */
 
+import { MAX_TIMER_DELAY_MS } from '@longrun/openapi/contract';
+
 /**
- * The longest delay a single `setTimeout` honours: 2^31−1 ms.
+ * The longest delay a single `setTimeout` honours: 2^31−1 ms (the contract module's, which also
+ * caps `Retry-After` delays with it).
  *
  * @see https://developer.mozilla.org/docs/Web/API/Window/setTimeout#maximum_delay_value
  */
-export const maxTimerDelayMs = 2 ** 31 - 1;
+export const maxTimerDelayMs: number = MAX_TIMER_DELAY_MS;
 
 /**
  * Sleeps `ms` milliseconds (chunked below {@link maxTimerDelayMs}); rejects with the signal's reason

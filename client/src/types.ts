@@ -22,21 +22,40 @@ export type MonitorStep = components['schemas']['Step'];
 /** An RFC 9457 problem document. @see https://www.rfc-editor.org/rfc/rfc9457 */
 export type Problem = components['schemas']['Problem'];
 
-/** The monitor of operations of kind `K`. @example MonitorOfKind<'car.create'> // CarCreationMonitor */
+/**
+ * What every monitor has, whatever the spec it comes from: the fields a wait's type reads. A spec
+ * built on the shared contract components has them on each of its monitors.
+ */
+export interface MonitorShape {
+  /** The operation kind, a literal per operation (`'car.create'`). */
+  kind: string;
+  /** Where the operation stands. */
+  state: MonitorState;
+}
+
+/**
+ * The monitor of operations of kind `K`, for the reference API's kinds (for another spec's, the
+ * type comes from its own answers; see {@link MonitorOfResponse}).
+ * @example MonitorOfKind<'car.create'> // CarCreationMonitor
+ */
 export type MonitorOfKind<K extends AsyncKind> = Extract<AnyMonitor, { kind: K }>;
 
 /**
  * What a succeeded operation of kind `K` yields: its product (the created resource) when the spec
- * names one, else its inline result, else `undefined`.
+ * names one, else its inline result, else `undefined`. `Kinds` is the spec's generated `AsyncKinds`
+ * map (`{ [kind]: { product, result } }`, `never` where there is none): the reference API's by default.
  *
  * @example OutcomeOfKind<'car.create'> // components['schemas']['Car']
+ * @example OutcomeOfKind<'export.create', ReportKinds> // the export file of another spec
  */
-export type OutcomeOfKind<K extends AsyncKind> = K extends AsyncKind // distributes over a union of kinds
-  ? [AsyncKinds[K]['product']] extends [never]
-    ? [AsyncKinds[K]['result']] extends [never]
-      ? undefined
-      : AsyncKinds[K]['result']
-    : AsyncKinds[K]['product']
+export type OutcomeOfKind<K, Kinds = AsyncKinds> = K extends keyof Kinds // distributes over a union of kinds
+  ? Kinds[K] extends { product: infer Product; result: infer Result }
+    ? [Product] extends [never]
+      ? [Result] extends [never]
+        ? undefined
+        : Result
+      : Product
+    : never
   : never;
 
 /**
@@ -52,23 +71,33 @@ export interface AcceptedResponse {
   response?: Response;
 }
 
-/** The operation kinds a response's body can name (the `kind` of each monitor in its `data`). */
-export type KindOfResponse<R> = R extends { data?: infer Data }
-  ? Data extends { kind: infer K extends AsyncKind }
+/** The operation kinds of `Kinds` a response's body can name (the `kind` of each monitor in its `data`). */
+export type KindOfResponse<R, Kinds = AsyncKinds> = R extends { data?: infer Data }
+  ? Data extends { kind: infer K extends keyof Kinds & string }
     ? K
     : never
   : never;
 
 /** What waiting on response `R` yields, per the kind of monitor in its body. */
-export type OutcomeOfResponse<R> = OutcomeOfKind<KindOfResponse<R>>;
+export type OutcomeOfResponse<R, Kinds = AsyncKinds> = OutcomeOfKind<KindOfResponse<R, Kinds>, Kinds>;
 
-/** The monitor type a wait on response `R` reports progress with. */
-export type MonitorOfResponse<R> = MonitorOfKind<KindOfResponse<R>>;
+/** The monitor type a wait on response `R` reports progress with: the monitors its body can hold. */
+export type MonitorOfResponse<R, Kinds = AsyncKinds> = R extends { data?: infer Data }
+  ? Extract<Data, { kind: KindOfResponse<R, Kinds> }>
+  : never;
+
+/**
+ * The monitors of any kind of `Kinds`: the reference API's `AnyMonitor`, else every
+ * {@link MonitorShape} whose kind is one of the spec's.
+ */
+export type AnyMonitorOf<Kinds> = [Kinds] extends [AsyncKinds]
+  ? AnyMonitor
+  : MonitorShape & { kind: keyof Kinds & string };
 
 /**
  * `unknown` when `R` answers an async operation; otherwise a type no value has, so passing the
  * answer of a synchronous operation to `waitFor` fails to compile, with this message in the error.
  */
-export type RequireAsyncResponse<R> = [KindOfResponse<R>] extends [never]
+export type RequireAsyncResponse<R, Kinds = AsyncKinds> = [KindOfResponse<R, Kinds>] extends [never]
   ? { 'waitFor needs the answer of an async operation (a response whose data is a monitor)': never }
   : unknown;

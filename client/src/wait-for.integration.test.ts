@@ -438,3 +438,50 @@ describe('each wait mode against the real server', { timeout: 60_000 }, () => {
     expect(progress.at(-1)?.state).toBe('succeeded');
   });
 });
+
+describe('a user’s middleware (client.use) against the real server', { timeout: 60_000 }, () => {
+  let env: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    env = await startServer(0.05);
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  test('sees every request of a wait in each mode, and of cancel, and what it sets reaches the server', async () => {
+    const client = createClient({ baseUrl: env.url, apiKey: 'acme-key', fetch: env.fetch });
+    const seen: string[] = [];
+    const traced: (string | null)[] = [];
+    client.use({
+      onRequest({ request }) {
+        seen.push(`${request.method} ${new URL(request.url).pathname}`);
+        const traced = new Request(request);
+        traced.headers.set('X-Request-Id', 'trace-from-middleware');
+        return traced;
+      },
+      onResponse({ response }) {
+        // The server echoes the request's id: the header the middleware set was sent.
+        traced.push(response.headers.get('X-Request-Id'));
+        return response;
+      },
+    });
+    const from = env.log.length;
+    for (const mode of ['poll', 'long-poll', 'sse', 'auto'] as const) {
+      const car = await waitFor(client, await client.POST('/cars', { body: carSpec }), { mode });
+      expect(car.brand).toBe('Ford');
+    }
+    const order = await client.POST('/widget-orders', {
+      body: { items: [{ sku: 'WID-BLUE-01', quantity: 1 }], manualFulfilment: true },
+    });
+    await cancel(client, order);
+
+    const sent = since(env.log, from).map((r) => `${r.method} ${r.path}`);
+    // Every request that left the client went through the middleware: polls, long polls, streams,
+    // products and the cancel, not only the typed POSTs.
+    expect(seen).toEqual(sent);
+    expect(sent.filter((r) => /^GET \/monitors\/[^/]+$/.test(r)).length).toBeGreaterThan(1);
+    expect(sent.some((r) => r.endsWith('/events'))).toBe(true);
+    expect(sent.some((r) => r.endsWith('/cancel'))).toBe(true);
+    expect(traced).toEqual(sent.map(() => 'trace-from-middleware'));
+  });
+});

@@ -1,35 +1,11 @@
 /**
  * CORS, so the SDK works in a web page on another origin: browsers may read the contract's
- * headers and send the ones it needs.
+ * headers and send the ones it needs (both lists are the contract module's).
  *
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
+import { ALLOWED_HEADERS, EXPOSED_HEADERS } from '@longrun/openapi/contract';
 import type { NextFunction, Request, Response } from 'express';
-
-/** Response headers a page on another origin may read. */
-export const EXPOSED_HEADERS = [
-  'Location',
-  'Content-Location',
-  'Retry-After',
-  'Link',
-  'ETag',
-  'Preference-Applied',
-  'RateLimit',
-  'RateLimit-Policy',
-  'X-Request-Id',
-] as const;
-
-/** Request headers a page on another origin may send. */
-export const ALLOWED_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'Prefer',
-  'Idempotency-Key',
-  'If-None-Match',
-  'Last-Event-ID',
-  'Callback-Url',
-  'X-Request-Id',
-] as const;
 
 /** Which origins may call the API: `*` or a list. @default '*' */
 export type CorsOrigins = '*' | readonly string[];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { findLink, parseLinkHeader } from './link-header.ts';
+import { findLink, formatLink, parseLinkHeader } from './link.ts';
 
 describe('parseLinkHeader', () => {
   test('reads the target and relation of a monitor link', () => {
@@ -45,5 +45,12 @@ describe('findLink', () => {
   test('is undefined when no link has the relation', () => {
     expect(findLink('</a>; rel="next"', 'monitor')).toBeUndefined();
     expect(findLink(undefined, 'monitor')).toBeUndefined();
+  });
+});
+
+describe('formatLink', () => {
+  test('serialises one RFC 8288 link that parseLinkHeader reads back', () => {
+    expect(formatLink('/monitors/op_1', 'monitor')).toBe('</monitors/op_1>; rel="monitor"');
+    expect(findLink(`${formatLink('/a', 'next')}, ${formatLink('/m/1', 'monitor')}`, 'monitor')).toBe('/m/1');
   });
 });

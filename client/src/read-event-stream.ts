@@ -1,15 +1,12 @@
 /**
- * Reading a `text/event-stream` body: a small parser that follows the WHATWG "event stream
- * interpretation" rules, fed by a `fetch` body (`ReadableStream<Uint8Array>`) through `TextDecoder`.
- * Works in browsers and Node ≥ 20: no Node module is imported.
+ * Reading a `text/event-stream` body fed by `fetch` (`ReadableStream<Uint8Array>`): bytes decoded
+ * as UTF-8, then parsed by `eventsource-parser` (the WHATWG "event stream interpretation": CR, LF
+ * and CRLF line ends split anywhere, one leading BOM, multi-line `data:`, `id:` without U+0000,
+ * digits-only `retry:`, comments). Works in browsers and Node ≥ 20: no Node module is imported.
  *
- * The parser is fed text in chunks of any size (a chunk may end inside a line, between the CR and
- * LF of a CRLF, or, on the byte level, inside a UTF-8 sequence) and yields each item as soon as its
- * line is complete.
- *
- * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 
 /** One dispatched event. */
 export interface EventStreamMessage {
@@ -37,12 +34,10 @@ export interface EventStreamComment {
 /** What the parser yields, in stream order. */
 export type EventStreamItem = EventStreamMessage | EventStreamRetry | EventStreamComment;
 
-const lineBreak = /\r\n|\r|\n/g;
-const asciiDigits = /^[0-9]+$/;
-
 /**
  * An incremental event-stream parser: {@link EventStreamParser.feed} it decoded text, get the items
- * completed by that text.
+ * completed by that text. Keeps the last event ID, which the library reports per event block, across
+ * events and reconnections, as `EventSource` does.
  *
  * @example
  * const parser = new EventStreamParser();
@@ -50,17 +45,33 @@ const asciiDigits = /^[0-9]+$/;
  * parser.feed('ta: {}\n\n'); // [{ kind: 'event', type: 'monitor', data: '{}', lastEventId: '7' }]
  */
 export class EventStreamParser {
-  /** The part of a line not ended yet. */
-  #partialLine = '';
-  /** The previous chunk ended with a CR: a LF starting the next one belongs to it (CRLF). */
-  #afterCarriageReturn = false;
-  /** Whether any text came yet (a leading BOM is dropped once). */
-  #started = false;
-  #data = '';
-  #eventType = '';
-  /** The `id:` of the event being read; becomes the last event ID when the event is dispatched. */
+  /** Items completed by the text being fed. */
+  #items: EventStreamItem[] = [];
+  /** The last `id:` of this connection: a reconnection starts it empty, as the spec's buffer does. */
   #idBuffer = '';
   #lastEventId = '';
+  readonly #parser: EventSourceParser = createParser({
+    // Called at the end of each block that set an id, before its event: the spec's last event ID.
+    onId: (id) => {
+      this.#idBuffer = id;
+      this.#lastEventId = id;
+    },
+    onEvent: (event) => {
+      this.#lastEventId = this.#idBuffer;
+      this.#items.push({
+        kind: 'event',
+        type: event.event ?? 'message',
+        data: event.data,
+        lastEventId: this.#lastEventId,
+      });
+    },
+    onRetry: (ms) => {
+      this.#items.push({ kind: 'retry', ms });
+    },
+    onComment: (text) => {
+      this.#items.push({ kind: 'comment', text });
+    },
+  });
 
   /**
    * The ID of the last event dispatched (kept across {@link end}): what to send as `Last-Event-ID`
@@ -72,28 +83,9 @@ export class EventStreamParser {
 
   /** Parses the next piece of text; returns the items it completed. */
   feed(text: string): EventStreamItem[] {
-    if (text === '') return [];
-    let chunk = text;
-    if (!this.#started) {
-      this.#started = true;
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-    }
-    if (this.#afterCarriageReturn) {
-      this.#afterCarriageReturn = false;
-      if (chunk.charCodeAt(0) === 0x0a) chunk = chunk.slice(1);
-    }
-    const items: EventStreamItem[] = [];
-    let start = 0;
-    lineBreak.lastIndex = 0;
-    for (let match = lineBreak.exec(chunk); match !== null; match = lineBreak.exec(chunk)) {
-      const line = this.#partialLine + chunk.slice(start, match.index);
-      this.#partialLine = '';
-      start = match.index + match[0].length;
-      // A CR that ends the chunk may be the first half of a CRLF split across chunks.
-      if (match[0] === '\r' && start === chunk.length) this.#afterCarriageReturn = true;
-      this.#processLine(line, items);
-    }
-    this.#partialLine += chunk.slice(start);
+    this.#parser.feed(text);
+    const items = this.#items;
+    this.#items = [];
     return items;
   }
 
@@ -103,61 +95,9 @@ export class EventStreamParser {
    * buffers start empty.
    */
   end(): void {
-    this.#partialLine = '';
-    this.#afterCarriageReturn = false;
-    this.#started = false;
-    this.#data = '';
-    this.#eventType = '';
+    this.#parser.reset();
+    this.#items = [];
     this.#idBuffer = '';
-  }
-
-  #processLine(line: string, items: EventStreamItem[]): void {
-    if (line === '') {
-      this.#dispatch(items);
-      return;
-    }
-    const colon = line.indexOf(':');
-    if (colon === 0) {
-      items.push({ kind: 'comment', text: line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) });
-      return;
-    }
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 0x20) value = value.slice(1);
-    switch (field) {
-      case 'event':
-        this.#eventType = value;
-        break;
-      case 'data':
-        this.#data += `${value}\n`;
-        break;
-      case 'id':
-        // An id with U+0000 is ignored (it could not be sent back in a header).
-        if (!value.includes('\0')) this.#idBuffer = value;
-        break;
-      case 'retry':
-        if (asciiDigits.test(value)) items.push({ kind: 'retry', ms: Number.parseInt(value, 10) });
-        break;
-      default:
-        // Unknown fields are ignored.
-        break;
-    }
-  }
-
-  #dispatch(items: EventStreamItem[]): void {
-    this.#lastEventId = this.#idBuffer;
-    const data = this.#data;
-    const type = this.#eventType;
-    this.#data = '';
-    this.#eventType = '';
-    // A blank line after no data dispatches nothing (but it did set the last event ID).
-    if (data === '') return;
-    items.push({
-      kind: 'event',
-      type: type === '' ? 'message' : type,
-      data: data.slice(0, -1),
-      lastEventId: this.#lastEventId,
-    });
   }
 }
 

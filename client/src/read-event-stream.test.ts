@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type EventStreamItem, EventStreamParser, readEventStream } from './sse-parser.ts';
+import { type EventStreamItem, EventStreamParser, readEventStream } from './read-event-stream.ts';
 
 /** Everything the parser yields for `text` fed in one piece. */
 function parse(text: string): EventStreamItem[] {

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { maxTimerDelayMs } from './delay.ts';
-import { clampDelay, parseRetryAfter, responseTime } from './retry-after.ts';
+import {
+  clampDelay,
+  DEFAULT_RETRY_AFTER,
+  MAX_TIMER_DELAY_MS,
+  parseRetryAfter,
+  responseTime,
+  retryAfterFromEta,
+} from './retry-after.ts';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 
@@ -45,9 +51,9 @@ describe('clampDelay', () => {
 
   test('never exceeds the 2^31−1 ms timer limit, even with no upper bound', () => {
     expect(clampDelay(Number.POSITIVE_INFINITY, { minDelayMs: 0, maxDelayMs: Number.POSITIVE_INFINITY })).toBe(
-      maxTimerDelayMs,
+      MAX_TIMER_DELAY_MS,
     );
-    expect(clampDelay(10, { minDelayMs: 2 ** 40, maxDelayMs: 2 ** 41 })).toBe(maxTimerDelayMs);
+    expect(clampDelay(10, { minDelayMs: 2 ** 40, maxDelayMs: 2 ** 41 })).toBe(MAX_TIMER_DELAY_MS);
   });
 });
 
@@ -59,5 +65,41 @@ describe('responseTime', () => {
   test('falls back when the header is missing or unreadable', () => {
     expect(responseTime(new Headers(), now)).toBe(now);
     expect(responseTime(new Headers({ Date: 'yesterday' }), now)).toBe(now);
+  });
+});
+
+describe('retryAfterFromEta', () => {
+  const NOW = new Date('2026-11-22T10:00:00.000Z');
+  const inSeconds = (seconds: number) => new Date(NOW.getTime() + seconds * 1000).toISOString();
+
+  test('is the whole seconds left until the ETA, rounded up', () => {
+    expect(retryAfterFromEta(inSeconds(5), NOW)).toBe(5);
+    expect(retryAfterFromEta(inSeconds(4.2), NOW)).toBe(5);
+    expect(retryAfterFromEta(inSeconds(18), NOW)).toBe(18);
+  });
+
+  test('never asks for less than the minimum, also once the ETA has passed', () => {
+    expect(retryAfterFromEta(inSeconds(0.1), NOW)).toBe(DEFAULT_RETRY_AFTER.min);
+    expect(retryAfterFromEta(inSeconds(-30), NOW)).toBe(DEFAULT_RETRY_AFTER.min);
+  });
+
+  test('is capped, so a long operation still shows its progress', () => {
+    expect(retryAfterFromEta(inSeconds(3_600), NOW)).toBe(DEFAULT_RETRY_AFTER.max);
+  });
+
+  test('uses the "unknown" value without an ETA or with an unreadable one', () => {
+    expect(retryAfterFromEta(null, NOW)).toBe(DEFAULT_RETRY_AFTER.unknown);
+    expect(retryAfterFromEta('not a date', NOW)).toBe(DEFAULT_RETRY_AFTER.unknown);
+  });
+
+  test('honours custom bounds', () => {
+    const bounds = { min: 2, max: 10, unknown: 7 };
+    expect(retryAfterFromEta(inSeconds(1), NOW, bounds)).toBe(2);
+    expect(retryAfterFromEta(inSeconds(60), NOW, bounds)).toBe(10);
+    expect(retryAfterFromEta(null, NOW, bounds)).toBe(7);
+  });
+
+  test('is read back by a client as the same wait', () => {
+    expect(parseRetryAfter(String(retryAfterFromEta(inSeconds(5), NOW)), NOW.getTime())).toBe(5000);
   });
 });
