@@ -31,12 +31,12 @@ import type { ChangeSource } from './operations/changes.ts';
 import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
 import type { AnyKind } from './operations/kind.ts';
 import type { OperationLogger } from './operations/logger.ts';
-import { type Clock, systemClock } from './operations/time.ts';
+import { type Clock, systemClock } from './operations/ports/clock.ts';
+import type { OperationStore } from './operations/ports/index.ts';
+import { providesWebhookStore, type WebhookStore } from './operations/ports/webhook-store.ts';
 import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
-import type { OperationStore } from './store/store.ts';
-import { providesWebhookStore, type WebhookStore } from './store/webhook-store.ts';
 
 /** What {@link createServer} is built from; everything has a working default. */
 export interface ServerOptions {

@@ -15,7 +15,7 @@ export type { OperationContext } from './operations/context.ts';
 export { createEngine, type EngineConfig, OperationEngine } from './operations/engine.ts';
 export { type AnyKind, defineKind, type KindDefinition, type KindOutcome } from './operations/kind.ts';
 export type { OperationRecord } from './operations/model.ts';
+export type { OperationStore } from './operations/ports/index.ts';
 export { OperationProblemError } from './operations/problems.ts';
 export { isTerminal, type OperationState } from './operations/state.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.ts';
-export type { OperationStore } from './store/store.ts';

@@ -7,10 +7,11 @@
  *
  * @see ../../../../shared/design/async-contract.md "Accepting a request"
  */
+
+import type { NewResource } from '../operations/ports/index.ts';
 import { isTerminal } from '../operations/state.ts';
 import { checkCallbackUrl } from '../push/callbacks.ts';
 import { OutboundRefusedError } from '../push/ssrf-guard.ts';
-import type { NewResource } from '../store/store.ts';
 import type { AnyMonitor } from './api-types.ts';
 import { linkHeader, monitorEtag, parsePrefer, preferenceApplied, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';

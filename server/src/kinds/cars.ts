@@ -3,11 +3,11 @@
  * reading one with `Prefer: respond-async` is an operation whose result is the car.
  */
 import { randomInt } from 'node:crypto';
-import type { Schema } from '../http/api-types.ts';
+import { newId } from '../operations/ids.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
-import { newId } from '../store/ids.ts';
 import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
+import type { Schema } from './spec-types.ts';
 
 /** A car as the API shows it. */
 export type Car = Schema<'Car'>;

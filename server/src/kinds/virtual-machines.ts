@@ -4,10 +4,10 @@
  * them in from the operation); provisioning publishes its final body with the address.
  */
 import { randomInt } from 'node:crypto';
-import type { Schema } from '../http/api-types.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
 import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
+import type { Schema } from './spec-types.ts';
 
 /** A virtual machine as the API shows it. */
 export type VirtualMachine = Schema<'VirtualMachine'>;

@@ -8,12 +8,12 @@
  * {@link LeaseLostError} and every further write throws it.
  */
 
-import type { Lease, OperationPatch, OperationStore, PublishedResource } from '../store/store.ts';
 import type { ChangeFeed } from './changes.ts';
 import { LeaseLostError } from './errors.ts';
 import type { OperationRecord, StepState, StoredLink, StoredStep } from './model.ts';
+import type { Clock, Timers } from './ports/clock.ts';
+import type { Lease, OperationPatch, OperationStore, PublishedResource } from './ports/index.ts';
 import { withStep } from './steps.ts';
-import type { Clock, Timers } from './time.ts';
 
 /** Options of {@link OperationContext.step}. */
 export interface StepOptions {

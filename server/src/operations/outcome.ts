@@ -4,8 +4,8 @@
  * cancel → cancelled. Open steps are closed on the way (see `closeOpenSteps`).
  */
 
-import type { OperationPatch, PublishedResource } from '../store/store.ts';
 import type { StoredLink, StoredProblem, StoredStep } from './model.ts';
+import type { OperationPatch, PublishedResource } from './ports/index.ts';
 import { OPERATION_PROBLEMS } from './problems.ts';
 import { closeOpenSteps } from './steps.ts';
 

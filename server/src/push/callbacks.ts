@@ -5,7 +5,7 @@
  *
  * @see ../../../docs/decisions/0002-push-sse-callbacks-webhooks.md
  */
-import type { SigningSecrets, WebhookStore } from '../store/webhook-store.ts';
+import type { SigningSecrets, WebhookStore } from '../operations/ports/webhook-store.ts';
 import { newSigningSecret } from './signing.ts';
 import type { OutboundGuard } from './ssrf-guard.ts';
 

@@ -93,7 +93,7 @@ function normalizeName(name: string): string {
  * Decides whether an outbound URL may be requested, and where to connect.
  *
  * @example
- * const guard = new OutboundGuard({ allow: process.env.LONGRUN_OUTBOUND_ALLOW });
+ * const guard = new OutboundGuard({ allow: config.outboundAllow });
  * const target = await guard.check('https://hooks.example.com/longrun'); // or throws OutboundRefusedError
  */
 export class OutboundGuard {

@@ -17,11 +17,16 @@
  */
 
 import type { ChangeListener } from '../operations/changes.ts';
+import { newId } from '../operations/ids.ts';
 import { type OperationLogger, silentLogger } from '../operations/logger.ts';
 import type { OperationRecord } from '../operations/model.ts';
-import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '../operations/time.ts';
-import { newId } from '../store/ids.ts';
-import type { ClaimedDelivery, DeliveryAttempt, WebhookEventType, WebhookStore } from '../store/webhook-store.ts';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '../operations/ports/clock.ts';
+import type {
+  ClaimedDelivery,
+  DeliveryAttempt,
+  WebhookEventType,
+  WebhookStore,
+} from '../operations/ports/webhook-store.ts';
 import { postToTarget } from './outbound-post.ts';
 import { eventTypeOf, isFinalEventType, pushMessageId, webhookEnvelope } from './push-events.ts';
 import { type RetryPolicy, retryDelayMs, retryPolicy } from './retry-policy.ts';

@@ -4,8 +4,8 @@
  * @see ../../../../../shared/design/async-contract.md "The monitor"
  */
 import type { OperationRecord } from '../../operations/model.ts';
+import { InvalidCursorError } from '../../operations/ports/index.ts';
 import { isTerminal } from '../../operations/state.ts';
-import { InvalidCursorError } from '../../store/store.ts';
 import {
   ifNoneMatchMatches,
   linkHeader,

@@ -4,8 +4,8 @@
  * operation that provisions it.
  */
 import type { StoredVirtualMachine, VirtualMachine } from '../../kinds/virtual-machines.ts';
+import { newId } from '../../operations/ids.ts';
 import type { OperationRecord } from '../../operations/model.ts';
-import { newId } from '../../store/ids.ts';
 import { acceptOperation } from '../accept.ts';
 import type { Schema } from '../api-types.ts';
 import { linkHeader } from '../headers.ts';

@@ -4,8 +4,8 @@
  * and the invoice it yields are resources of their own.
  */
 import { FULFILMENT_ACTION, type Invoice, type StoredWidgetOrder, type Widget } from '../../kinds/widget-orders.ts';
+import { newId } from '../../operations/ids.ts';
 import type { OperationRecord } from '../../operations/model.ts';
-import { newId } from '../../store/ids.ts';
 import { acceptOperation } from '../accept.ts';
 import type { Schema } from '../api-types.ts';
 import { linkHeader, retryAfterFromEta } from '../headers.ts';

@@ -7,9 +7,9 @@
  * `input` or `result` is stored (and read back) as `null`, as in the SQLite adapter.
  */
 import type { OperationRecord, StoredLink, StoredProblem, StoredRequest, StoredStep } from '../../operations/model.ts';
+import type { ResourceRecord } from '../../operations/ports/index.ts';
 import type { OperationState } from '../../operations/state.ts';
 import { OPERATION_COLUMNS as SHARED_COLUMNS } from '../operation-columns.ts';
-import type { ResourceRecord } from '../store.ts';
 
 /** One row of `operations`, as node-postgres returns it. */
 export interface OperationRow {

@@ -19,9 +19,9 @@
  * @see ../../../../docs/decisions/0002-push-sse-callbacks-webhooks.md
  */
 import type { ClientBase, Pool } from 'pg';
-import { newId } from '../ids.ts';
-import { decodeCursor, encodeCursor } from '../sqlite/list-cursor.ts';
-import { InvalidCursorError } from '../store.ts';
+import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
+import { newId } from '../../operations/ids.ts';
+import { InvalidCursorError } from '../../operations/ports/index.ts';
 import type {
   AppendMessageOutcome,
   ClaimedDelivery,
@@ -37,7 +37,7 @@ import type {
   WebhookEventType,
   WebhookStore,
   WebhookSubscriptionRecord,
-} from '../webhook-store.ts';
+} from '../../operations/ports/webhook-store.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
 import { hasNul } from './postgres-text.ts';
 import { inTransaction } from './transaction.ts';

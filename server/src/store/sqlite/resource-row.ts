@@ -1,5 +1,5 @@
 /** The `resources` row and its mapping to {@link ResourceRecord}. */
-import type { ResourceRecord } from '../store.ts';
+import type { ResourceRecord } from '../../operations/ports/index.ts';
 
 /** One row of the `resources` table, as bound and as read. */
 export interface ResourceRow {

@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
   CreateOperationCommand,
@@ -22,10 +23,7 @@ import type {
   PublishedResource,
   ResourceRecord,
   WebhookStoreProvider,
-} from '../store.ts';
-import { type CommitInfo, GroupCommit } from './group-commit.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
-import { openDatabase } from './open-database.ts';
+} from '../../operations/ports/index.ts';
 import {
   acceptedRecord,
   actionRecord,
@@ -35,7 +33,9 @@ import {
   patchedRecord,
   recoveredRecord,
   renewedRecord,
-} from './operation-changes.ts';
+} from '../../operations/transitions.ts';
+import { type CommitInfo, GroupCommit } from './group-commit.ts';
+import { openDatabase } from './open-database.ts';
 import { toRecord, toRow } from './operation-row.ts';
 import { toResourceRecord, toResourceRow } from './resource-row.ts';
 import { SqliteWebhookStore } from './sqlite-webhook-store.ts';

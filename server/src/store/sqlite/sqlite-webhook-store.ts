@@ -3,8 +3,9 @@
  * group commit of the operation store (`store.webhooks`), so its writes share their transactions.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { newId } from '../ids.ts';
-import { InvalidCursorError } from '../store.ts';
+import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
+import { newId } from '../../operations/ids.ts';
+import { InvalidCursorError } from '../../operations/ports/index.ts';
 import type {
   AppendMessageOutcome,
   ClaimedDelivery,
@@ -20,9 +21,8 @@ import type {
   WebhookEventType,
   WebhookStore,
   WebhookSubscriptionRecord,
-} from '../webhook-store.ts';
+} from '../../operations/ports/webhook-store.ts';
 import type { GroupCommit } from './group-commit.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
 
 interface SubscriptionRow {
   id: string;

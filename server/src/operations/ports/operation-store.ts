@@ -2,10 +2,10 @@
  * The store port: the one interface every database adapter implements.
  *
  * Every method is atomic. Adapters hold no business rules beyond the invariants named here; the
- * conformance suite (`store/conformance/`) is the specification every adapter must pass.
+ * conformance suite (`describeStoreConformance`, exported from `@longrun/server/testing`) is the specification every adapter must pass.
  */
-import type { OperationRecord, StoredLink, StoredProblem, StoredStep } from '../operations/model.ts';
-import type { OperationState } from '../operations/state.ts';
+import type { OperationRecord, StoredLink, StoredProblem, StoredStep } from '../model.ts';
+import type { OperationState } from '../state.ts';
 
 /** A new operation, as accepted by the engine. */
 export type NewOperation = Pick<
@@ -251,6 +251,3 @@ export interface OperationStore {
   /** Commits pending writes, then releases connections and file handles. */
   close(): Promise<void>;
 }
-
-// The push part of the port (webhook subscriptions, callback secrets, the delivery queue).
-export * from './webhook-store.ts';
