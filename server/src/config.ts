@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { ServerOptions } from './create-server.ts';
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
+import { LongrunServerError } from './operations/longrun-server-error.ts';
 import { parseOutboundAllow } from './push/ssrf-guard.ts';
 
 /** What one server process does: serve the API, run handlers, or both. */
@@ -57,8 +58,9 @@ export interface ServiceConfig {
 }
 
 /** A configuration mistake, reported without a stack trace. */
-export class ConfigError extends Error {
+export class ConfigError extends LongrunServerError {
   override readonly name = 'ConfigError';
+  readonly code = 'config-invalid';
 }
 
 function number(

@@ -4,6 +4,8 @@
  * Every method is atomic. Adapters hold no business rules beyond the invariants named here; the
  * conformance suite (`describeStoreConformance`, exported from `@longrun/server/testing`) is the specification every adapter must pass.
  */
+
+import { LongrunServerError } from '../longrun-server-error.ts';
 import type { OperationRecord, StoredLink, StoredProblem, StoredStep } from '../model.ts';
 import type { OperationState } from '../state.ts';
 
@@ -56,8 +58,9 @@ export type CreateOperationOutcome =
   | { outcome: 'locked'; pending: OperationRecord };
 
 /** Thrown by {@link OperationStore.listOperations} for a cursor it did not issue (HTTP: 400). */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends LongrunServerError {
   override readonly name = 'InvalidCursorError';
+  readonly code = 'invalid-cursor';
   readonly cursor: string;
   constructor(cursor: string) {
     super('invalid pagination cursor');

@@ -9,6 +9,7 @@
  * @see https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
  */
 import type { ClientBase } from 'pg';
+import { SchemaTooNewError } from '../sql/schema-too-new-error.ts';
 
 /** One schema step. */
 export interface Migration {
@@ -238,17 +239,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Thrown when the database was migrated by a newer release than this one. */
-export class SchemaTooNewError extends Error {
-  override readonly name = 'SchemaTooNewError';
-  readonly found: number;
-  readonly known: number;
-  constructor(found: number, known: number) {
-    super(`database schema version ${found} is newer than this release knows (${known}); refusing to use it`);
-    this.found = found;
-    this.known = known;
-  }
-}
+export { SchemaTooNewError } from '../sql/schema-too-new-error.ts';
 
 /**
  * Applies the migrations the database lacks, on `client` (not in a transaction), and returns the

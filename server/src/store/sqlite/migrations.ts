@@ -6,6 +6,7 @@
  * migrate. Released migrations are never edited: a schema change is a new entry at the end.
  */
 import type { Database } from 'better-sqlite3';
+import { SchemaTooNewError } from '../sql/schema-too-new-error.ts';
 
 /** One schema step. */
 export interface Migration {
@@ -178,17 +179,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Thrown when the file was migrated by a newer release than this one. */
-export class SchemaTooNewError extends Error {
-  override readonly name = 'SchemaTooNewError';
-  readonly found: number;
-  readonly known: number;
-  constructor(found: number, known: number) {
-    super(`database schema version ${found} is newer than this release knows (${known}); refusing to open it`);
-    this.found = found;
-    this.known = known;
-  }
-}
+export { SchemaTooNewError } from '../sql/schema-too-new-error.ts';
 
 /**
  * Applies the migrations `db` lacks and returns the versions applied now (empty when up to date).
