@@ -20,5 +20,5 @@ export type { OperationRecord } from './operations/model.ts';
 export type { OperationStore } from './operations/ports/index.ts';
 export { OperationProblemError } from './operations/problems.ts';
 export { IllegalTransitionError, isTerminal, type OperationState } from './operations/state.ts';
-export { SchemaTooNewError } from './store/sql/schema-too-new-error.ts';
+export { SchemaTooNewError } from './store/sql/migration-plan.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { SchemaTooNewError } from '../store/sql/schema-too-new-error.ts';
+import { SchemaTooNewError } from '../store/sql/migration-plan.ts';
 import { LeaseLostError } from './errors.ts';
 import { LongrunServerError } from './longrun-server-error.ts';
 import { OperationProblemError } from './problems.ts';

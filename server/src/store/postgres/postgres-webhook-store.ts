@@ -28,78 +28,38 @@ import type {
   DeliveryAttempt,
   DeliveryListQuery,
   DeliveryRecord,
-  DeliveryState,
   NewPushMessage,
   NewWebhookSubscription,
   PushListQuery,
   PushPage,
   SigningSecrets,
-  WebhookEventType,
   WebhookStore,
   WebhookSubscriptionRecord,
 } from '../../operations/ports/webhook-store.ts';
+import { postgresDialect } from '../sql/dialect.ts';
+import {
+  CALLBACK_TARGET,
+  checkLimit,
+  type SecretColumns,
+  type DeliveryRow as SharedDeliveryRow,
+  type DeliveryWithMessageRow as SharedDeliveryWithMessageRow,
+  type SubscriptionRow as SharedSubscriptionRow,
+  toSubscription as subscriptionOfRow,
+  toClaimed,
+  toDeliveryRecord,
+  toSecrets,
+} from '../sql/webhook-rows.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
+
+/** The push rows as node-postgres reads them: instants as `Date`, the bigint `seq` as text. */
+type SubscriptionRow = SharedSubscriptionRow<Date>;
+type DeliveryRow = SharedDeliveryRow<Date, string>;
+type DeliveryWithMessageRow = SharedDeliveryWithMessageRow<Date, string>;
+
+const toSubscription = (row: SubscriptionRow): WebhookSubscriptionRecord => subscriptionOfRow(row, postgresDialect);
+
 import { hasNul } from './postgres-text.ts';
 import { inTransaction } from './transaction.ts';
-
-/** One row of `webhook_subscriptions`, as node-postgres returns it. */
-interface SubscriptionRow {
-  id: string;
-  tenant: string;
-  url: string;
-  description: string | null;
-  event_types: string[];
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-  state: string;
-  disabled_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-/** The secret columns of a subscription or of `callback_secrets`. */
-interface SecretColumns {
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-}
-
-/** One row of `webhook_deliveries` (`seq` is bigint: node-postgres returns it as text). */
-interface DeliveryRow {
-  seq: string;
-  id: string;
-  tenant: string;
-  message_id: string;
-  operation_id: string;
-  subscription_id: string | null;
-  target: string;
-  url: string;
-  state: string;
-  attempts: number;
-  next_attempt_at: Date | null;
-  lease_owner: string | null;
-  lease_expires_at: Date | null;
-  last_attempt_at: Date | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-}
-
-/** A delivery with its message and its target's secrets, as the log and the claim read it. */
-interface DeliveryWithMessageRow extends DeliveryRow {
-  type: string;
-  operation_version: number;
-  payload: string;
-  message_created_at: Date;
-  secret: string | null;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-}
-
-/** The target value of a callback delivery (a subscription's deliveries hold its id). */
-const CALLBACK_TARGET = 'callback';
 
 /** The namespace of the advisory lock on an operation's push messages. */
 const MESSAGE_LOCK = 'webhook-messages';
@@ -505,73 +465,6 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 }
 
-function toSubscription(row: SubscriptionRow): WebhookSubscriptionRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types as WebhookEventType[],
-    secrets: toSecrets(row),
-    state: row.state as WebhookSubscriptionRecord['state'],
-    disabledReason: row.disabled_reason as WebhookSubscriptionRecord['disabledReason'],
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-function toSecrets(row: SecretColumns): SigningSecrets {
-  return {
-    current: row.secret,
-    previous: row.previous_secret,
-    previousExpiresAt: isoOrNull(row.previous_secret_expires_at),
-  };
-}
-
-function toClaimed(row: DeliveryWithMessageRow): ClaimedDelivery {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    target:
-      row.subscription_id === null
-        ? { kind: 'callback' }
-        : { kind: 'subscription', subscriptionId: row.subscription_id },
-    url: row.url,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    payload: row.payload,
-    messageCreatedAt: row.message_created_at.toISOString(),
-    attempts: row.attempts,
-    secrets: row.secret === null ? undefined : toSecrets({ ...row, secret: row.secret }),
-  };
-}
-
-function toDeliveryRecord(row: DeliveryWithMessageRow): DeliveryRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    subscriptionId: row.subscription_id,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    state: row.state as DeliveryState,
-    attempts: row.attempts,
-    nextAttemptAt: isoOrNull(row.next_attempt_at),
-    lastAttemptAt: isoOrNull(row.last_attempt_at),
-    lastStatus: row.last_status,
-    lastError: row.last_error,
-    createdAt: row.created_at.toISOString(),
-    finishedAt: isoOrNull(row.finished_at),
-  };
-}
-
-function isoOrNull(value: Date | null): string | null {
-  return value === null ? null : value.toISOString();
-}
-
 /** `value` as JSON text for a `json` column, or SQL NULL. */
 function jsonText(value: string | null): string | null {
   return value === null ? null : JSON.stringify(value);
@@ -593,10 +486,6 @@ function single<T>(rows: readonly T[]): T {
   const row = rows[0];
   if (row === undefined) throw new Error('expected the statement to return a row');
   return row;
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list limit must be a positive integer: ${limit}`);
 }
 
 /** The delivery sequence number a log cursor names, as decimal text. */

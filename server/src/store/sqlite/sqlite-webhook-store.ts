@@ -18,70 +18,31 @@ import type {
   PushListQuery,
   PushPage,
   SigningSecrets,
-  WebhookEventType,
   WebhookStore,
   WebhookSubscriptionRecord,
 } from '../../operations/ports/webhook-store.ts';
+import { sqliteDialect } from '../sql/dialect.ts';
+import {
+  CALLBACK_TARGET,
+  checkLimit,
+  type DeliveryRow as SharedDeliveryRow,
+  type DeliveryWithMessageRow as SharedDeliveryWithMessageRow,
+  type SecretRow as SharedSecretRow,
+  type SubscriptionRow as SharedSubscriptionRow,
+  toSubscription as subscriptionOfRow,
+  toClaimed,
+  toDeliveryRecord,
+  toSecrets,
+} from '../sql/webhook-rows.ts';
 import type { GroupCommit } from './group-commit.ts';
 
-interface SubscriptionRow {
-  id: string;
-  tenant: string;
-  url: string;
-  description: string | null;
-  event_types: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-  state: string;
-  disabled_reason: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** The push rows as better-sqlite3 binds and reads them: instants as text, `seq` as a number. */
+type SubscriptionRow = SharedSubscriptionRow<string> & { event_types: string };
+type SecretRow = SharedSecretRow<string>;
+type DeliveryRow = SharedDeliveryRow<string, number>;
+type DeliveryWithMessageRow = SharedDeliveryWithMessageRow<string, number>;
 
-interface SecretRow {
-  tenant: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface DeliveryRow {
-  seq: number;
-  id: string;
-  tenant: string;
-  message_id: string;
-  operation_id: string;
-  subscription_id: string | null;
-  target: string;
-  url: string;
-  state: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  lease_owner: string | null;
-  lease_expires_at: string | null;
-  last_attempt_at: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  finished_at: string | null;
-}
-
-/** A delivery with its message, as the log and the claim read it. */
-interface DeliveryWithMessageRow extends DeliveryRow {
-  type: string;
-  operation_version: number;
-  payload: string;
-  message_created_at: string;
-  secret: string | null;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-}
-
-/** The target value of a callback delivery (a subscription's deliveries hold its id). */
-const CALLBACK_TARGET = 'callback';
+const toSubscription = (row: SubscriptionRow): WebhookSubscriptionRecord => subscriptionOfRow(row, sqliteDialect);
 
 /** {@link WebhookStore} on one better-sqlite3 connection; build it through `createSqliteStore(…).webhooks`. */
 export class SqliteWebhookStore implements WebhookStore {
@@ -471,69 +432,6 @@ class WebhookStatements {
   }
 }
 
-function toSubscription(row: SubscriptionRow): WebhookSubscriptionRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    url: row.url,
-    description: row.description,
-    eventTypes: JSON.parse(row.event_types) as WebhookEventType[],
-    secrets: {
-      current: row.secret,
-      previous: row.previous_secret,
-      previousExpiresAt: row.previous_secret_expires_at,
-    },
-    state: row.state as WebhookSubscriptionRecord['state'],
-    disabledReason: row.disabled_reason as WebhookSubscriptionRecord['disabledReason'],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toSecrets(row: Pick<SecretRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>): SigningSecrets {
-  return { current: row.secret, previous: row.previous_secret, previousExpiresAt: row.previous_secret_expires_at };
-}
-
-function toClaimed(row: DeliveryWithMessageRow): ClaimedDelivery {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    target:
-      row.subscription_id === null
-        ? { kind: 'callback' }
-        : { kind: 'subscription', subscriptionId: row.subscription_id },
-    url: row.url,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    payload: row.payload,
-    messageCreatedAt: row.message_created_at,
-    attempts: row.attempts,
-    secrets: row.secret === null ? undefined : toSecrets({ ...row, secret: row.secret }),
-  };
-}
-
-function toDeliveryRecord(row: DeliveryWithMessageRow): DeliveryRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    subscriptionId: row.subscription_id,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    state: row.state as DeliveryState,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastAttemptAt: row.last_attempt_at,
-    lastStatus: row.last_status,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    finishedAt: row.finished_at,
-  };
-}
-
 /** `row` after its last attempt: no longer pending, nothing scheduled. */
 function finished(
   row: DeliveryRow,
@@ -543,10 +441,6 @@ function finished(
   at: string,
 ): DeliveryRow {
   return { ...row, state, next_attempt_at: null, last_status: status, last_error: error, finished_at: at };
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list limit must be a positive integer: ${limit}`);
 }
 
 /** The delivery sequence number a log cursor names. */
