@@ -5,7 +5,7 @@
  * `202` with `Location`, `Retry-After`, `Link rel="monitor"` and the monitor as body, and
  * `Prefer: wait=N` answering with the final outcome when the work finishes in time.
  *
- * @see ../../../../shared/design/async-contract.md "Accepting a request"
+ * Contract: "Accepting a request" of the async contract, as openapi/openapi.yaml states it.
  */
 
 import type { NewResource } from '../operations/ports/index.ts';

@@ -1,5 +1,5 @@
 /**
- * Cars (seed 003): building one is a task with workflow steps whose monitor ends 201 → the car;
+ * Cars (a task with workflow steps): building one is a task with workflow steps whose monitor ends 201 → the car;
  * reading one with `Prefer: respond-async` is an operation whose result is the car.
  */
 import { randomInt } from 'node:crypto';
@@ -77,7 +77,7 @@ export interface CarReadInput {
   carId: string;
 }
 
-/** `car.read` (seed 003's async GET): a quick read answered as an inline result. */
+/** `car.read` (a `GET` with `Prefer: respond-async`): a quick read answered as an inline result. */
 export function carReadKind(simulation: Simulation, readResource: ResourceReader) {
   return defineKind<CarReadInput, never, Car>({
     name: 'car.read',

@@ -1,5 +1,5 @@
 /**
- * Reindex (seed 002, one at a time): while one run is queued or running, another request is
+ * Reindex (one at a time): while one run is queued or running, another request is
  * refused with 409. It creates nothing; its outcome is an inline report.
  */
 

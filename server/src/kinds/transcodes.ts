@@ -1,5 +1,5 @@
 /**
- * Transcodes (seed 002, many at a time): each request has its own monitor and, on success, its
+ * Transcodes (many at a time): each request has its own monitor and, on success, its
  * own product document at `/products/{id}`.
  */
 import { randomInt } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Virtual machines (seed 001): embedded status. The machine exists from acceptance on and its
+ * Virtual machines (embedded status): embedded status. The machine exists from acceptance on and its
  * own representation carries status, progress and ETA (`http/routes/virtual-machines.ts` merges
  * them in from the operation); provisioning publishes its final body with the address.
  */

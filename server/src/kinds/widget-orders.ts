@@ -1,5 +1,5 @@
 /**
- * Widget orders (seed 000): an order readable during and after fulfilment, which yields widgets
+ * Widget orders (an order readable during and after fulfilment): an order readable during and after fulfilment, which yields widgets
  * and an invoice, may wait for a person to confirm fulfilment, and may name a callback URL.
  */
 import { randomBytes } from 'node:crypto';

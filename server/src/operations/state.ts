@@ -5,7 +5,7 @@
  * cancelled or failed directly, and a running one may go back to `queued` when its worker's lease
  * expires (crash recovery re-runs it).
  *
- * @see ../../../shared/design/async-contract.md "The monitor"
+ * Contract: "The monitor" of the async contract, as openapi/openapi.yaml states it.
  */
 import { LongrunServerError } from './longrun-server-error.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Callbacks (seed 000): a request names a URL, and the monitor is POSTed there each time it enters
+ * Callbacks (an order readable during and after fulfilment): a request names a URL, and the monitor is POSTed there each time it enters
  * a new state. This module checks such a URL when the request arrives and keeps the tenant's
  * callback signing secret; the delivery itself is the dispatcher's.
  *

@@ -13,7 +13,7 @@
  * run out. The store hands out an operation's deliveries to one target one at a time, in order.
  * Nothing is kept only in memory, so a restart loses no delivery.
  *
- * @see ../../../../shared/design/async-contract.md "Push instead of poll"
+ * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
 
 import type { ChangeListener } from '../operations/changes.ts';

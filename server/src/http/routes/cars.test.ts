@@ -1,5 +1,5 @@
 /**
- * `/cars` (seed 003) over real HTTP: a task with workflow steps whose monitor ends 201 → the car,
+ * `/cars` (a task with workflow steps) over real HTTP: a task with workflow steps whose monitor ends 201 → the car,
  * and `GET /cars/{id}` with `Prefer: respond-async`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * `/reindex` (seed 002, one at a time) over real HTTP: a second request while one is pending answers
+ * `/reindex` (one at a time) over real HTTP: a second request while one is pending answers
  * 409 naming the pending monitor, with `Link rel="monitor"` and `Retry-After`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

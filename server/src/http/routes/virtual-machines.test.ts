@@ -1,5 +1,5 @@
 /**
- * `/virtual-machines` (seed 001) over real HTTP: embedded status. `Location` is the machine, which
+ * `/virtual-machines` (embedded status) over real HTTP: embedded status. `Location` is the machine, which
  * carries status, progress and ETA; `Link rel="monitor"` is its monitor.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

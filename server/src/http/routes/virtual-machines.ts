@@ -1,5 +1,5 @@
 /**
- * `/virtual-machines` (seed 001): embedded status. `POST` answers 202 with `Location` → the
+ * `/virtual-machines` (embedded status): embedded status. `POST` answers 202 with `Location` → the
  * machine itself; the machine's representation carries the live status, progress and ETA of the
  * operation that provisions it.
  */

@@ -2,7 +2,7 @@
  * `/webhook-subscriptions` (subscribe, list, read, delete, rotate the secret, read the delivery
  * log) and `/callback-secret` (the secret that signs the tenant's callbacks).
  *
- * @see ../../../../../shared/design/async-contract.md "Push instead of poll"
+ * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
 
 import { newId } from '../../operations/ids.ts';

@@ -1,5 +1,5 @@
 /**
- * `/widget-orders` (seed 000) over real HTTP: an order readable during and after fulfilment, a
+ * `/widget-orders` (an order readable during and after fulfilment) over real HTTP: an order readable during and after fulfilment, a
  * manual fulfilment step that waits for a confirming request, and the widgets and invoice it yields.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

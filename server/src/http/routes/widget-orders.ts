@@ -1,5 +1,5 @@
 /**
- * `/widget-orders` (seed 000): the order is a resource from acceptance on, readable during and
+ * `/widget-orders` (an order readable during and after fulfilment): the order is a resource from acceptance on, readable during and
  * after fulfilment; a waiting `fulfilment` step is confirmed by `POST …/fulfilment`; the widgets
  * and the invoice it yields are resources of their own.
  */
