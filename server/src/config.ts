@@ -5,17 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ServerOptions } from './create-server.ts';
+import { SERVER_ROLES, type ServerOptions, type ServerRole } from './create-server.ts';
+
+export { SERVER_ROLES, type ServerRole } from './create-server.ts';
+
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
 import { LongrunServerError } from './operations/longrun-server-error.ts';
 import { parseOutboundAllow } from './push/ssrf-guard.ts';
-
-/** What one server process does: serve the API, run handlers, or both. */
-export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
-
-/** One of {@link SERVER_ROLES}. */
-export type ServerRole = (typeof SERVER_ROLES)[number];
 
 /** The settings of one server process. */
 export interface ServiceConfig {

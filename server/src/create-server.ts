@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { loadBundledSpec } from '@longrun/openapi';
 import type express from 'express';
 import { pino } from 'pino';
-import type { ServerRole } from './config.ts';
 import { createApp } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
@@ -37,6 +36,12 @@ import { providesWebhookStore, type WebhookStore } from './operations/ports/webh
 import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+
+/** What one server process does: serve the API, run handlers, or both. */
+export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
+
+/** One of {@link SERVER_ROLES}. */
+export type ServerRole = (typeof SERVER_ROLES)[number];
 
 /** What {@link createServer} is built from; everything has a working default. */
 export interface ServerOptions {
