@@ -42,6 +42,7 @@ import {
   patchedRecord,
   recoveredRecord,
 } from '../../operations/transitions.ts';
+import { canonicalInstant, instant } from '../sql/instants.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
 import { migrate } from './migrations.ts';
 import { NotifyChangeSource, type NotifyChangeSourceOptions } from './notify-change-source.ts';
@@ -522,18 +523,4 @@ function single<T>(rows: readonly T[]): T {
 function leaseDeadline(now: Date, leaseMs: number): string {
   if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError(`lease duration must be positive: ${leaseMs}`);
   return new Date(now.getTime() + leaseMs).toISOString();
-}
-
-/** `value` as `Date#toISOString()` text. */
-function instant(value: string, what: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`${what} is not an ISO 8601 instant: ${value}`);
-  return new Date(time).toISOString();
-}
-
-/** `value`, which must already be in `Date#toISOString()` form (it orders the queue and is echoed as is). */
-function canonicalInstant(value: string, what: string): string {
-  const normalized = instant(value, what);
-  if (normalized !== value) throw new RangeError(`${what} must be in Date#toISOString() form: ${value}`);
-  return normalized;
 }

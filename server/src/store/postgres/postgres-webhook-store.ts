@@ -40,6 +40,7 @@ import { postgresDialect } from '../sql/dialect.ts';
 import {
   CALLBACK_TARGET,
   checkLimit,
+  DELIVERY_WITH_MESSAGE,
   type SecretColumns,
   type DeliveryRow as SharedDeliveryRow,
   type DeliveryWithMessageRow as SharedDeliveryWithMessageRow,
@@ -68,16 +69,6 @@ const SUBSCRIPTION_LOCK = 'webhook-subscriptions';
 
 const SUBSCRIPTION_SELECT = `id, tenant, url, description, event_types, secret, previous_secret,
   previous_secret_expires_at, state, disabled_reason, created_at, updated_at`;
-
-/** A delivery joined with its message and the secrets of its target (the subscription's, or the tenant's callback ones). */
-const DELIVERY_WITH_MESSAGE = `SELECT d.*, m.type, m.operation_version, m.payload, m.created_at AS message_created_at,
-    coalesce(s.secret, c.secret) AS secret,
-    coalesce(s.previous_secret, c.previous_secret) AS previous_secret,
-    coalesce(s.previous_secret_expires_at, c.previous_secret_expires_at) AS previous_secret_expires_at
-  FROM webhook_deliveries d
-  JOIN webhook_messages m ON m.id = d.message_id
-  LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
-  LEFT JOIN callback_secrets c ON d.subscription_id IS NULL AND c.tenant = d.tenant`;
 
 /** "First in line": no earlier pending delivery to the same target for the same operation. */
 const FIRST_IN_LINE = `NOT EXISTS (

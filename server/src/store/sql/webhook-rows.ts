@@ -81,6 +81,16 @@ export interface DeliveryWithMessageRow<
   previous_secret_expires_at: Instant | null;
 }
 
+/** A delivery joined with its message and the secrets of its target (the subscription's, or the tenant's callback ones). */
+export const DELIVERY_WITH_MESSAGE = `SELECT d.*, m.type, m.operation_version, m.payload, m.created_at AS message_created_at,
+    coalesce(s.secret, c.secret) AS secret,
+    coalesce(s.previous_secret, c.previous_secret) AS previous_secret,
+    coalesce(s.previous_secret_expires_at, c.previous_secret_expires_at) AS previous_secret_expires_at
+  FROM webhook_deliveries d
+  JOIN webhook_messages m ON m.id = d.message_id
+  LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
+  LEFT JOIN callback_secrets c ON d.subscription_id IS NULL AND c.tenant = d.tenant`;
+
 /** The subscription a row stores. */
 export function toSubscription(row: SubscriptionRow, dialect: SqlDialect): WebhookSubscriptionRecord {
   return {

@@ -25,6 +25,7 @@ import { sqliteDialect } from '../sql/dialect.ts';
 import {
   CALLBACK_TARGET,
   checkLimit,
+  DELIVERY_WITH_MESSAGE,
   type DeliveryRow as SharedDeliveryRow,
   type DeliveryWithMessageRow as SharedDeliveryWithMessageRow,
   type SecretRow as SharedSecretRow,
@@ -385,15 +386,7 @@ class WebhookStatements {
     this.lease = db.prepare(
       'UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @until WHERE seq = @seq',
     );
-    const withMessage = `SELECT d.*, m.type, m.operation_version, m.payload, m.created_at AS message_created_at,
-         coalesce(s.secret, c.secret) AS secret,
-         coalesce(s.previous_secret, c.previous_secret) AS previous_secret,
-         coalesce(s.previous_secret_expires_at, c.previous_secret_expires_at) AS previous_secret_expires_at
-       FROM webhook_deliveries d
-       JOIN webhook_messages m ON m.id = d.message_id
-       LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
-       LEFT JOIN callback_secrets c ON d.subscription_id IS NULL AND c.tenant = d.tenant`;
-    this.deliveryWithMessage = db.prepare(`${withMessage} WHERE d.seq = ?`);
+    this.deliveryWithMessage = db.prepare(`${DELIVERY_WITH_MESSAGE} WHERE d.seq = ?`);
     this.deliveryById = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?');
     this.saveDelivery = db.prepare(
       `UPDATE webhook_deliveries SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at,
@@ -418,7 +411,7 @@ class WebhookStatements {
          WHERE e.state = 'pending' AND e.target = d.target AND e.operation_id = d.operation_id AND e.seq < d.seq)`,
     );
     this.deliveryPage = db.prepare(
-      `${withMessage}
+      `${DELIVERY_WITH_MESSAGE}
        WHERE d.tenant = @tenant AND d.subscription_id = @subscription AND (@after IS NULL OR d.seq < @after)
        ORDER BY d.seq DESC LIMIT @limit`,
     );
