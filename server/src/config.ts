@@ -5,15 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ServerOptions } from './create-server.ts';
+import { SERVER_ROLES, type ServerOptions, type ServerRole } from './create-server.ts';
+
+export { SERVER_ROLES, type ServerRole } from './create-server.ts';
+
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
-
-/** What one server process does: serve the API, run handlers, or both. */
-export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
-
-/** One of {@link SERVER_ROLES}. */
-export type ServerRole = (typeof SERVER_ROLES)[number];
+import { LongrunServerError } from './operations/longrun-server-error.ts';
+import { parseOutboundAllow } from './push/ssrf-guard.ts';
 
 /** The settings of one server process. */
 export interface ServiceConfig {
@@ -48,11 +47,17 @@ export interface ServiceConfig {
   rateLimit: RateLimitPolicy;
   /** @default true */
   validateResponses: boolean;
+  /**
+   * `LONGRUN_OUTBOUND_ALLOW`: addresses, CIDR ranges and host names callbacks and webhooks may reach
+   * although they are not public (e.g. `127.0.0.1`). @default none
+   */
+  outboundAllow: string[];
 }
 
 /** A configuration mistake, reported without a stack trace. */
-export class ConfigError extends Error {
+export class ConfigError extends LongrunServerError {
   override readonly name = 'ConfigError';
+  readonly code = 'config-invalid';
 }
 
 function number(
@@ -105,6 +110,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   if (!(SERVER_ROLES as readonly string[]).includes(role)) {
     throw new ConfigError(`LONGRUN_ROLE must be one of ${SERVER_ROLES.join(', ')}, got "${role}"`);
   }
+  const outboundAllow = (env.LONGRUN_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean);
+  try {
+    parseOutboundAllow(outboundAllow);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
@@ -145,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((origin) => origin.trim()),
     rateLimit,
     validateResponses: env.LONGRUN_VALIDATE_RESPONSES?.trim() !== 'false',
+    outboundAllow,
   };
 }
 
@@ -163,6 +175,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     corsOrigins: config.corsOrigins,
     rateLimit: config.rateLimit,
     validateResponses: config.validateResponses,
+    push: { outboundAllow: config.outboundAllow },
     engine: {
       concurrency: config.concurrency,
       leaseMs: config.leaseMs,

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { loadBundledSpec } from '@longrun/openapi';
 import type express from 'express';
 import { pino } from 'pino';
-import type { ServerRole } from './config.ts';
 import { createApp } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
@@ -31,12 +30,18 @@ import type { ChangeSource } from './operations/changes.ts';
 import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
 import type { AnyKind } from './operations/kind.ts';
 import type { OperationLogger } from './operations/logger.ts';
-import { type Clock, systemClock } from './operations/time.ts';
+import { type Clock, systemClock } from './operations/ports/clock.ts';
+import type { OperationStore } from './operations/ports/index.ts';
+import { providesWebhookStore, type WebhookStore } from './operations/ports/webhook-store.ts';
 import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
-import type { OperationStore } from './store/store.ts';
-import { providesWebhookStore, type WebhookStore } from './store/webhook-store.ts';
+
+/** What one server process does: serve the API, run handlers, or both. */
+export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
+
+/** One of {@link SERVER_ROLES}. */
+export type ServerRole = (typeof SERVER_ROLES)[number];
 
 /** What {@link createServer} is built from; everything has a working default. */
 export interface ServerOptions {

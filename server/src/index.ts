@@ -13,9 +13,12 @@ export { defineRoute, type RouteDefinition, type RouteRequest, type RouteResult 
 export { referenceKinds } from './kinds/index.ts';
 export type { OperationContext } from './operations/context.ts';
 export { createEngine, type EngineConfig, OperationEngine } from './operations/engine.ts';
+export { LeaseLostError, UnknownKindError } from './operations/errors.ts';
 export { type AnyKind, defineKind, type KindDefinition, type KindOutcome } from './operations/kind.ts';
+export { LongrunServerError } from './operations/longrun-server-error.ts';
 export type { OperationRecord } from './operations/model.ts';
+export type { OperationStore } from './operations/ports/index.ts';
 export { OperationProblemError } from './operations/problems.ts';
-export { isTerminal, type OperationState } from './operations/state.ts';
+export { IllegalTransitionError, isTerminal, type OperationState } from './operations/state.ts';
+export { SchemaTooNewError } from './store/sql/migration-plan.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.ts';
-export type { OperationStore } from './store/store.ts';

@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CreateOperationCommand, OperationStore } from '../operations/ports/index.ts';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import type { CreateOperationCommand, OperationStore } from '../store/store.ts';
+import { ApiClient, BODIES, linkTarget } from '../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
-import { ApiClient, BODIES, linkTarget } from './test-support.ts';
 
 // Servers start inside some tests and compile their validators on first use; CI machines are small.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

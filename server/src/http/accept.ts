@@ -5,12 +5,13 @@
  * `202` with `Location`, `Retry-After`, `Link rel="monitor"` and the monitor as body, and
  * `Prefer: wait=N` answering with the final outcome when the work finishes in time.
  *
- * @see ../../../../shared/design/async-contract.md "Accepting a request"
+ * Contract: "Accepting a request" of the async contract, as openapi/openapi.yaml states it.
  */
+
+import type { NewResource } from '../operations/ports/index.ts';
 import { isTerminal } from '../operations/state.ts';
 import { checkCallbackUrl } from '../push/callbacks.ts';
 import { OutboundRefusedError } from '../push/ssrf-guard.ts';
-import type { NewResource } from '../store/store.ts';
 import type { AnyMonitor } from './api-types.ts';
 import { linkHeader, monitorEtag, parsePrefer, preferenceApplied, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';

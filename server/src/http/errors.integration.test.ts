@@ -5,9 +5,9 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, BODIES } from '../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { HTTP_PROBLEMS, type HttpProblemName } from './problem.ts';
-import { ApiClient, BODIES } from './test-support.ts';
 
 // Servers start inside some tests and compile their validators on first use.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

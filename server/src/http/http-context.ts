@@ -3,7 +3,7 @@
  */
 
 import type { OperationEngine } from '../operations/engine.ts';
-import type { Clock } from '../operations/time.ts';
+import type { Clock } from '../operations/ports/clock.ts';
 import type { OutboundGuard } from '../push/ssrf-guard.ts';
 import type { RetryAfterBounds } from './headers.ts';
 

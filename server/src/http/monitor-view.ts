@@ -1,7 +1,7 @@
 /**
  * Renders a stored operation as the spec's `Monitor`, and decides the status code it answers with.
  *
- * @see ../../../../shared/design/async-contract.md "The monitor"
+ * Contract: "The monitor" of the async contract, as openapi/openapi.yaml states it.
  */
 import type { OperationRecord } from '../operations/model.ts';
 import { isTerminal } from '../operations/state.ts';
@@ -88,8 +88,6 @@ export function toMonitor(operation: OperationRecord): AnyMonitor {
 /**
  * The status a monitor answers with: 202 while pending, 201 when it succeeded and created a
  * resource, 200 otherwise.
- *
- * @see ../../../../shared/seeds/003_d3b3f19f25a892a4.txt (202 / 201 / 200)
  */
 export function monitorStatus(operation: Pick<OperationRecord, 'state' | 'product'>): 200 | 201 | 202 {
   if (!isTerminal(operation.state)) return 202;

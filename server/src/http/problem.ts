@@ -6,6 +6,8 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9457 Problem Details for HTTP APIs
  */
+
+import { LongrunServerError } from '../operations/longrun-server-error.ts';
 import type { StoredProblem } from '../operations/model.ts';
 import { problemType } from '../operations/problems.ts';
 
@@ -54,8 +56,10 @@ export interface HttpProblemOptions {
  * @example
  * throw new HttpProblem('not-found', { detail: `No monitor ${id}.` });
  */
-export class HttpProblem extends Error {
+export class HttpProblem extends LongrunServerError {
   override readonly name = 'HttpProblem';
+  /** The problem's name in {@link HTTP_PROBLEMS}: the stable code of this error. */
+  readonly code: HttpProblemName;
   readonly problemName: HttpProblemName;
   readonly status: number;
   readonly extensions: Record<string, unknown>;
@@ -64,6 +68,7 @@ export class HttpProblem extends Error {
   constructor(problemName: HttpProblemName, options: HttpProblemOptions = {}) {
     super(options.detail ?? HTTP_PROBLEMS[problemName].title, { cause: options.cause });
     this.problemName = problemName;
+    this.code = problemName;
     this.status = HTTP_PROBLEMS[problemName].status;
     this.detail = options.detail;
     this.extensions = options.extensions ?? {};

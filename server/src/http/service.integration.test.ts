@@ -4,8 +4,8 @@
  * response headers).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, BODIES } from '../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
-import { ApiClient, BODIES } from './test-support.ts';
 
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });
 

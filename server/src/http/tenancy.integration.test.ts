@@ -3,8 +3,8 @@
  * exist for the caller (404, exactly as for an id nobody has), and lists show only the caller's.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, BODIES } from '../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
-import { ApiClient, BODIES } from './test-support.ts';
 
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });
 

@@ -1,13 +1,13 @@
 /**
- * Cars (seed 003): building one is a task with workflow steps whose monitor ends 201 → the car;
+ * Cars (a task with workflow steps): building one is a task with workflow steps whose monitor ends 201 → the car;
  * reading one with `Prefer: respond-async` is an operation whose result is the car.
  */
 import { randomInt } from 'node:crypto';
-import type { Schema } from '../http/api-types.ts';
+import { newId } from '../operations/ids.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
-import { newId } from '../store/ids.ts';
 import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
+import type { Schema } from './spec-types.ts';
 
 /** A car as the API shows it. */
 export type Car = Schema<'Car'>;
@@ -77,7 +77,7 @@ export interface CarReadInput {
   carId: string;
 }
 
-/** `car.read` (seed 003's async GET): a quick read answered as an inline result. */
+/** `car.read` (a `GET` with `Prefer: respond-async`): a quick read answered as an inline result. */
 export function carReadKind(simulation: Simulation, readResource: ResourceReader) {
   return defineKind<CarReadInput, never, Car>({
     name: 'car.read',

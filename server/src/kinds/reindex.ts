@@ -1,10 +1,11 @@
 /**
- * Reindex (seed 002, one at a time): while one run is queued or running, another request is
+ * Reindex (one at a time): while one run is queued or running, another request is
  * refused with 409. It creates nothing; its outcome is an inline report.
  */
-import type { Schema } from '../http/api-types.ts';
+
 import { defineKind } from '../operations/kind.ts';
 import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
+import type { Schema } from './spec-types.ts';
 
 /** What to reindex. */
 export type ReindexRequest = Schema<'ReindexRequest'>;

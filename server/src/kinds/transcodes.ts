@@ -1,13 +1,13 @@
 /**
- * Transcodes (seed 002, many at a time): each request has its own monitor and, on success, its
+ * Transcodes (many at a time): each request has its own monitor and, on success, its
  * own product document at `/products/{id}`.
  */
 import { randomInt } from 'node:crypto';
-import type { Schema } from '../http/api-types.ts';
+import { newId } from '../operations/ids.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
-import { newId } from '../store/ids.ts';
 import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
+import type { Schema } from './spec-types.ts';
 
 /** What to transcode. */
 export type TranscodeRequest = Schema<'TranscodeRequest'>;

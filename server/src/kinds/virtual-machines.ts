@@ -1,13 +1,13 @@
 /**
- * Virtual machines (seed 001): embedded status. The machine exists from acceptance on and its
+ * Virtual machines (embedded status): embedded status. The machine exists from acceptance on and its
  * own representation carries status, progress and ETA (`http/routes/virtual-machines.ts` merges
  * them in from the operation); provisioning publishes its final body with the address.
  */
 import { randomInt } from 'node:crypto';
-import type { Schema } from '../http/api-types.ts';
 import { defineKind } from '../operations/kind.ts';
 import { OperationProblemError } from '../operations/problems.ts';
 import { runSimulatedSteps, type SimulatedStep, type Simulation, scaledTotal } from './simulation.ts';
+import type { Schema } from './spec-types.ts';
 
 /** A virtual machine as the API shows it. */
 export type VirtualMachine = Schema<'VirtualMachine'>;

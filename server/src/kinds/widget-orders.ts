@@ -1,12 +1,12 @@
 /**
- * Widget orders (seed 000): an order readable during and after fulfilment, which yields widgets
+ * Widget orders (an order readable during and after fulfilment): an order readable during and after fulfilment, which yields widgets
  * and an invoice, may wait for a person to confirm fulfilment, and may name a callback URL.
  */
 import { randomBytes } from 'node:crypto';
-import type { Schema } from '../http/api-types.ts';
+import { newId } from '../operations/ids.ts';
 import { defineKind, type RelatedOutcome } from '../operations/kind.ts';
-import { newId } from '../store/ids.ts';
 import { runSimulatedSteps, type SimulatedStep, type Simulation } from './simulation.ts';
+import type { Schema } from './spec-types.ts';
 
 /** A line of an order. */
 export type WidgetOrderItem = Schema<'WidgetOrderItem'>;

@@ -1,12 +1,12 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newOperationId } from '../store/ids.ts';
-import type { OperationStore } from '../store/store.ts';
+import { openTempStore, REQUEST, TENANT } from '../testing/engine-harness.ts';
 import { ChangeFeed, type ChangeNotice, type ChangeSource } from './changes.ts';
+import { newOperationId } from './ids.ts';
 import { createManualTime, type ManualTime } from './manual-time.ts';
 import type { OperationRecord } from './model.ts';
-import { openTempStore, REQUEST, TENANT } from './test-support.ts';
+import type { OperationStore } from './ports/index.ts';
 
 let store: OperationStore;
 let dispose: () => Promise<void>;

@@ -12,28 +12,14 @@
 
 import { type OperationLogger, silentLogger } from './logger.ts';
 import type { OperationRecord } from './model.ts';
-import { isTerminal, type OperationState } from './state.ts';
-import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './time.ts';
+import type { ChangeNotice, ChangeSource } from './ports/change-source.ts';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './ports/clock.ts';
+import { isTerminal } from './state.ts';
+
+export type { ChangeNotice, ChangeSource } from './ports/change-source.ts';
 
 /** Called with the record after each change to an operation. */
 export type ChangeListener = (record: OperationRecord) => void;
-
-/** A change committed elsewhere: enough to decide whether to read the record. */
-export interface ChangeNotice {
-  tenant: string;
-  operationId: string;
-  version: number;
-  /** The state after the change, when the source knows it (`queued` wakes idle workers). */
-  state?: OperationState | undefined;
-  /** Whether a cancel was requested, when the source knows it (aborts a handler running here). */
-  cancelRequested?: boolean | undefined;
-}
-
-/** A feed of changes made by other processes (the seam for PostgreSQL LISTEN/NOTIFY). */
-export interface ChangeSource {
-  /** Starts calling `onNotice` for each foreign change; resolves to a function that stops it. */
-  listen(onNotice: (notice: ChangeNotice) => void): Promise<() => Promise<void>>;
-}
 
 /** Reads the current record of an operation (the store's `getOperation`). */
 export type ReadOperation = (tenant: string, id: string) => Promise<OperationRecord | undefined>;

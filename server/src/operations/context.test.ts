@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { newOperationId } from '../store/ids.ts';
-import type { Lease, OperationStore } from '../store/store.ts';
+import { openTempStore, REQUEST, TENANT } from '../testing/engine-harness.ts';
 import { ChangeFeed } from './changes.ts';
 import { LeasedOperationContext } from './context.ts';
 import { LeaseLostError } from './errors.ts';
+import { newOperationId } from './ids.ts';
 import { createManualTime, type ManualTime } from './manual-time.ts';
 import type { OperationRecord } from './model.ts';
+import type { Lease, OperationStore } from './ports/index.ts';
 import { workerLostProblem } from './problems.ts';
-import { openTempStore, REQUEST, TENANT } from './test-support.ts';
 
 const KIND = 'thing.make';
 const LEASE_MS = 10_000;

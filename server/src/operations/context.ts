@@ -8,12 +8,12 @@
  * {@link LeaseLostError} and every further write throws it.
  */
 
-import type { Lease, OperationPatch, OperationStore, PublishedResource } from '../store/store.ts';
 import type { ChangeFeed } from './changes.ts';
 import { LeaseLostError } from './errors.ts';
 import type { OperationRecord, StepState, StoredLink, StoredStep } from './model.ts';
+import type { Clock, Timers } from './ports/clock.ts';
+import type { Lease, OperationPatch, OperationStore, PublishedResource } from './ports/index.ts';
 import { withStep } from './steps.ts';
-import type { Clock, Timers } from './time.ts';
 
 /** Options of {@link OperationContext.step}. */
 export interface StepOptions {
@@ -55,7 +55,7 @@ export interface OperationContext {
   /** Sets the ETA to now + `msRemaining` on the injected clock, or to unknown with null. */
   estimate(msRemaining: number | null): Promise<void>;
   /**
-   * Waits for an outside action (seed 000's manual fulfilment): sets `options.step` `waiting`
+   * Waits for an outside action (an order's manual fulfilment): sets `options.step` `waiting`
    * with the action's link, stores it, and resolves with the payload delivered under `name`
    * (at once when it already was, e.g. on a re-run). The step goes back to `running` then.
    * Rejects with `signal.reason` when the signal aborts.
@@ -66,7 +66,7 @@ export interface OperationContext {
   /** Stores a new body for a resource (an embedded-status resource's progress), fenced like every write. */
   updateResource(collection: string, id: string, body: Record<string, unknown>): Promise<void>;
   /**
-   * Links a further resource the operation produced, on its monitor at once (seed 000: widgets
+   * Links a further resource the operation produced, on its monitor at once (an order's widgets
    * show up as they are made, before the order is fulfilled). The handler's final `related`, when
    * it returns one, replaces the list.
    */

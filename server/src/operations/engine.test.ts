@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import type { OperationStore } from '../store/store.ts';
+import { gate, openTempStore, REQUEST, startEngine, TENANT, waitUntil } from '../testing/engine-harness.ts';
 import type { OperationContext } from './context.ts';
 import type { OperationEngine } from './engine.ts';
 import { UnknownKindError } from './errors.ts';
 import { defineKind } from './kind.ts';
 import { createManualTime, type ManualTime } from './manual-time.ts';
 import type { OperationRecord } from './model.ts';
+import type { OperationStore } from './ports/index.ts';
 import { OPERATION_PROBLEMS } from './problems.ts';
-import { gate, openTempStore, REQUEST, startEngine, TENANT, waitUntil } from './test-support.ts';
 
 type Car = { id: string; make: string };
 

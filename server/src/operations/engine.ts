@@ -7,7 +7,14 @@
  * Nothing here knows about HTTP.
  */
 
-import { newOperationId } from '../store/ids.ts';
+import { ChangeFeed, type ChangeListener, type ChangeNotice, type ChangeSource } from './changes.ts';
+import { UnknownKindError } from './errors.ts';
+import { DEFAULT_IDEMPOTENCY_TTL_MS, fingerprintRequest } from './idempotency.ts';
+import { newOperationId } from './ids.ts';
+import { type AnyKind, indexKinds } from './kind.ts';
+import { type OperationLogger, silentLogger } from './logger.ts';
+import type { OperationRecord, StoredRequest } from './model.ts';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './ports/clock.ts';
 import type {
   CreateOperationOutcome,
   ListOperationsQuery,
@@ -16,17 +23,10 @@ import type {
   OperationStore,
   ResourceRecord,
   DeliverActionOutcome as StoreDeliverActionOutcome,
-} from '../store/store.ts';
-import { ChangeFeed, type ChangeListener, type ChangeNotice, type ChangeSource } from './changes.ts';
-import { UnknownKindError } from './errors.ts';
-import { DEFAULT_IDEMPOTENCY_TTL_MS, fingerprintRequest } from './idempotency.ts';
-import { type AnyKind, indexKinds } from './kind.ts';
-import { type OperationLogger, silentLogger } from './logger.ts';
-import type { OperationRecord, StoredRequest } from './model.ts';
+} from './ports/index.ts';
 import { OperationRunner, type StopOptions } from './runner.ts';
 import { isTerminal } from './state.ts';
 import { initialSteps } from './steps.ts';
-import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './time.ts';
 
 /** Default {@link EngineConfig.retentionMs}: terminal operations are kept 24 hours. */
 export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;

@@ -1,13 +1,15 @@
 /**
  * Errors the operations layer throws at its callers (handlers and the HTTP layer).
  */
+import { LongrunServerError } from './longrun-server-error.ts';
 
 /**
  * The worker no longer holds the operation's lease (it expired and another attempt took over, or
  * the operation ended): the handler's signal aborts with this, and its further writes throw it.
  */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends LongrunServerError {
   override readonly name = 'LeaseLostError';
+  readonly code = 'lease-lost';
   readonly operationId: string;
   constructor(operationId: string, message = `lost the lease on operation ${operationId}`) {
     super(message);
@@ -16,8 +18,9 @@ export class LeaseLostError extends Error {
 }
 
 /** The engine was asked to accept an operation of a kind nobody registered (a wiring bug). */
-export class UnknownKindError extends Error {
+export class UnknownKindError extends LongrunServerError {
   override readonly name = 'UnknownKindError';
+  readonly code = 'unknown-kind';
   readonly kind: string;
   constructor(kind: string) {
     super(`no operation kind named ${kind} is registered`);

@@ -24,7 +24,7 @@ export interface ProductOutcome<Product> {
   body: Product;
 }
 
-/** A further resource a succeeded operation produced (seed 000's widgets and invoice). */
+/** A further resource a succeeded operation produced (an order's widgets and invoice). */
 export interface RelatedOutcome {
   /** Link relation naming what it is, e.g. `invoice`. */
   rel: string;
@@ -35,7 +35,7 @@ export interface RelatedOutcome {
 }
 
 /**
- * What a handler returns: a created product, an inline result, or neither (seed 002's shutdown).
+ * What a handler returns: a created product, an inline result, or neither (a machine shutdown).
  * Any of them may list related resources.
  */
 export type KindOutcome<Product, Result> =

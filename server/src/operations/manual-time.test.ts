@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createManualTime } from './manual-time.ts';
-import { MAX_TIMER_DELAY_MS } from './time.ts';
+import { MAX_TIMER_DELAY_MS } from './ports/clock.ts';
 
 describe('createManualTime', () => {
   it('stands still until advanced', () => {

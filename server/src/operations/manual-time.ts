@@ -2,7 +2,7 @@
  * A clock and timers that only move when told to: tests (of the engine and of kinds) advance time
  * instead of sleeping, and leases, ETAs and timeouts stay deterministic.
  */
-import { type Clock, clampDelay, type TimerHandle, type Timers } from './time.ts';
+import { type Clock, clampDelay, type TimerHandle, type Timers } from './ports/clock.ts';
 
 /** A {@link Clock} and {@link Timers} driven by hand. */
 export interface ManualTime extends Clock, Timers {

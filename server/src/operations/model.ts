@@ -18,7 +18,7 @@ export interface StoredProblem {
 /** The state of one named workflow step. */
 export type StepState = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 
-/** The outside request that completes a `waiting` step (seed 000's manual fulfilment). */
+/** The outside request that completes a `waiting` step (an order's manual fulfilment). */
 export interface StepAction {
   /** The action's name, as passed to `deliverAction` (absent on steps stored before it was added). */
   name?: string;
@@ -26,12 +26,12 @@ export interface StepAction {
   path: string;
 }
 
-/** One named workflow step of an operation (seed 003's `workflow`). */
+/** One named workflow step of an operation (a task's `workflow`). */
 export interface StoredStep {
   name: string;
   state: StepState;
   title?: string;
-  /** When `waiting`: the outside action that completes it (seed 000's manual fulfilment). */
+  /** When `waiting`: the outside action that completes it (an order's manual fulfilment). */
   action?: StepAction | undefined;
 }
 
@@ -42,7 +42,7 @@ export interface StoredLink {
   title?: string;
 }
 
-/** The request that started an operation, echoed on its monitor (seed 003). */
+/** The request that started an operation, echoed on its monitor (a task with workflow steps). */
 export interface StoredRequest {
   method: string;
   path: string;
@@ -71,14 +71,14 @@ export interface OperationRecord {
   result: unknown;
   /** The created resource, when the operation created one (monitor answers 201 → it). */
   product: StoredLink | null;
-  /** Further resources the operation produced (seed 000's widgets and invoice). */
+  /** Further resources the operation produced (an order's widgets and invoice). */
   related: StoredLink[];
   error: StoredProblem | null;
   /** Set when a client asked to cancel; the handler's AbortSignal fires. */
   cancelRequested: boolean;
   /** One-at-a-time key: at most one active operation per (tenant, lockKey). */
   lockKey: string | null;
-  /** Callback URL notified of every state change (issue 5), or null. */
+  /** Callback URL notified of every state change, or null. */
   callbackUrl: string | null;
   /** Outside actions delivered to a waiting step, by name. */
   actions: Record<string, unknown>;

@@ -4,8 +4,9 @@
  * cancel → cancelled. Open steps are closed on the way (see `closeOpenSteps`).
  */
 
-import type { OperationPatch, PublishedResource } from '../store/store.ts';
+import { LongrunServerError } from './longrun-server-error.ts';
 import type { StoredLink, StoredProblem, StoredStep } from './model.ts';
+import type { OperationPatch, PublishedResource } from './ports/index.ts';
 import { OPERATION_PROBLEMS } from './problems.ts';
 import { closeOpenSteps } from './steps.ts';
 
@@ -16,8 +17,9 @@ export interface TerminalWrite {
 }
 
 /** A handler returned something that is not a {@link KindOutcome} (only possible from untyped code). */
-export class InvalidOutcomeError extends Error {
+export class InvalidOutcomeError extends LongrunServerError {
   override readonly name = 'InvalidOutcomeError';
+  readonly code = 'invalid-outcome';
 }
 
 /** The link relation of an operation's product. */

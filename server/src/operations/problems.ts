@@ -8,6 +8,8 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9457#section-3.1.1 (type)
  */
+
+import { LongrunServerError } from './longrun-server-error.ts';
 import type { StoredProblem } from './model.ts';
 
 /** Every problem type URI starts with this. */
@@ -61,8 +63,9 @@ export interface OperationProblemInit {
  * @example
  * throw new OperationProblemError({ type: 'fulfilment-rejected', title: 'The warehouse refused the order', status: 422 });
  */
-export class OperationProblemError extends Error {
+export class OperationProblemError extends LongrunServerError {
   override readonly name = 'OperationProblemError';
+  readonly code = 'operation-problem';
   readonly problem: StoredProblem;
   constructor(init: OperationProblemInit) {
     super(init.detail ?? init.title);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OperationStore } from '../store/store.ts';
+import { gate, openTempStore, REQUEST, startEngine, TENANT, waitUntil } from '../testing/engine-harness.ts';
 import { ChangeFeed } from './changes.ts';
 import type { OperationContext } from './context.ts';
 import type { OperationEngine } from './engine.ts';
@@ -7,9 +7,9 @@ import { LeaseLostError } from './errors.ts';
 import { defineKind, indexKinds } from './kind.ts';
 import { createManualTime, type ManualTime } from './manual-time.ts';
 import type { OperationRecord } from './model.ts';
+import type { OperationStore } from './ports/index.ts';
 import { OPERATION_PROBLEMS, workerLostProblem } from './problems.ts';
 import { OperationRunner } from './runner.ts';
-import { gate, openTempStore, REQUEST, startEngine, TENANT, waitUntil } from './test-support.ts';
 
 const LEASE_MS = 10_000;
 const KIND = 'thing.make';

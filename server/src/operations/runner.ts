@@ -17,11 +17,10 @@
  *   and crash recovery runs the operation again.
  */
 
-import { newId } from '../store/ids.ts';
-import type { Lease, OperationStore } from '../store/store.ts';
 import type { ChangeFeed } from './changes.ts';
 import { LeasedOperationContext } from './context.ts';
 import { cancelRequestedReason, UnknownKindError, workerStoppingReason } from './errors.ts';
+import { newId } from './ids.ts';
 import type { AnyKind } from './kind.ts';
 import { type OperationLogger, silentLogger } from './logger.ts';
 import type { OperationRecord } from './model.ts';
@@ -33,8 +32,9 @@ import {
   succeededWrite,
   type TerminalWrite,
 } from './outcome.ts';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './ports/clock.ts';
+import type { Lease, OperationStore } from './ports/index.ts';
 import { problemFromError, workerLostProblem } from './problems.ts';
-import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './time.ts';
 
 /** Default {@link OperationRunnerOptions.concurrency}. */
 export const DEFAULT_CONCURRENCY = 8;

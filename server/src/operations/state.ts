@@ -5,8 +5,9 @@
  * cancelled or failed directly, and a running one may go back to `queued` when its worker's lease
  * expires (crash recovery re-runs it).
  *
- * @see ../../../shared/design/async-contract.md "The monitor"
+ * Contract: "The monitor" of the async contract, as openapi/openapi.yaml states it.
  */
+import { LongrunServerError } from './longrun-server-error.ts';
 
 /** Every state an operation can be in. */
 export const OPERATION_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -40,8 +41,9 @@ export function canTransition(from: OperationState, to: OperationState): boolean
 }
 
 /** Thrown when code asks for a transition the state machine forbids. */
-export class IllegalTransitionError extends Error {
+export class IllegalTransitionError extends LongrunServerError {
   override readonly name = 'IllegalTransitionError';
+  readonly code = 'illegal-transition';
   readonly from: OperationState;
   readonly to: OperationState;
   constructor(from: OperationState, to: OperationState) {

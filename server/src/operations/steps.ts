@@ -1,5 +1,5 @@
 /**
- * Workflow steps (seed 003's `workflow`): their initial list, one step's change, and how open
+ * Workflow steps (a task's `workflow`): their initial list, one step's change, and how open
  * steps close when the operation ends.
  */
 import type { KindStep } from './kind.ts';

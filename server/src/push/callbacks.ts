@@ -1,11 +1,11 @@
 /**
- * Callbacks (seed 000): a request names a URL, and the monitor is POSTed there each time it enters
+ * Callbacks (an order readable during and after fulfilment): a request names a URL, and the monitor is POSTed there each time it enters
  * a new state. This module checks such a URL when the request arrives and keeps the tenant's
  * callback signing secret; the delivery itself is the dispatcher's.
  *
  * @see ../../../docs/decisions/0002-push-sse-callbacks-webhooks.md
  */
-import type { SigningSecrets, WebhookStore } from '../store/webhook-store.ts';
+import type { SigningSecrets, WebhookStore } from '../operations/ports/webhook-store.ts';
 import { newSigningSecret } from './signing.ts';
 import type { OutboundGuard } from './ssrf-guard.ts';
 

@@ -5,8 +5,8 @@
 import type { OperationEngine } from '../operations/engine.ts';
 import type { OperationLogger } from '../operations/logger.ts';
 import type { OperationRecord } from '../operations/model.ts';
-import type { Clock } from '../operations/time.ts';
-import type { WebhookStore } from '../store/webhook-store.ts';
+import type { Clock } from '../operations/ports/clock.ts';
+import type { WebhookStore } from '../operations/ports/webhook-store.ts';
 import { DEFAULT_SECRET_GRACE_MS } from './callbacks.ts';
 import type { PushContext, PushOptions } from './push-settings.ts';
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_RECONNECT_MS } from './sse-stream.ts';
@@ -29,7 +29,7 @@ export function createPush(options: CreatePushOptions): {
   context: PushContext;
 } {
   const guard = new OutboundGuard({
-    allow: options.outboundAllow ?? process.env.LONGRUN_OUTBOUND_ALLOW,
+    allow: options.outboundAllow,
     resolve: options.resolve,
   });
   const dispatcher = new WebhookDispatcher({

@@ -6,6 +6,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { LongrunServerError } from '../operations/longrun-server-error.ts';
 import type { CheckedTarget } from './ssrf-guard.ts';
 
 /** Most of an answer's body read before the connection is dropped. */
@@ -20,8 +21,9 @@ export interface OutboundPostOptions {
 }
 
 /** Why an outbound POST got no answer. */
-export class OutboundRequestError extends Error {
+export class OutboundRequestError extends LongrunServerError {
   override readonly name = 'OutboundRequestError';
+  readonly code = 'outbound-request-failed';
 }
 
 /**

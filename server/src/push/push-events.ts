@@ -3,7 +3,7 @@
  * {@link WebhookEventType}. Progress alone is not pushed (it is on the event stream and long polls).
  */
 import type { OperationRecord } from '../operations/model.ts';
-import type { WebhookEventType } from '../store/webhook-store.ts';
+import type { WebhookEventType } from '../operations/ports/webhook-store.ts';
 
 /** The event type an operation is in: its state, with `waiting` while a step waits for an outside action. */
 export function eventTypeOf(operation: Pick<OperationRecord, 'state' | 'steps'>): WebhookEventType {

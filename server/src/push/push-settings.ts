@@ -1,7 +1,7 @@
 /**
  * The settings of push delivery (SSE, callbacks, webhooks) and what the HTTP routes are given.
  */
-import type { WebhookStore } from '../store/webhook-store.ts';
+import type { WebhookStore } from '../operations/ports/webhook-store.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { OutboundGuard, ResolveHost } from './ssrf-guard.ts';
 
@@ -9,7 +9,8 @@ import type { OutboundGuard, ResolveHost } from './ssrf-guard.ts';
 export interface PushOptions {
   /**
    * Addresses, CIDR ranges and host names outbound requests may reach although they are not public
-   * (e.g. `127.0.0.1` for test receivers). @default the `LONGRUN_OUTBOUND_ALLOW` environment variable
+   * (e.g. `127.0.0.1` for test receivers). @default none
+   * (`loadConfig` reads them from `LONGRUN_OUTBOUND_ALLOW`)
    */
   outboundAllow?: string | readonly string[] | undefined;
   /** Resolves host names for the SSRF guard. @default the system resolver */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { SigningSecrets } from '../store/webhook-store.ts';
+import type { SigningSecrets } from '../operations/ports/webhook-store.ts';
 
 /** The prefix of a Standard Webhooks secret. */
 export const SECRET_PREFIX = 'whsec_';

@@ -12,8 +12,8 @@
  */
 import type { ChangeListener } from '../operations/changes.ts';
 import type { OperationRecord } from '../operations/model.ts';
+import { systemTimers, type TimerHandle, type Timers } from '../operations/ports/clock.ts';
 import { isTerminal } from '../operations/state.ts';
-import { systemTimers, type TimerHandle, type Timers } from '../operations/time.ts';
 
 /** Default {@link MonitorEventStreamOptions.keepAliveMs}: a comment every 15 seconds. */
 export const DEFAULT_KEEP_ALIVE_MS = 15_000;

@@ -12,6 +12,7 @@
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html
  */
 import { lookup } from 'node:dns/promises';
+import { LongrunServerError } from '../operations/longrun-server-error.ts';
 import { type AddressRange, inRange, type ParsedAddress, parseAddress, parseRange, whyForbidden } from './ip-ranges.ts';
 
 /** A URL that passed the guard, and the address to connect to. */
@@ -25,8 +26,9 @@ export interface CheckedTarget {
 }
 
 /** Thrown for a URL the guard refuses; `message` says why, fit to show the caller. */
-export class OutboundRefusedError extends Error {
+export class OutboundRefusedError extends LongrunServerError {
   override readonly name = 'OutboundRefusedError';
+  readonly code = 'outbound-refused';
   readonly url: string;
   constructor(url: string, reason: string) {
     super(reason);
@@ -93,7 +95,7 @@ function normalizeName(name: string): string {
  * Decides whether an outbound URL may be requested, and where to connect.
  *
  * @example
- * const guard = new OutboundGuard({ allow: process.env.LONGRUN_OUTBOUND_ALLOW });
+ * const guard = new OutboundGuard({ allow: config.outboundAllow });
  * const target = await guard.check('https://hooks.example.com/longrun'); // or throws OutboundRefusedError
  */
 export class OutboundGuard {

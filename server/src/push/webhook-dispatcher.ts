@@ -13,15 +13,20 @@
  * run out. The store hands out an operation's deliveries to one target one at a time, in order.
  * Nothing is kept only in memory, so a restart loses no delivery.
  *
- * @see ../../../../shared/design/async-contract.md "Push instead of poll"
+ * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
 
 import type { ChangeListener } from '../operations/changes.ts';
+import { newId } from '../operations/ids.ts';
 import { type OperationLogger, silentLogger } from '../operations/logger.ts';
 import type { OperationRecord } from '../operations/model.ts';
-import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '../operations/time.ts';
-import { newId } from '../store/ids.ts';
-import type { ClaimedDelivery, DeliveryAttempt, WebhookEventType, WebhookStore } from '../store/webhook-store.ts';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '../operations/ports/clock.ts';
+import type {
+  ClaimedDelivery,
+  DeliveryAttempt,
+  WebhookEventType,
+  WebhookStore,
+} from '../operations/ports/webhook-store.ts';
 import { postToTarget } from './outbound-post.ts';
 import { eventTypeOf, isFinalEventType, pushMessageId, webhookEnvelope } from './push-events.ts';
 import { type RetryPolicy, retryDelayMs, retryPolicy } from './retry-policy.ts';

@@ -1,10 +1,10 @@
 /**
- * `/cars` (seed 003) over real HTTP: a task with workflow steps whose monitor ends 201 → the car,
+ * `/cars` (a task with workflow steps) over real HTTP: a task with workflow steps whose monitor ends 201 → the car,
  * and `GET /cars/{id}` with `Prefer: respond-async`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, BODIES, linkTarget } from '../../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
-import { ApiClient, BODIES, linkTarget } from '../test-support.ts';
 
 // Servers start inside some tests and compile their validators on first use; CI machines are small.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

@@ -1,5 +1,5 @@
 /**
- * `/cars` (seed 003): building a car is a task with workflow steps; `GET` with
+ * `/cars` (a task with workflow steps): building a car is a task with workflow steps; `GET` with
  * `Prefer: respond-async` answers 202 + monitor instead of the car.
  */
 import type { Car } from '../../kinds/cars.ts';

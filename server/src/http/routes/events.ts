@@ -3,7 +3,7 @@
  * `Last-Event-ID`, closed after the terminal event; `204` when there is nothing more to send.
  *
  * @see ../../push/sse-stream.ts
- * @see ../../../../../shared/design/async-contract.md "The monitor"
+ * Contract: "The monitor" of the async contract, as openapi/openapi.yaml states it.
  */
 import { isTerminal } from '../../operations/state.ts';
 import type { PushOptions } from '../../push/push-settings.ts';

@@ -4,9 +4,9 @@
  * retention.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, BODIES, linkTarget } from '../../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 import type { AnyMonitor } from '../api-types.ts';
-import { ApiClient, BODIES, linkTarget } from '../test-support.ts';
 
 // Servers start inside some tests and compile their validators on first use; CI machines are small.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

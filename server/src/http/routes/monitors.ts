@@ -1,11 +1,11 @@
 /**
  * `/monitors`: the status resource of every accepted request, its long poll, cancel and list.
  *
- * @see ../../../../../shared/design/async-contract.md "The monitor"
+ * Contract: "The monitor" of the async contract, as openapi/openapi.yaml states it.
  */
 import type { OperationRecord } from '../../operations/model.ts';
+import { InvalidCursorError } from '../../operations/ports/index.ts';
 import { isTerminal } from '../../operations/state.ts';
-import { InvalidCursorError } from '../../store/store.ts';
 import {
   ifNoneMatchMatches,
   linkHeader,

@@ -1,10 +1,10 @@
 /**
- * `/reindex` (seed 002, one at a time) over real HTTP: a second request while one is pending answers
+ * `/reindex` (one at a time) over real HTTP: a second request while one is pending answers
  * 409 naming the pending monitor, with `Link rel="monitor"` and `Retry-After`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, linkTarget } from '../../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
-import { ApiClient, linkTarget } from '../test-support.ts';
 
 // Servers start inside some tests and compile their validators on first use; CI machines are small.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

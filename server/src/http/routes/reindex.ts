@@ -1,5 +1,5 @@
 /**
- * `/reindex` (seed 002, one at a time): a second request while one is pending answers 409
+ * `/reindex` (one at a time): a second request while one is pending answers 409
  * naming the pending monitor (the engine's lock, raised by `acceptOperation`).
  */
 import { acceptOperation } from '../accept.ts';

@@ -1,5 +1,5 @@
 /**
- * `/transcodes` (seed 002, many at a time) and the product documents they produce at
+ * `/transcodes` (many at a time) and the product documents they produce at
  * `/products/{productId}`.
  */
 import type { EncodedVideo } from '../../kinds/transcodes.ts';

@@ -1,10 +1,10 @@
 /**
- * `/virtual-machines` (seed 001) over real HTTP: embedded status. `Location` is the machine, which
+ * `/virtual-machines` (embedded status) over real HTTP: embedded status. `Location` is the machine, which
  * carries status, progress and ETA; `Link rel="monitor"` is its monitor.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, BODIES, linkTarget } from '../../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
-import { ApiClient, BODIES, linkTarget } from '../test-support.ts';
 
 // Servers start inside some tests and compile their validators on first use; CI machines are small.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

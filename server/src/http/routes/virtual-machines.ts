@@ -1,11 +1,11 @@
 /**
- * `/virtual-machines` (seed 001): embedded status. `POST` answers 202 with `Location` → the
+ * `/virtual-machines` (embedded status): embedded status. `POST` answers 202 with `Location` → the
  * machine itself; the machine's representation carries the live status, progress and ETA of the
  * operation that provisions it.
  */
 import type { StoredVirtualMachine, VirtualMachine } from '../../kinds/virtual-machines.ts';
+import { newId } from '../../operations/ids.ts';
 import type { OperationRecord } from '../../operations/model.ts';
-import { newId } from '../../store/ids.ts';
 import { acceptOperation } from '../accept.ts';
 import type { Schema } from '../api-types.ts';
 import { linkHeader } from '../headers.ts';

@@ -2,16 +2,21 @@
  * `/webhook-subscriptions` (subscribe, list, read, delete, rotate the secret, read the delivery
  * log) and `/callback-secret` (the secret that signs the tenant's callbacks).
  *
- * @see ../../../../../shared/design/async-contract.md "Push instead of poll"
+ * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
+
+import { newId } from '../../operations/ids.ts';
+import { InvalidCursorError } from '../../operations/ports/index.ts';
+import type {
+  DeliveryRecord,
+  SigningSecrets,
+  WebhookSubscriptionRecord,
+} from '../../operations/ports/webhook-store.ts';
+import { WEBHOOK_EVENT_TYPES } from '../../operations/ports/webhook-store.ts';
 import { callbackSecrets, rotateCallbackSecrets } from '../../push/callbacks.ts';
 import type { PushContext } from '../../push/push-settings.ts';
 import { newSigningSecret } from '../../push/signing.ts';
 import { OutboundRefusedError } from '../../push/ssrf-guard.ts';
-import { newId } from '../../store/ids.ts';
-import { InvalidCursorError } from '../../store/store.ts';
-import type { DeliveryRecord, SigningSecrets, WebhookSubscriptionRecord } from '../../store/webhook-store.ts';
-import { WEBHOOK_EVENT_TYPES } from '../../store/webhook-store.ts';
 import type { Schema } from '../api-types.ts';
 import { linkHeader } from '../headers.ts';
 import type { HttpContext } from '../http-context.ts';

@@ -1,11 +1,11 @@
 /**
- * `/widget-orders` (seed 000) over real HTTP: an order readable during and after fulfilment, a
+ * `/widget-orders` (an order readable during and after fulfilment) over real HTTP: an order readable during and after fulfilment, a
  * manual fulfilment step that waits for a confirming request, and the widgets and invoice it yields.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, BODIES, linkTarget } from '../../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 import type { AnyMonitor } from '../api-types.ts';
-import { ApiClient, BODIES, linkTarget } from '../test-support.ts';
 
 // Servers start inside some tests and compile their validators on first use; CI machines are small.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

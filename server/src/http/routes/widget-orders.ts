@@ -1,11 +1,11 @@
 /**
- * `/widget-orders` (seed 000): the order is a resource from acceptance on, readable during and
+ * `/widget-orders` (an order readable during and after fulfilment): the order is a resource from acceptance on, readable during and
  * after fulfilment; a waiting `fulfilment` step is confirmed by `POST …/fulfilment`; the widgets
  * and the invoice it yields are resources of their own.
  */
 import { FULFILMENT_ACTION, type Invoice, type StoredWidgetOrder, type Widget } from '../../kinds/widget-orders.ts';
+import { newId } from '../../operations/ids.ts';
 import type { OperationRecord } from '../../operations/model.ts';
-import { newId } from '../../store/ids.ts';
 import { acceptOperation } from '../accept.ts';
 import type { Schema } from '../api-types.ts';
 import { linkHeader, retryAfterFromEta } from '../headers.ts';

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import type { OperationContext } from '../../operations/context.ts';
 import type { OperationEngine } from '../../operations/engine.ts';
 import { defineKind } from '../../operations/kind.ts';
-import { gate, REQUEST, startEngine, TENANT, waitUntil } from '../../operations/test-support.ts';
+import { gate, REQUEST, startEngine, TENANT, waitUntil } from '../../testing/engine-harness.ts';
 import { connectClient } from './database-admin.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
 

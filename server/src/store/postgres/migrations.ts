@@ -9,14 +9,8 @@
  * @see https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
  */
 import type { ClientBase } from 'pg';
-
-/** One schema step. */
-export interface Migration {
-  /** 1, 2, 3…: the order they apply in. */
-  version: number;
-  name: string;
-  sql: string;
-}
+import { type Migration, pendingMigrations } from '../sql/migration-plan.ts';
+import { DELIVERY_INDEXES, OPERATION_INDEXES } from '../sql/shared-ddl.ts';
 
 /** The channel every committed operation change is announced on (see the `operations_changed` trigger). */
 export const CHANGE_CHANNEL = 'longrun_operation_changes';
@@ -69,23 +63,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- One at a time: at most one active operation per (tenant, lock_key). createOperation checks
       -- first under an advisory lock (to answer "locked" with the holder); this is the backstop.
-      CREATE UNIQUE INDEX operations_active_lock ON operations (tenant, lock_key)
-        WHERE lock_key IS NOT NULL AND state IN ('queued', 'running');
-
-      -- claimNext: oldest queued first. Partial, so it holds only the (short) queue.
-      CREATE INDEX operations_queue ON operations (created_at, id) WHERE state = 'queued';
-
-      -- listOperations: newest first (ids sort by time), optionally by state or kind.
-      CREATE INDEX operations_by_tenant ON operations (tenant, id);
-      CREATE INDEX operations_by_tenant_state ON operations (tenant, state, id);
-      CREATE INDEX operations_by_tenant_kind ON operations (tenant, kind, id);
-
-      -- recoverExpiredLeases.
-      CREATE INDEX operations_leases ON operations (lease_expires_at) WHERE state = 'running';
-
-      -- deleteExpired (retention).
-      CREATE INDEX operations_finished ON operations (finished_at) WHERE finished_at IS NOT NULL;
-
+${OPERATION_INDEXES}
       -- The backstop poll of the change source.
       CREATE INDEX operations_changed ON operations (changed_at);
 
@@ -223,32 +201,11 @@ export const MIGRATIONS: readonly Migration[] = [
         finished_at timestamptz
       );
 
-      -- claimDeliveries: due first. Partial, so it holds only the (short) queue.
-      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE state = 'pending';
-      -- claimDeliveries and nextDeliveryDueAt: "first in line" per target and operation.
-      CREATE INDEX webhook_deliveries_line ON webhook_deliveries (target, operation_id, seq) WHERE state = 'pending';
-      -- listDeliveries, and dropping a subscription's queue.
-      CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, seq);
-      -- A callback that answered 410 (appendMessage), and dropping its queue.
-      CREATE INDEX webhook_deliveries_by_operation ON webhook_deliveries (operation_id, target);
-      -- deleteFinishedDeliveries (retention).
-      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;
-      CREATE INDEX webhook_deliveries_message ON webhook_deliveries (message_id);
-    `,
+${DELIVERY_INDEXES}    `,
   },
 ];
 
-/** Thrown when the database was migrated by a newer release than this one. */
-export class SchemaTooNewError extends Error {
-  override readonly name = 'SchemaTooNewError';
-  readonly found: number;
-  readonly known: number;
-  constructor(found: number, known: number) {
-    super(`database schema version ${found} is newer than this release knows (${known}); refusing to use it`);
-    this.found = found;
-    this.known = known;
-  }
-}
+export { type Migration, SchemaTooNewError } from '../sql/migration-plan.ts';
 
 /**
  * Applies the migrations the database lacks, on `client` (not in a transaction), and returns the
@@ -261,7 +218,6 @@ export async function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
   at: Date = new Date(),
 ): Promise<number[]> {
-  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   await client.query('BEGIN');
   try {
     // Held until COMMIT/ROLLBACK: a second instance starting now waits here, then sees our rows.
@@ -275,10 +231,8 @@ export async function migrate(
       'SELECT coalesce(max(version), 0)::integer AS current FROM longrun_schema_migrations',
     );
     const current = rows[0]?.current ?? 0;
-    if (current > known) throw new SchemaTooNewError(current, known);
     const applied: number[] = [];
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= current) continue;
+    for (const migration of pendingMigrations(migrations, current)) {
       await client.query(migration.sql);
       await client.query('INSERT INTO longrun_schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         migration.version,

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
 import type { ChangeNotice } from '../../operations/changes.ts';
 import type { OperationRecord } from '../../operations/model.ts';
-import { at, CAR, createCommand, TENANT } from '../conformance/fixtures.ts';
+import { at, CAR, createCommand, TENANT } from '../../testing/store-fixtures.ts';
 import { connectClient } from './database-admin.ts';
 import type { NotifyChangeSourceOptions } from './notify-change-source.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';

@@ -1,10 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
-import { at, CAR, createCommand, idempotencyClaim, REINDEX, TENANT, WORKER_LOST } from '../conformance/fixtures.ts';
-import { describeStoreConformance } from '../conformance/store-conformance.ts';
-import type { CreateOperationOutcome, OperationStore } from '../store.ts';
+import type { CreateOperationOutcome, OperationStore } from '../../operations/ports/index.ts';
+import { useMigratedTestDatabase } from '../../testing/migrated-postgres-database.ts';
+import { describeStoreConformance } from '../../testing/store-conformance.ts';
+import {
+  at,
+  CAR,
+  createCommand,
+  idempotencyClaim,
+  REINDEX,
+  TENANT,
+  WORKER_LOST,
+} from '../../testing/store-fixtures.ts';
 import { connectClient } from './database-admin.ts';
-import { useMigratedTestDatabase } from './migrated-test-database.ts';
 import { MIGRATIONS, SchemaTooNewError } from './migrations.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
 

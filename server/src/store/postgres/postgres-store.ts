@@ -2,12 +2,12 @@
  * The PostgreSQL adapter of the store port, on node-postgres (`pg`): one connection pool per
  * process, any number of processes on one database.
  *
- * - Claims are one statement: `FOR UPDATE SKIP LOCKED` on the oldest queued row, so concurrent
- *   workers never wait on each other and never get the same operation (docs/decisions/0001).
+ * - Claims lock the oldest queued row `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait
+ *   on each other and never get the same operation (docs/decisions/0001).
  * - Every worker write is fenced in SQL by the lease (owner and attempt, the fencing token) under
  *   the row lock, so a worker that lost its lease cannot overwrite the outcome.
  * - Other writes read the row `FOR UPDATE`, compute the next record with the pure rules of
- *   `operation-changes.ts` (shared with SQLite), and write it back in the same transaction.
+ *   the operations core (`operations/transitions.ts`, shared with SQLite), and write it back in the same transaction.
  * - Creates with an idempotency key or a lock key serialize on transaction-scoped advisory locks
  *   of those keys, so concurrent creates on any instance behave as if run one after another.
  * - A trigger announces every committed change (`NOTIFY`), which {@link NotifyChangeSource}
@@ -16,18 +16,10 @@
  */
 import type { ClientBase, PoolClient, PoolConfig } from 'pg';
 import pg from 'pg';
+import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
+import { newId } from '../../operations/ids.ts';
 import { type OperationLogger, silentLogger } from '../../operations/logger.ts';
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
-import { newId } from '../ids.ts';
-import { decodeCursor, encodeCursor } from '../sqlite/list-cursor.ts';
-import {
-  acceptedRecord,
-  actionRecord,
-  cancelledRecord,
-  holdsLease,
-  patchedRecord,
-  recoveredRecord,
-} from '../sqlite/operation-changes.ts';
 import type {
   CreateOperationCommand,
   CreateOperationOutcome,
@@ -40,7 +32,17 @@ import type {
   PublishedResource,
   ResourceRecord,
   WebhookStoreProvider,
-} from '../store.ts';
+} from '../../operations/ports/index.ts';
+import {
+  acceptedRecord,
+  actionRecord,
+  cancelledRecord,
+  claimedRecord,
+  holdsLease,
+  patchedRecord,
+  recoveredRecord,
+} from '../../operations/transitions.ts';
+import { canonicalInstant, instant } from '../sql/instants.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
 import { migrate } from './migrations.ts';
 import { NotifyChangeSource, type NotifyChangeSourceOptions } from './notify-change-source.ts';
@@ -291,29 +293,21 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     leaseMs: number,
     now: Date,
   ): Promise<{ operation: OperationRecord; lease: Lease } | undefined> {
-    const deadline = leaseDeadline(now, leaseMs);
+    leaseDeadline(now, leaseMs);
     if (kinds.length === 0) return undefined;
-    // The rule of `claimedRecord`, in one statement: SKIP LOCKED passes over rows another worker
-    // is claiming right now instead of waiting for them.
-    const { rows } = await this.#pool.query<OperationRow>(
-      `UPDATE operations o SET
-         state = 'running', version = o.version + 1, attempts = o.attempts + 1,
-         lease_owner = $2, lease_expires_at = $3, started_at = coalesce(o.started_at, $4), updated_at = $4
-       FROM (
-         SELECT id FROM operations
-         WHERE state = 'queued' AND kind = ANY ($1::text[])
-         ORDER BY created_at, id
-         LIMIT 1
-         FOR UPDATE SKIP LOCKED
-       ) next
-       WHERE o.id = next.id
-       RETURNING ${prefixed('o', OPERATION_COLUMNS)}`,
-      [kinds, owner, deadline, now.toISOString()],
-    );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    const operation = toRecord(row);
-    return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
+    return this.#transaction(async (client) => {
+      // SKIP LOCKED passes over rows another worker is claiming right now instead of waiting for
+      // them; the claim itself is the core's `claimedRecord`, as for every other change.
+      const record = await lockedOperation(
+        client,
+        `state = 'queued' AND kind = ANY ($1::text[]) ORDER BY created_at, id LIMIT 1`,
+        [kinds],
+        'FOR UPDATE SKIP LOCKED',
+      );
+      if (record === undefined) return undefined;
+      const operation = await saveOperation(client, claimedRecord(record, owner, leaseMs, now));
+      return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
+    });
   }
 
   async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<boolean> {
@@ -474,9 +468,10 @@ async function lockedOperation(
   client: ClientBase,
   where: string,
   params: unknown[],
+  lock = 'FOR UPDATE',
 ): Promise<OperationRecord | undefined> {
   const { rows } = await client.query<OperationRow>(
-    `SELECT ${OPERATION_SELECT} FROM operations WHERE ${where} FOR UPDATE`,
+    `SELECT ${OPERATION_SELECT} FROM operations WHERE ${where} ${lock}`,
     params,
   );
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
@@ -528,18 +523,4 @@ function single<T>(rows: readonly T[]): T {
 function leaseDeadline(now: Date, leaseMs: number): string {
   if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError(`lease duration must be positive: ${leaseMs}`);
   return new Date(now.getTime() + leaseMs).toISOString();
-}
-
-/** `value` as `Date#toISOString()` text. */
-function instant(value: string, what: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`${what} is not an ISO 8601 instant: ${value}`);
-  return new Date(time).toISOString();
-}
-
-/** `value`, which must already be in `Date#toISOString()` form (it orders the queue and is echoed as is). */
-function canonicalInstant(value: string, what: string): string {
-  const normalized = instant(value, what);
-  if (normalized !== value) throw new RangeError(`${what} must be in Date#toISOString() form: ${value}`);
-  return normalized;
 }

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { at, iso, TENANT } from '../conformance/fixtures.ts';
-import { describeWebhookStoreConformance } from '../conformance/webhook-store-conformance.ts';
-import { newId, newOperationId } from '../ids.ts';
-import type { NewPushMessage, NewWebhookSubscription, WebhookStore } from '../webhook-store.ts';
-import { WEBHOOK_EVENT_TYPES } from '../webhook-store.ts';
-import { useMigratedTestDatabase } from './migrated-test-database.ts';
+import { newId, newOperationId } from '../../operations/ids.ts';
+import type { NewPushMessage, NewWebhookSubscription, WebhookStore } from '../../operations/ports/webhook-store.ts';
+import { WEBHOOK_EVENT_TYPES } from '../../operations/ports/webhook-store.ts';
+import { useMigratedTestDatabase } from '../../testing/migrated-postgres-database.ts';
+import { at, iso, TENANT } from '../../testing/store-fixtures.ts';
+import { describeWebhookStoreConformance } from '../../testing/webhook-store-conformance.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
 
 const LEASE_MS = 30_000;

@@ -19,87 +19,48 @@
  * @see ../../../../docs/decisions/0002-push-sse-callbacks-webhooks.md
  */
 import type { ClientBase, Pool } from 'pg';
-import { newId } from '../ids.ts';
-import { decodeCursor, encodeCursor } from '../sqlite/list-cursor.ts';
-import { InvalidCursorError } from '../store.ts';
+import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
+import { newId } from '../../operations/ids.ts';
+import { InvalidCursorError } from '../../operations/ports/index.ts';
 import type {
   AppendMessageOutcome,
   ClaimedDelivery,
   DeliveryAttempt,
   DeliveryListQuery,
   DeliveryRecord,
-  DeliveryState,
   NewPushMessage,
   NewWebhookSubscription,
   PushListQuery,
   PushPage,
   SigningSecrets,
-  WebhookEventType,
   WebhookStore,
   WebhookSubscriptionRecord,
-} from '../webhook-store.ts';
+} from '../../operations/ports/webhook-store.ts';
+import { postgresDialect } from '../sql/dialect.ts';
+import {
+  CALLBACK_TARGET,
+  checkLimit,
+  DELIVERY_WITH_MESSAGE,
+  type SecretColumns,
+  type DeliveryRow as SharedDeliveryRow,
+  type DeliveryWithMessageRow as SharedDeliveryWithMessageRow,
+  type SubscriptionRow as SharedSubscriptionRow,
+  toSubscription as subscriptionOfRow,
+  toClaimed,
+  toDeliveryRecord,
+  toSecrets,
+} from '../sql/webhook-rows.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
+
+/** The push rows as node-postgres reads them: instants as `Date`, the bigint `seq` as text. */
+type SubscriptionRow = SharedSubscriptionRow<Date>;
+type DeliveryRow = SharedDeliveryRow<Date, string>;
+type DeliveryWithMessageRow = SharedDeliveryWithMessageRow<Date, string>;
+
+const toSubscription = (row: SubscriptionRow): WebhookSubscriptionRecord => subscriptionOfRow(row, postgresDialect);
+
 import { hasNul } from './postgres-text.ts';
 import { inTransaction } from './transaction.ts';
-
-/** One row of `webhook_subscriptions`, as node-postgres returns it. */
-interface SubscriptionRow {
-  id: string;
-  tenant: string;
-  url: string;
-  description: string | null;
-  event_types: string[];
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-  state: string;
-  disabled_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-/** The secret columns of a subscription or of `callback_secrets`. */
-interface SecretColumns {
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-}
-
-/** One row of `webhook_deliveries` (`seq` is bigint: node-postgres returns it as text). */
-interface DeliveryRow {
-  seq: string;
-  id: string;
-  tenant: string;
-  message_id: string;
-  operation_id: string;
-  subscription_id: string | null;
-  target: string;
-  url: string;
-  state: string;
-  attempts: number;
-  next_attempt_at: Date | null;
-  lease_owner: string | null;
-  lease_expires_at: Date | null;
-  last_attempt_at: Date | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-}
-
-/** A delivery with its message and its target's secrets, as the log and the claim read it. */
-interface DeliveryWithMessageRow extends DeliveryRow {
-  type: string;
-  operation_version: number;
-  payload: string;
-  message_created_at: Date;
-  secret: string | null;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-}
-
-/** The target value of a callback delivery (a subscription's deliveries hold its id). */
-const CALLBACK_TARGET = 'callback';
 
 /** The namespace of the advisory lock on an operation's push messages. */
 const MESSAGE_LOCK = 'webhook-messages';
@@ -108,16 +69,6 @@ const SUBSCRIPTION_LOCK = 'webhook-subscriptions';
 
 const SUBSCRIPTION_SELECT = `id, tenant, url, description, event_types, secret, previous_secret,
   previous_secret_expires_at, state, disabled_reason, created_at, updated_at`;
-
-/** A delivery joined with its message and the secrets of its target (the subscription's, or the tenant's callback ones). */
-const DELIVERY_WITH_MESSAGE = `SELECT d.*, m.type, m.operation_version, m.payload, m.created_at AS message_created_at,
-    coalesce(s.secret, c.secret) AS secret,
-    coalesce(s.previous_secret, c.previous_secret) AS previous_secret,
-    coalesce(s.previous_secret_expires_at, c.previous_secret_expires_at) AS previous_secret_expires_at
-  FROM webhook_deliveries d
-  JOIN webhook_messages m ON m.id = d.message_id
-  LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
-  LEFT JOIN callback_secrets c ON d.subscription_id IS NULL AND c.tenant = d.tenant`;
 
 /** "First in line": no earlier pending delivery to the same target for the same operation. */
 const FIRST_IN_LINE = `NOT EXISTS (
@@ -505,73 +456,6 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 }
 
-function toSubscription(row: SubscriptionRow): WebhookSubscriptionRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types as WebhookEventType[],
-    secrets: toSecrets(row),
-    state: row.state as WebhookSubscriptionRecord['state'],
-    disabledReason: row.disabled_reason as WebhookSubscriptionRecord['disabledReason'],
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-function toSecrets(row: SecretColumns): SigningSecrets {
-  return {
-    current: row.secret,
-    previous: row.previous_secret,
-    previousExpiresAt: isoOrNull(row.previous_secret_expires_at),
-  };
-}
-
-function toClaimed(row: DeliveryWithMessageRow): ClaimedDelivery {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    target:
-      row.subscription_id === null
-        ? { kind: 'callback' }
-        : { kind: 'subscription', subscriptionId: row.subscription_id },
-    url: row.url,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    payload: row.payload,
-    messageCreatedAt: row.message_created_at.toISOString(),
-    attempts: row.attempts,
-    secrets: row.secret === null ? undefined : toSecrets({ ...row, secret: row.secret }),
-  };
-}
-
-function toDeliveryRecord(row: DeliveryWithMessageRow): DeliveryRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    subscriptionId: row.subscription_id,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    state: row.state as DeliveryState,
-    attempts: row.attempts,
-    nextAttemptAt: isoOrNull(row.next_attempt_at),
-    lastAttemptAt: isoOrNull(row.last_attempt_at),
-    lastStatus: row.last_status,
-    lastError: row.last_error,
-    createdAt: row.created_at.toISOString(),
-    finishedAt: isoOrNull(row.finished_at),
-  };
-}
-
-function isoOrNull(value: Date | null): string | null {
-  return value === null ? null : value.toISOString();
-}
-
 /** `value` as JSON text for a `json` column, or SQL NULL. */
 function jsonText(value: string | null): string | null {
   return value === null ? null : JSON.stringify(value);
@@ -593,10 +477,6 @@ function single<T>(rows: readonly T[]): T {
   const row = rows[0];
   if (row === undefined) throw new Error('expected the statement to return a row');
   return row;
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list limit must be a positive integer: ${limit}`);
 }
 
 /** The delivery sequence number a log cursor names, as decimal text. */

@@ -10,6 +10,7 @@
  * every write of the batch rejects.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { LongrunServerError } from '../../operations/longrun-server-error.ts';
 
 /** What one committed batch did, for metrics and tests. */
 export interface CommitInfo {
@@ -28,8 +29,9 @@ export interface GroupCommitOptions {
 }
 
 /** Thrown for writes queued after {@link GroupCommit.close}. */
-export class StoreClosedError extends Error {
+export class StoreClosedError extends LongrunServerError {
   override readonly name = 'StoreClosedError';
+  readonly code = 'store-closed';
   constructor() {
     super('the store is closed');
   }

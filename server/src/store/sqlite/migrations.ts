@@ -6,14 +6,8 @@
  * migrate. Released migrations are never edited: a schema change is a new entry at the end.
  */
 import type { Database } from 'better-sqlite3';
-
-/** One schema step. */
-export interface Migration {
-  /** 1, 2, 3…: the order they apply in. */
-  version: number;
-  name: string;
-  sql: string;
-}
+import { type Migration, pendingMigrations } from '../sql/migration-plan.ts';
+import { DELIVERY_INDEXES, OPERATION_INDEXES } from '../sql/shared-ddl.ts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -51,23 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- One at a time: at most one active operation per (tenant, lock_key). The store checks first
       -- (to answer "locked" with the pending record); this index is the backstop across processes.
-      CREATE UNIQUE INDEX operations_active_lock ON operations (tenant, lock_key)
-        WHERE lock_key IS NOT NULL AND state IN ('queued', 'running');
-
-      -- claimNext: oldest queued first. Partial, so it holds only the (short) queue.
-      CREATE INDEX operations_queue ON operations (created_at, id) WHERE state = 'queued';
-
-      -- listOperations: newest first (ids sort by time), optionally by state or kind.
-      CREATE INDEX operations_by_tenant ON operations (tenant, id);
-      CREATE INDEX operations_by_tenant_state ON operations (tenant, state, id);
-      CREATE INDEX operations_by_tenant_kind ON operations (tenant, kind, id);
-
-      -- recoverExpiredLeases.
-      CREATE INDEX operations_leases ON operations (lease_expires_at) WHERE state = 'running';
-
-      -- deleteExpired (retention).
-      CREATE INDEX operations_finished ON operations (finished_at) WHERE finished_at IS NOT NULL;
-
+${OPERATION_INDEXES}
       CREATE TABLE idempotency_keys (
         tenant TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -163,32 +141,11 @@ export const MIGRATIONS: readonly Migration[] = [
         finished_at TEXT
       ) STRICT;
 
-      -- claimDeliveries: due first. Partial, so it holds only the (short) queue.
-      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE state = 'pending';
-      -- claimDeliveries: "first in line" per target and operation.
-      CREATE INDEX webhook_deliveries_line ON webhook_deliveries (target, operation_id, seq) WHERE state = 'pending';
-      -- listDeliveries, and dropping a subscription's queue.
-      CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, seq);
-      -- A callback that answered 410 (appendMessage), and dropping its queue.
-      CREATE INDEX webhook_deliveries_by_operation ON webhook_deliveries (operation_id, target);
-      -- deleteFinishedDeliveries (retention).
-      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;
-      CREATE INDEX webhook_deliveries_message ON webhook_deliveries (message_id);
-    `,
+${DELIVERY_INDEXES}    `,
   },
 ];
 
-/** Thrown when the file was migrated by a newer release than this one. */
-export class SchemaTooNewError extends Error {
-  override readonly name = 'SchemaTooNewError';
-  readonly found: number;
-  readonly known: number;
-  constructor(found: number, known: number) {
-    super(`database schema version ${found} is newer than this release knows (${known}); refusing to open it`);
-    this.found = found;
-    this.known = known;
-  }
-}
+export { type Migration, SchemaTooNewError } from '../sql/migration-plan.ts';
 
 /**
  * Applies the migrations `db` lacks and returns the versions applied now (empty when up to date).
@@ -196,7 +153,6 @@ export class SchemaTooNewError extends Error {
  * @param at Recorded as each migration's `applied_at`. @default the current time
  */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS, at: Date = new Date()): number[] {
-  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   const applyPending = db.transaction((): number[] => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
@@ -205,11 +161,9 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
     ) STRICT`);
     const current =
       (db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get() as number) ?? 0;
-    if (current > known) throw new SchemaTooNewError(current, known);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     const applied: number[] = [];
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= current) continue;
+    for (const migration of pendingMigrations(migrations, current)) {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, at.toISOString());
       applied.push(migration.version);

@@ -1,28 +1,21 @@
 /** The `resources` row and its mapping to {@link ResourceRecord}. */
-import type { ResourceRecord } from '../store.ts';
+import type { ResourceRecord } from '../../operations/ports/index.ts';
+import { sqliteDialect } from '../sql/dialect.ts';
+import {
+  toResourceRecord as recordOfResourceRow,
+  type ResourceRow as SharedResourceRow,
+} from '../sql/operation-row.ts';
 
 /** One row of the `resources` table, as bound and as read. */
-export interface ResourceRow {
-  tenant: string;
-  collection: string;
-  id: string;
+export interface ResourceRow extends SharedResourceRow {
   body: string;
-  operation_id: string;
   created_at: string;
   updated_at: string;
 }
 
 /** The record a row stores. */
 export function toResourceRecord(row: ResourceRow): ResourceRecord {
-  return {
-    tenant: row.tenant,
-    collection: row.collection,
-    id: row.id,
-    body: JSON.parse(row.body),
-    operationId: row.operation_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return recordOfResourceRow(row, sqliteDialect);
 }
 
 /** The row that stores a resource body written at `at` (ISO 8601) by operation `operationId`. */

@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
   CreateOperationCommand,
@@ -22,10 +23,7 @@ import type {
   PublishedResource,
   ResourceRecord,
   WebhookStoreProvider,
-} from '../store.ts';
-import { type CommitInfo, GroupCommit } from './group-commit.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
-import { openDatabase } from './open-database.ts';
+} from '../../operations/ports/index.ts';
 import {
   acceptedRecord,
   actionRecord,
@@ -35,7 +33,10 @@ import {
   patchedRecord,
   recoveredRecord,
   renewedRecord,
-} from './operation-changes.ts';
+} from '../../operations/transitions.ts';
+import { canonicalInstant, instant } from '../sql/instants.ts';
+import { type CommitInfo, GroupCommit } from './group-commit.ts';
+import { openDatabase } from './open-database.ts';
 import { toRecord, toRow } from './operation-row.ts';
 import { toResourceRecord, toResourceRow } from './resource-row.ts';
 import { SqliteWebhookStore } from './sqlite-webhook-store.ts';
@@ -286,20 +287,6 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     this.#sql.updateOperation.run(row);
     return toRecord(row);
   }
-}
-
-/** `value` as `Date#toISOString()` text, so stored instants compare correctly as strings. */
-function instant(value: string, what: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`${what} is not an ISO 8601 instant: ${value}`);
-  return new Date(time).toISOString();
-}
-
-/** `value`, which must already be in `Date#toISOString()` form (it orders the queue and is echoed as is). */
-function canonicalInstant(value: string, what: string): string {
-  const normalized = instant(value, what);
-  if (normalized !== value) throw new RangeError(`${what} must be in Date#toISOString() form: ${value}`);
-  return normalized;
 }
 
 // Re-exported so callers of the adapter need one import.

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWebhookStoreConformance } from '../conformance/webhook-store-conformance.ts';
+import { describeWebhookStoreConformance } from '@longrun/server/testing';
 import { createSqliteStore } from './sqlite-store.ts';
 
 describeWebhookStoreConformance('sqlite', async () => {

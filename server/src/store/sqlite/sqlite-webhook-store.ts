@@ -3,8 +3,9 @@
  * group commit of the operation store (`store.webhooks`), so its writes share their transactions.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { newId } from '../ids.ts';
-import { InvalidCursorError } from '../store.ts';
+import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
+import { newId } from '../../operations/ids.ts';
+import { InvalidCursorError } from '../../operations/ports/index.ts';
 import type {
   AppendMessageOutcome,
   ClaimedDelivery,
@@ -17,71 +18,32 @@ import type {
   PushListQuery,
   PushPage,
   SigningSecrets,
-  WebhookEventType,
   WebhookStore,
   WebhookSubscriptionRecord,
-} from '../webhook-store.ts';
+} from '../../operations/ports/webhook-store.ts';
+import { sqliteDialect } from '../sql/dialect.ts';
+import {
+  CALLBACK_TARGET,
+  checkLimit,
+  DELIVERY_WITH_MESSAGE,
+  type DeliveryRow as SharedDeliveryRow,
+  type DeliveryWithMessageRow as SharedDeliveryWithMessageRow,
+  type SecretRow as SharedSecretRow,
+  type SubscriptionRow as SharedSubscriptionRow,
+  toSubscription as subscriptionOfRow,
+  toClaimed,
+  toDeliveryRecord,
+  toSecrets,
+} from '../sql/webhook-rows.ts';
 import type { GroupCommit } from './group-commit.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
 
-interface SubscriptionRow {
-  id: string;
-  tenant: string;
-  url: string;
-  description: string | null;
-  event_types: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-  state: string;
-  disabled_reason: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** The push rows as better-sqlite3 binds and reads them: instants as text, `seq` as a number. */
+type SubscriptionRow = SharedSubscriptionRow<string> & { event_types: string };
+type SecretRow = SharedSecretRow<string>;
+type DeliveryRow = SharedDeliveryRow<string, number>;
+type DeliveryWithMessageRow = SharedDeliveryWithMessageRow<string, number>;
 
-interface SecretRow {
-  tenant: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface DeliveryRow {
-  seq: number;
-  id: string;
-  tenant: string;
-  message_id: string;
-  operation_id: string;
-  subscription_id: string | null;
-  target: string;
-  url: string;
-  state: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  lease_owner: string | null;
-  lease_expires_at: string | null;
-  last_attempt_at: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  finished_at: string | null;
-}
-
-/** A delivery with its message, as the log and the claim read it. */
-interface DeliveryWithMessageRow extends DeliveryRow {
-  type: string;
-  operation_version: number;
-  payload: string;
-  message_created_at: string;
-  secret: string | null;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-}
-
-/** The target value of a callback delivery (a subscription's deliveries hold its id). */
-const CALLBACK_TARGET = 'callback';
+const toSubscription = (row: SubscriptionRow): WebhookSubscriptionRecord => subscriptionOfRow(row, sqliteDialect);
 
 /** {@link WebhookStore} on one better-sqlite3 connection; build it through `createSqliteStore(…).webhooks`. */
 export class SqliteWebhookStore implements WebhookStore {
@@ -424,15 +386,7 @@ class WebhookStatements {
     this.lease = db.prepare(
       'UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @until WHERE seq = @seq',
     );
-    const withMessage = `SELECT d.*, m.type, m.operation_version, m.payload, m.created_at AS message_created_at,
-         coalesce(s.secret, c.secret) AS secret,
-         coalesce(s.previous_secret, c.previous_secret) AS previous_secret,
-         coalesce(s.previous_secret_expires_at, c.previous_secret_expires_at) AS previous_secret_expires_at
-       FROM webhook_deliveries d
-       JOIN webhook_messages m ON m.id = d.message_id
-       LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
-       LEFT JOIN callback_secrets c ON d.subscription_id IS NULL AND c.tenant = d.tenant`;
-    this.deliveryWithMessage = db.prepare(`${withMessage} WHERE d.seq = ?`);
+    this.deliveryWithMessage = db.prepare(`${DELIVERY_WITH_MESSAGE} WHERE d.seq = ?`);
     this.deliveryById = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?');
     this.saveDelivery = db.prepare(
       `UPDATE webhook_deliveries SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at,
@@ -457,7 +411,7 @@ class WebhookStatements {
          WHERE e.state = 'pending' AND e.target = d.target AND e.operation_id = d.operation_id AND e.seq < d.seq)`,
     );
     this.deliveryPage = db.prepare(
-      `${withMessage}
+      `${DELIVERY_WITH_MESSAGE}
        WHERE d.tenant = @tenant AND d.subscription_id = @subscription AND (@after IS NULL OR d.seq < @after)
        ORDER BY d.seq DESC LIMIT @limit`,
     );
@@ -471,69 +425,6 @@ class WebhookStatements {
   }
 }
 
-function toSubscription(row: SubscriptionRow): WebhookSubscriptionRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    url: row.url,
-    description: row.description,
-    eventTypes: JSON.parse(row.event_types) as WebhookEventType[],
-    secrets: {
-      current: row.secret,
-      previous: row.previous_secret,
-      previousExpiresAt: row.previous_secret_expires_at,
-    },
-    state: row.state as WebhookSubscriptionRecord['state'],
-    disabledReason: row.disabled_reason as WebhookSubscriptionRecord['disabledReason'],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toSecrets(row: Pick<SecretRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>): SigningSecrets {
-  return { current: row.secret, previous: row.previous_secret, previousExpiresAt: row.previous_secret_expires_at };
-}
-
-function toClaimed(row: DeliveryWithMessageRow): ClaimedDelivery {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    target:
-      row.subscription_id === null
-        ? { kind: 'callback' }
-        : { kind: 'subscription', subscriptionId: row.subscription_id },
-    url: row.url,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    payload: row.payload,
-    messageCreatedAt: row.message_created_at,
-    attempts: row.attempts,
-    secrets: row.secret === null ? undefined : toSecrets({ ...row, secret: row.secret }),
-  };
-}
-
-function toDeliveryRecord(row: DeliveryWithMessageRow): DeliveryRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    subscriptionId: row.subscription_id,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    operationId: row.operation_id,
-    operationVersion: row.operation_version,
-    state: row.state as DeliveryState,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastAttemptAt: row.last_attempt_at,
-    lastStatus: row.last_status,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    finishedAt: row.finished_at,
-  };
-}
-
 /** `row` after its last attempt: no longer pending, nothing scheduled. */
 function finished(
   row: DeliveryRow,
@@ -543,10 +434,6 @@ function finished(
   at: string,
 ): DeliveryRow {
   return { ...row, state, next_attempt_at: null, last_status: status, last_error: error, finished_at: at };
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list limit must be a positive integer: ${limit}`);
 }
 
 /** The delivery sequence number a log cursor names. */

@@ -4,9 +4,10 @@
  * Time is passed to the store explicitly (`now` arguments, `createdAt`), so nothing here reads the
  * real clock and no test sleeps.
  */
-import type { StoredProblem } from '../../operations/model.ts';
-import { newOperationId } from '../ids.ts';
-import type { CreateOperationCommand, IdempotencyClaim, NewOperation, NewResource } from '../store.ts';
+
+import { newOperationId } from '../operations/ids.ts';
+import type { StoredProblem } from '../operations/model.ts';
+import type { CreateOperationCommand, IdempotencyClaim, NewOperation, NewResource } from '../operations/ports/index.ts';
 
 /** The suite's epoch: every instant is `at(seconds)` after it. */
 export const EPOCH = Date.parse('2031-05-06T07:08:09.000Z');

@@ -2,10 +2,12 @@
  * The store port: the one interface every database adapter implements.
  *
  * Every method is atomic. Adapters hold no business rules beyond the invariants named here; the
- * conformance suite (`store/conformance/`) is the specification every adapter must pass.
+ * conformance suite (`describeStoreConformance`, exported from `@longrun/server/testing`) is the specification every adapter must pass.
  */
-import type { OperationRecord, StoredLink, StoredProblem, StoredStep } from '../operations/model.ts';
-import type { OperationState } from '../operations/state.ts';
+
+import { LongrunServerError } from '../longrun-server-error.ts';
+import type { OperationRecord, StoredLink, StoredProblem, StoredStep } from '../model.ts';
+import type { OperationState } from '../state.ts';
 
 /** A new operation, as accepted by the engine. */
 export type NewOperation = Pick<
@@ -56,8 +58,9 @@ export type CreateOperationOutcome =
   | { outcome: 'locked'; pending: OperationRecord };
 
 /** Thrown by {@link OperationStore.listOperations} for a cursor it did not issue (HTTP: 400). */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends LongrunServerError {
   override readonly name = 'InvalidCursorError';
+  readonly code = 'invalid-cursor';
   readonly cursor: string;
   constructor(cursor: string) {
     super('invalid pagination cursor');
@@ -251,6 +254,3 @@ export interface OperationStore {
   /** Commits pending writes, then releases connections and file handles. */
   close(): Promise<void>;
 }
-
-// The push part of the port (webhook subscriptions, callback secrets, the delivery queue).
-export * from './webhook-store.ts';

@@ -6,9 +6,9 @@
  * is `Promise.all` over one store, and nothing sleeps.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OperationRecord, StoredStep } from '../../operations/model.ts';
-import { IllegalTransitionError, type OperationState } from '../../operations/state.ts';
-import { InvalidCursorError, type Lease, type OperationStore } from '../store.ts';
+import type { OperationRecord, StoredStep } from '../operations/model.ts';
+import { InvalidCursorError, type Lease, type OperationStore } from '../operations/ports/index.ts';
+import { IllegalTransitionError, type OperationState } from '../operations/state.ts';
 import {
   at,
   CAR,
@@ -22,7 +22,7 @@ import {
   TENANT,
   TRANSCODE,
   WORKER_LOST,
-} from './fixtures.ts';
+} from './store-fixtures.ts';
 
 /** A fresh, empty store for one test, and how to dispose of it. */
 export interface StoreUnderTest {

@@ -2,7 +2,7 @@
  * The columns of the `operations` table, in table order: the one table shape every adapter
  * stores an {@link OperationRecord} in (each maps its own column types).
  */
-import type { OperationRecord } from '../operations/model.ts';
+import type { OperationRecord } from '../../operations/model.ts';
 
 /** Every column of `operations`, in table order (a snake_case name per {@link OperationRecord} field). */
 export const OPERATION_COLUMNS = [

@@ -4,7 +4,7 @@
  * Keyset pagination (`id < last`) rather than offsets, so inserts between pages neither repeat nor
  * skip items. Opaque to clients; the version field lets the format change later.
  */
-import { InvalidCursorError } from '../store.ts';
+import { InvalidCursorError } from './ports/index.ts';
 
 interface CursorBody {
   v: 1;

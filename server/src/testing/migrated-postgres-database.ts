@@ -4,9 +4,9 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
-import { connectClient } from './database-admin.ts';
-import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
+import { connectClient } from '../store/postgres/database-admin.ts';
+import { createPostgresStore, type PostgresOperationStore } from '../store/postgres/postgres-store.ts';
 
 /** The database of a test file, ready once its `beforeAll` ran. */
 export interface MigratedTestDatabase {

@@ -5,9 +5,9 @@
  * rule of the port (version bumps, fencing, cancel-wins, recovery) lives here once. Nothing here
  * touches SQL; a future adapter that reads-then-writes may reuse it.
  */
-import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
-import { assertTransition, isTerminal } from '../../operations/state.ts';
-import type { DeliverActionOutcome, Lease, NewOperation, OperationPatch } from '../store.ts';
+import type { OperationRecord, StoredProblem } from './model.ts';
+import type { DeliverActionOutcome, Lease, NewOperation, OperationPatch } from './ports/index.ts';
+import { assertTransition, isTerminal } from './state.ts';
 
 /** A just-accepted operation: queued, version 1, nothing done yet. */
 export function acceptedRecord(operation: NewOperation): OperationRecord {

@@ -5,8 +5,8 @@
  * fresh, empty store per test. Time is passed in; nothing sleeps.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId, newOperationId } from '../ids.ts';
-import { InvalidCursorError } from '../store.ts';
+import { newId, newOperationId } from '../operations/ids.ts';
+import { InvalidCursorError } from '../operations/ports/index.ts';
 import type {
   ClaimedDelivery,
   NewPushMessage,
@@ -14,9 +14,9 @@ import type {
   WebhookEventType,
   WebhookStore,
   WebhookSubscriptionRecord,
-} from '../webhook-store.ts';
-import { WEBHOOK_EVENT_TYPES } from '../webhook-store.ts';
-import { at, iso, OTHER_TENANT, TENANT } from './fixtures.ts';
+} from '../operations/ports/webhook-store.ts';
+import { WEBHOOK_EVENT_TYPES } from '../operations/ports/webhook-store.ts';
+import { at, iso, OTHER_TENANT, TENANT } from './store-fixtures.ts';
 
 /** A fresh, empty webhook store for one test, and how to dispose of it. */
 export interface WebhookStoreUnderTest {

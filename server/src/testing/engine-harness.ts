@@ -5,11 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createEngine, type EngineConfig, type OperationEngine } from '../operations/engine.ts';
+import { createManualTime, type ManualTime } from '../operations/manual-time.ts';
+import type { OperationRecord, StoredRequest } from '../operations/model.ts';
+import type { OperationStore } from '../operations/ports/index.ts';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import type { OperationStore } from '../store/store.ts';
-import { createEngine, type EngineConfig, type OperationEngine } from './engine.ts';
-import { createManualTime, type ManualTime } from './manual-time.ts';
-import type { OperationRecord, StoredRequest } from './model.ts';
 
 /** The tenant tests act as. */
 export const TENANT = 'tenant-a';

@@ -7,7 +7,7 @@
  * Every method is atomic; writes resolve once durable. The conformance suite
  * (`store/conformance/webhook-store-conformance.ts`) is the specification every adapter must pass.
  *
- * @see ../../../../shared/design/async-contract.md "Push instead of poll"
+ * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
 
 /** What happened to a monitor, as a webhook event type. */

@@ -4,8 +4,9 @@
  * validation on, a response that breaks the spec answers 500), request bodies for the reference
  * resources, and bounded polling helpers. Not part of the public API.
  */
-import type { TEST_TENANTS, TestServer } from '../testing/test-server.ts';
-import type { AnyMonitor } from './api-types.ts';
+
+import type { AnyMonitor } from '../http/api-types.ts';
+import type { TEST_TENANTS, TestServer } from './test-server.ts';
 
 /** A tenant of the test server. */
 export type TestTenant = keyof typeof TEST_TENANTS;
