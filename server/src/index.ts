@@ -21,4 +21,5 @@ export type { OperationStore } from './operations/ports/index.ts';
 export { OperationProblemError } from './operations/problems.ts';
 export { IllegalTransitionError, isTerminal, type OperationState } from './operations/state.ts';
 export { SchemaTooNewError } from './store/sql/migration-plan.ts';
+export { SQLITE_MIN_NODE_MAJOR, SqliteUnavailableError } from './store/sqlite/open-database.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.ts';

@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig, serverOptionsFromConfig } from './config.ts';
 import { createServer } from './create-server.ts';
+import { LongrunServerError } from './operations/longrun-server-error.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -20,10 +21,17 @@ try {
 }
 
 const logger = pino({ level: config.logLevel });
-const server = await createServer({
-  ...serverOptionsFromConfig(config),
-  logger,
-});
+let server: Awaited<ReturnType<typeof createServer>>;
+try {
+  server = await createServer({ ...serverOptionsFromConfig(config), logger });
+} catch (error) {
+  // A known refusal (a store this Node cannot run, a schema from a newer release) is a message, not a stack.
+  if (error instanceof LongrunServerError) {
+    console.error(`longrun: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
 const where = config.databaseUrl === undefined ? { dataDir: config.dataDir } : {};
 if (config.role === 'worker') {
   // A worker serves no HTTP: it claims and runs operations accepted by the API processes.

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, waitFor } from '@longrun/client';
+import { SQLITE_MIN_NODE_MAJOR } from '@longrun/server';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -111,6 +112,24 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     const health = await fetch(`${api.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
+  }, 60_000);
+
+  test('on its embedded SQLite store, it serves where the driver runs and refuses clearly where it does not', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-packed-sqlite-'));
+    projects.push(dataDir);
+    const entry = path.join(project, 'node_modules', '@longrun', 'server', 'dist', 'src', 'main.js');
+    const env = { PATH: system.path, PORT: '0', LONGRUN_DATA_DIR: dataDir, LONGRUN_API_KEYS: `acme:${apiKey}` };
+    if (Number(system.version.split('.')[0]) >= SQLITE_MIN_NODE_MAJOR) {
+      const embedded = await startServerProcess('packed-sqlite', env, { node: system.node, entry, cwd: project });
+      servers.push(embedded);
+      expect((await fetch(`${embedded.url}/healthz`)).status).toBe(200);
+    } else {
+      // Node 20: no crash, a message naming the two ways out, and a failing exit code.
+      const refused = await run(system.node, [entry], { cwd: project, env, timeoutMs: 30_000 });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`needs Node ${SQLITE_MIN_NODE_MAJOR} or newer`);
+      expect(refused.stderr).toContain('DATABASE_URL');
+    }
   }, 60_000);
 
   test('the SDK on the system Node follows POST /cars to the built car', async () => {

@@ -7,7 +7,27 @@
 
 import type { Database } from 'better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
+import { LongrunServerError } from '../../operations/longrun-server-error.ts';
 import { migrate } from './migrations.ts';
+
+/**
+ * The oldest Node major the embedded SQLite driver runs on. better-sqlite3 13 ships prebuilt binaries
+ * for Node ≥ 22 only; on Node 20 it loads, then crashes the process on first use, so the store refuses
+ * to open instead and says what to do.
+ */
+export const SQLITE_MIN_NODE_MAJOR = 22;
+
+/** Thrown when this Node cannot run the embedded SQLite store. */
+export class SqliteUnavailableError extends LongrunServerError {
+  override readonly name = 'SqliteUnavailableError';
+  readonly code = 'sqlite-unavailable';
+  constructor(nodeVersion: string) {
+    super(
+      `the embedded SQLite store needs Node ${SQLITE_MIN_NODE_MAJOR} or newer (this is Node ${nodeVersion}); ` +
+        'upgrade Node, or set DATABASE_URL to run on PostgreSQL',
+    );
+  }
+}
 
 /** Options of {@link openDatabase}. */
 export interface OpenDatabaseOptions {
@@ -25,8 +45,13 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  */
 export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
 
-/** A connection to `filename` (created if missing), configured and migrated. */
+/**
+ * A connection to `filename` (created if missing), configured and migrated.
+ * @throws {SqliteUnavailableError} on a Node the driver cannot run on
+ */
 export function openDatabase(filename: string, options: OpenDatabaseOptions = {}): Database {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor < SQLITE_MIN_NODE_MAJOR) throw new SqliteUnavailableError(process.versions.node);
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const db = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
   try {
