@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { loadBundledSpec } from '@longrun/openapi';
 import type express from 'express';
 import { pino } from 'pino';
+import type { BrokerConnection, BrokerOptions } from './broker/start-broker.ts';
 import type { ServerRole } from './config.ts';
 import { createApp } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
@@ -31,6 +32,7 @@ import type { ChangeSource } from './operations/changes.ts';
 import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
 import type { AnyKind } from './operations/kind.ts';
 import type { OperationLogger } from './operations/logger.ts';
+import { DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS } from './operations/runner.ts';
 import { type Clock, systemClock } from './operations/time.ts';
 import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
@@ -82,6 +84,11 @@ export interface ServerOptions {
   push?: PushOptions;
   /** Where webhook subscriptions and the delivery queue are kept. @default the store's own (`store.webhooks`) */
   webhookStore?: WebhookStore;
+  /**
+   * A message broker for outside kinds (`defineOutsideKind`): their tasks are published to it and
+   * their workers' reports consumed from it. Loaded only when given.
+   */
+  broker?: BrokerOptions;
   /** Engine settings: concurrency, leases, retention… (see {@link EngineConfig}). */
   engine?: Omit<EngineConfig, 'store' | 'kinds' | 'clock' | 'logger'>;
 }
@@ -169,6 +176,20 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   // Before the engine: changes published while it starts (recovered operations) are queued too.
   push?.dispatcher.start();
   await engine.start();
+  let broker: BrokerConnection | undefined;
+  if (options.broker) {
+    // Loaded only when asked for: a deployment without outside workers never loads the AMQP client.
+    const { startBroker } = await import('./broker/start-broker.ts');
+    broker = await startBroker({
+      ...options.broker,
+      engine,
+      store,
+      leaseMs: options.engine?.leaseMs ?? DEFAULT_LEASE_MS,
+      maxAttempts: options.engine?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      logger: logger as OperationLogger,
+      clock,
+    });
+  }
 
   let server: Server | undefined;
   return {
@@ -191,6 +212,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
         server.closeAllConnections();
         await closed;
       }
+      // First: no new dispatches while the runner drains.
+      await broker?.stop();
       await engine.stop();
       await push?.dispatcher.stop();
       if (ownsStore) await store.close();
