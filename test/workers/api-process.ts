@@ -1,7 +1,7 @@
 /**
  * An API process for the workers suite: the reference server with `transcode` done by outside
  * workers over the broker. Configured by environment (`DATA_DIR`, `AMQP_URL`, `BROKER_PREFIX`,
- * `LEASE_MS`, `MAX_ATTEMPTS`); logs JSON lines to stdout, the first that matters being
+ * `LEASE_MS`, `MAX_ATTEMPTS`, optional `PORT`); logs JSON lines to stdout, the first that matters being
  * `longrun is serving` with its `url`. SIGTERM closes it.
  */
 import { createServer } from '@longrun/server';
@@ -24,7 +24,8 @@ const server = await createServer({
   engine: { leaseMs, maxAttempts: Number(env('MAX_ATTEMPTS')) },
   broker: { url: env('AMQP_URL'), prefix: env('BROKER_PREFIX'), heartbeatLeaseMs: leaseMs },
 });
-const { url } = await server.listen(0, '127.0.0.1');
+// A restarted API comes back on its port, so the monitor URLs clients hold stay valid.
+const { url } = await server.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
 logger.info({ url }, 'longrun is serving');
 process.once('SIGTERM', () => {
   void server.close().then(() => process.exit(0));

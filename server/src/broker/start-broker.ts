@@ -119,7 +119,9 @@ export async function startBroker(options: StartBrokerOptions): Promise<BrokerCo
       return;
     }
     const log = { operationId: report.operationId, type: report.type, seq: report.seq, outcome };
-    if (outcome === 'applied') logger.debug(log, 'applied a worker report');
+    if (outcome === 'applied' && (report.type === 'succeeded' || report.type === 'failed')) {
+      logger.info(log, 'an outside operation ended');
+    } else if (outcome === 'applied') logger.debug(log, 'applied a worker report');
     else logger.info(log, `refused a worker report: ${outcome}`);
   });
   dispatcher.start();
