@@ -60,7 +60,7 @@ function startTsWorker(name: string): Promise<SuiteProcess> {
     name,
     process.execPath,
     [join(HERE, 'ts-worker.ts')],
-    { AMQP_URL: broker.url, BROKER_PREFIX: prefix, WORKER_NAME: name, STEP_MS: '40' },
+    { AMQP_URL: broker.url, BROKER_PREFIX: prefix, WORKER_NAME: name, STEP_MS: '100' },
     'ready',
   ).then((started) => {
     processes.push(started);
@@ -132,16 +132,28 @@ describe('two outside workers, one killed, the API restarted', () => {
 
     // The workers start only now: the tasks waited in their durable queue, and every change of
     // the watched ten reaches their streams.
-    const [tsWorker, pyWorker] = await Promise.all([
-      startTsWorker('ts-1'),
-      startSuiteProcess(
-        'py-1',
-        PYTHON,
-        [join(HERE, 'python_worker.py')],
-        { AMQP_URL: broker.url, BROKER_PREFIX: prefix, WORKER_NAME: 'py-1', STEP_MS: '5' },
-        'ready',
-      ),
-    ]);
+    const tsWorker = await startTsWorker('ts-1');
+
+    // Mid-run: the first moment the TypeScript worker has finished twenty and holds at least two
+    // more, it is killed. (Watched line by line as they come, so that moment is not missed.)
+    const startedBy = (worker: SuiteProcess) => worker.logs.filter((line) => line.msg === 'started').length;
+    const finishedBy = (worker: SuiteProcess) => worker.logs.filter((line) => line.msg === 'succeeded').length;
+    const heldAtKill = new Set<string>();
+    const killed = tsWorker
+      .waitForLog(() => finishedBy(tsWorker) >= 20 && startedBy(tsWorker) - finishedBy(tsWorker) >= 2)
+      .then(async () => {
+        tsWorker.kill('SIGKILL');
+        for (const line of tsWorker.logs) if (line.msg === 'started') heldAtKill.add(String(line.operationId));
+        for (const line of tsWorker.logs) if (line.msg === 'succeeded') heldAtKill.delete(String(line.operationId));
+        await tsWorker.exited;
+      });
+    const pyWorker = await startSuiteProcess(
+      'py-1',
+      PYTHON,
+      [join(HERE, 'python_worker.py')],
+      { AMQP_URL: broker.url, BROKER_PREFIX: prefix, WORKER_NAME: 'py-1', STEP_MS: '20' },
+      'ready',
+    );
     processes.push(pyWorker);
 
     // Three malformed reports, on purpose: they, and only they, end in the dead-letter queue.
@@ -163,17 +175,7 @@ describe('two outside workers, one killed, the API restarted', () => {
       expect(seen.some((m) => m.progress.percent > 0 && m.progress.percent < 100 && m.progress.message)).toBe(true);
     }
 
-    // Mid-run: once the TypeScript worker has finished a few and holds others, kill it.
-    const startedBy = (worker: SuiteProcess) => worker.logs.filter((line) => line.msg === 'started').length;
-    const finishedBy = (worker: SuiteProcess) => worker.logs.filter((line) => line.msg === 'succeeded').length;
-    await tsWorker.waitForLog(() => finishedBy(tsWorker) >= 20 && startedBy(tsWorker) - finishedBy(tsWorker) >= 2);
-    const heldAtKill = new Set(
-      tsWorker.logs.filter((line) => line.msg === 'started').map((line) => String(line.operationId)),
-    );
-    for (const line of tsWorker.logs) if (line.msg === 'succeeded') heldAtKill.delete(String(line.operationId));
-    tsWorker.kill('SIGKILL');
-    await tsWorker.exited;
-
+    await killed;
     // And restart the API once, while the Python worker goes on reporting into the queue.
     await api.process.stop();
     api = await startApi(Number(new URL(api.url).port));

@@ -59,7 +59,8 @@ interface Forwarded {
   actions: Set<string>;
 }
 
-const CLAIM_BATCH = 32;
+/** Most claims made at once. */
+const MAX_CLAIM_BATCH = 16;
 
 /** Publishes the tasks of queued outside operations; see the module comment. */
 export class TaskDispatcher {
@@ -172,22 +173,27 @@ export class TaskDispatcher {
   async #dispatchAll(): Promise<void> {
     do {
       this.#fillAgain = false;
-      for (;;) {
-        if (!this.#running) return;
+      // Claims go out in growing batches (1, 2, 4… up to 16): a store that group-commits takes a
+      // batch in one transaction, and an empty queue costs a single claim.
+      let batch = 1;
+      while (this.#running) {
+        const now = this.#o.clock.now();
+        const claims = await Promise.allSettled(
+          Array.from({ length: batch }, () =>
+            this.#o.store.claimNext(this.#o.owner, this.#kindNames, this.#o.dispatchLeaseMs, now),
+          ),
+        );
         const claimed: { operation: OperationRecord; lease: Lease }[] = [];
-        while (claimed.length < CLAIM_BATCH) {
-          const claim = await this.#o.store.claimNext(
-            this.#o.owner,
-            this.#kindNames,
-            this.#o.dispatchLeaseMs,
-            this.#o.clock.now(),
-          );
-          if (!claim) break;
-          claimed.push(claim);
+        let failure: unknown;
+        for (const claim of claims) {
+          if (claim.status === 'rejected') failure = claim.reason;
+          else if (claim.value) claimed.push(claim.value);
         }
-        if (claimed.length === 0) break;
+        // Published even if a sibling claim failed: they are leased to this dispatcher now.
         await Promise.all(claimed.map((claim) => this.#publish(claim.operation, claim.lease)));
-        if (claimed.length < CLAIM_BATCH) break;
+        if (failure !== undefined) throw failure;
+        if (claimed.length < batch) break;
+        batch = Math.min(batch * 2, MAX_CLAIM_BATCH);
       }
     } while (this.#fillAgain && this.#running);
   }
