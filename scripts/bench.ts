@@ -10,7 +10,8 @@
  *
  * Sections: http (route throughput and latency vs plain Express and node:http), e2e (202 → terminal
  * on SQLite and PostgreSQL), waitfor (completion → resolution per client mode), scale (1k vs 1M
- * stored operations), longpoll (memory per waiting client). Not part of `pnpm test`.
+ * stored operations), longpoll (memory per waiting client), workers (an outside worker's `succeeded`
+ * report → the waiting client, through RabbitMQ). Not part of `pnpm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { type BenchReport, renderTables } from './bench/report.ts';
 import { benchEndToEnd } from './bench/sections/end-to-end.ts';
 import { benchHttpRoutes } from './bench/sections/http-routes.ts';
 import { benchLongPolls } from './bench/sections/long-polls.ts';
+import { benchOutsideWorkers } from './bench/sections/outside-workers.ts';
 import { benchScale } from './bench/sections/scale.ts';
 import { benchWaitFor } from './bench/sections/wait-for.ts';
 import { parseSettings, type SectionName } from './bench/settings.ts';
@@ -88,6 +90,9 @@ async function runSection(section: SectionName): Promise<void> {
       break;
     case 'longpoll':
       report.longPolls = await benchLongPolls(settings, log);
+      break;
+    case 'workers':
+      report.outsideWorkers = await benchOutsideWorkers(settings, log);
       break;
   }
 }

@@ -3,6 +3,7 @@
  *
  *   dist/index.js, dist/chunk-*.js     ESM for Node ≥ 20; dependencies (openapi-fetch) stay imports
  *   dist/cli/main.js                   the `longrun` command (shares chunks with index.js)
+ *   dist/worker/index.js               `@longrun/client/worker`: outside workers (Node only)
  *   dist/browser/longrun.js            one ESM file for browsers, openapi-fetch bundled in
  *   dist/**\/*.d.ts                     declarations by tsc; the spec's types (@longrun/openapi, private)
  *                                      are inlined under dist/openapi/ so the package needs nothing else
@@ -70,7 +71,12 @@ function kib(bytes: number): string {
 async function buildNode(): Promise<void> {
   await esbuild.build({
     absWorkingDir: clientDir,
-    entryPoints: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts', 'cli/run-cli': 'src/cli/run-cli.ts' },
+    entryPoints: {
+      index: 'src/index.ts',
+      'cli/main': 'src/cli/main.ts',
+      'cli/run-cli': 'src/cli/run-cli.ts',
+      'worker/index': 'src/worker/index.ts',
+    },
     outdir: distDir,
     bundle: true,
     splitting: true,

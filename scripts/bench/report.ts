@@ -4,6 +4,7 @@
 import type { EndToEndResult } from './sections/end-to-end.ts';
 import type { HttpRoutesResult } from './sections/http-routes.ts';
 import type { LongPollsResult } from './sections/long-polls.ts';
+import type { OutsideWorkersResult } from './sections/outside-workers.ts';
 import type { ScaleResult } from './sections/scale.ts';
 import type { WaitForResult } from './sections/wait-for.ts';
 import type { BenchSettings } from './settings.ts';
@@ -32,6 +33,7 @@ export interface BenchReport {
   waitFor?: WaitForResult;
   scale?: ScaleResult;
   longPolls?: LongPollsResult;
+  outsideWorkers?: OutsideWorkersResult;
   /** Sections that failed, with why. */
   failures?: Record<string, string>;
 }
@@ -85,6 +87,16 @@ export function renderTables(report: BenchReport): string {
         `| ${row.store} | ${spread(row.operationsPerSecond)} | ${row.operationsPerRound} | ${spread(row.drainMs, 0, ' ms')} |`,
       );
     }
+    out.push('');
+  }
+  if (report.outsideWorkers) {
+    const w = report.outsideWorkers;
+    out.push("### Outside workers: a worker's `succeeded` report → the waiting client (RabbitMQ, SSE `waitFor`)", '');
+    out.push('| operations per round | p50 ms | p99 ms | operations/s |');
+    out.push('| --- | --- | --- | --- |');
+    out.push(
+      `| ${w.operationsPerRound} | ${spread(w.latencyP50Ms, 1)} | ${spread(w.latencyP99Ms, 1)} | ${spread(w.operationsPerSecond)} |`,
+    );
     out.push('');
   }
   if (report.waitFor) {

@@ -21,12 +21,14 @@ export interface BenchSettings {
   largeStore: number;
   /** Concurrent long polls of the memory figure. @default 10_000 */
   longPolls: number;
+  /** Operations done by an outside worker per round (each followed by `waitFor`). @default 500 */
+  outsideOperations: number;
   /** Sections to run. @default all */
   sections: readonly SectionName[];
 }
 
 /** The parts of the benchmark, in the order they run. */
-export const SECTION_NAMES = ['http', 'e2e', 'waitfor', 'scale', 'longpoll'] as const;
+export const SECTION_NAMES = ['http', 'e2e', 'waitfor', 'scale', 'longpoll', 'workers'] as const;
 /** One part of the benchmark. */
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -40,6 +42,7 @@ export const FULL_RUN: BenchSettings = {
   waitOperations: 20,
   largeStore: 1_000_000,
   longPolls: 10_000,
+  outsideOperations: 500,
   sections: SECTION_NAMES,
 };
 
@@ -53,6 +56,7 @@ export const QUICK_RUN: BenchSettings = {
   waitOperations: 5,
   largeStore: 20_000,
   longPolls: 1_000,
+  outsideOperations: 100,
   sections: SECTION_NAMES,
 };
 

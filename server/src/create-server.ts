@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { loadBundledSpec } from '@longrun/openapi';
 import type express from 'express';
 import { pino } from 'pino';
+import type { BrokerConnection, BrokerOptions } from './broker/start-broker.ts';
 import { createApp } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
@@ -33,6 +34,7 @@ import type { OperationLogger } from './operations/logger.ts';
 import { type Clock, systemClock } from './operations/ports/clock.ts';
 import type { OperationStore } from './operations/ports/index.ts';
 import { providesWebhookStore, type WebhookStore } from './operations/ports/webhook-store.ts';
+import { DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS } from './operations/runner.ts';
 import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
@@ -87,6 +89,11 @@ export interface ServerOptions {
   push?: PushOptions;
   /** Where webhook subscriptions and the delivery queue are kept. @default the store's own (`store.webhooks`) */
   webhookStore?: WebhookStore;
+  /**
+   * A message broker for outside kinds (`defineOutsideKind`): their tasks are published to it and
+   * their workers' reports consumed from it. Loaded only when given.
+   */
+  broker?: BrokerOptions;
   /** Engine settings: concurrency, leases, retention… (see {@link EngineConfig}). */
   engine?: Omit<EngineConfig, 'store' | 'kinds' | 'clock' | 'logger'>;
 }
@@ -174,6 +181,20 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   // Before the engine: changes published while it starts (recovered operations) are queued too.
   push?.dispatcher.start();
   await engine.start();
+  let broker: BrokerConnection | undefined;
+  if (options.broker) {
+    // Loaded only when asked for: a deployment without outside workers never loads the AMQP client.
+    const { startBroker } = await import('./broker/start-broker.ts');
+    broker = await startBroker({
+      ...options.broker,
+      engine,
+      store,
+      leaseMs: options.engine?.leaseMs ?? DEFAULT_LEASE_MS,
+      maxAttempts: options.engine?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      logger: logger as OperationLogger,
+      clock,
+    });
+  }
 
   let server: Server | undefined;
   return {
@@ -196,6 +217,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
         server.closeAllConnections();
         await closed;
       }
+      // First: no new dispatches while the runner drains.
+      await broker?.stop();
       await engine.stop();
       await push?.dispatcher.stop();
       if (ownsStore) await store.close();

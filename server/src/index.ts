@@ -3,6 +3,16 @@
  *
  * @packageDocumentation
  */
+
+export { defineOutsideKind, type OutsideKindDefinition } from './broker/outside-kind.ts';
+export {
+  brokerNames,
+  type ControlMessage,
+  DEAD_LETTER_REASON_HEADER,
+  type ReportMessage,
+  type TaskMessage,
+} from './broker/protocol.ts';
+export type { BrokerOptions } from './broker/start-broker.ts';
 export { ConfigError, loadConfig, type ServiceConfig, serverOptionsFromConfig } from './config.ts';
 export { createServer, type LongrunServer, type ServerOptions } from './create-server.ts';
 export { acceptOperation } from './http/accept.ts';

@@ -6,7 +6,9 @@
  *
  * - `BENCH_KINDS=noop`: the `transcode` kind's handler returns at once (end-to-end figures);
  *   `BENCH_KINDS=sleep`: it sleeps the milliseconds named by its source URL (`…/sleep/1200`)
- *   and ends with no product (waitFor figures). Default: the reference kinds as shipped.
+ *   and ends with no product (waitFor figures); `BENCH_KINDS=outside`: it is done by an outside
+ *   worker through the RabbitMQ at `BENCH_AMQP_URL`, names prefixed `BENCH_BROKER_PREFIX`.
+ *   Default: the reference kinds as shipped.
  *
  * It reports its port over IPC and answers `stats` (operations accepted and ended since the last
  * `reset`, long-poll waiters, memory) and `gc` (when started with --expose-gc).
@@ -16,6 +18,7 @@ import {
   type AnyKind,
   createServer,
   defineKind,
+  defineOutsideKind,
   isTerminal,
   loadConfig,
   type ServerOptions,
@@ -67,6 +70,13 @@ const { pino } = requireFromServer('pino') as {
   pino: (options: { level: string }) => Exclude<ServerOptions['logger'], false | undefined>;
 };
 const logger = pino({ level: config.logLevel });
+const outside = benchKinds === 'outside';
+const transcode = outside
+  ? (defineOutsideKind({
+      name: 'transcode',
+      steps: [{ name: 'probe' }, { name: 'encode' }, { name: 'package' }],
+    }) as unknown as AnyKind)
+  : benchTranscode(benchKinds === 'sleep');
 const server = await createServer({
   ...serverOptionsFromConfig(config),
   logger,
@@ -74,8 +84,11 @@ const server = await createServer({
     ? {}
     : {
         kinds: (reference: readonly AnyKind[]) =>
-          reference.map((kind) => (kind.name === 'transcode' ? benchTranscode(benchKinds === 'sleep') : kind)),
+          reference.map((kind) => (kind.name === 'transcode' ? transcode : kind)),
       }),
+  ...(outside
+    ? { broker: { url: process.env.BENCH_AMQP_URL ?? '', prefix: process.env.BENCH_BROKER_PREFIX ?? 'longrun-bench' } }
+    : {}),
 });
 
 let accepted = 0;

@@ -13,6 +13,15 @@ export interface KindStep {
   readonly title?: string;
 }
 
+/**
+ * Where an outside kind's work is sent: a worker outside this process takes the task from `queue`
+ * and reports back through the broker (see `broker/`). The local runner never claims such a kind.
+ */
+export interface OutsideWork {
+  /** The task queue (or subject) its tasks are published to. @default the broker adapter's name for the kind */
+  readonly queue?: string | undefined;
+}
+
 /** The resource a succeeded operation created: stored, and linked as the monitor's product. */
 export interface ProductOutcome<Product> {
   /** Resource collection, e.g. `cars`. */
@@ -62,6 +71,11 @@ export interface KindDefinition<Input = unknown, Product extends object = never,
    * request while one is active is refused (`locked`). Null or absent: no lock.
    */
   lockKey?(input: Input): string | null;
+  /**
+   * Set when the work is done by an outside worker through a message broker: the operation is
+   * dispatched to `outside.queue` instead of `run` in this process.
+   */
+  readonly outside?: OutsideWork;
   /** Does the work. Throw to fail; honour `ctx.signal` to stop early on cancel. */
   run(input: Input, ctx: OperationContext): Promise<KindOutcome<Product, Result>>;
 }

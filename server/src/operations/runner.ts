@@ -137,7 +137,8 @@ export class OperationRunner {
   constructor(options: OperationRunnerOptions) {
     this.#store = options.store;
     this.#kinds = options.kinds;
-    this.#kindNames = [...options.kinds.keys()];
+    // Outside kinds are dispatched to a broker by its adapter; this runner only runs local handlers.
+    this.#kindNames = [...options.kinds.values()].filter((kind) => kind.outside === undefined).map((kind) => kind.name);
     this.#changes = options.changes;
     this.#clock = options.clock ?? systemClock;
     this.#timers = options.timers ?? systemTimers;
