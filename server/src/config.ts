@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ServerOptions } from './create-server.ts';
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
+import type { ResponseValidation } from './http/app.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
 
 /** What one server process does: serve the API, run handlers, or both. */
@@ -46,8 +48,10 @@ export interface ServiceConfig {
   corsOrigins: '*' | string[];
   /** @default 6000 per 60 s */
   rateLimit: RateLimitPolicy;
-  /** @default true */
-  validateResponses: boolean;
+  /** `LONGRUN_VALIDATE_RESPONSES`: `log` (send a response that breaks the spec, and log it), `true` (answer 500 instead) or `false`. @default 'log' */
+  validateResponses: ResponseValidation;
+  /** `LONGRUN_HEADERS_TIMEOUT_MS`, `LONGRUN_REQUEST_TIMEOUT_MS`, `LONGRUN_KEEP_ALIVE_TIMEOUT_MS`, `LONGRUN_MAX_CONNECTIONS`, `LONGRUN_MAX_HELD_POLLS`. */
+  http: HttpLimits;
 }
 
 /** A configuration mistake, reported without a stack trace. */
@@ -144,8 +148,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((origin) => origin.trim()),
     rateLimit,
-    validateResponses: env.LONGRUN_VALIDATE_RESPONSES?.trim() !== 'false',
+    validateResponses: responseValidation(env.LONGRUN_VALIDATE_RESPONSES),
+    http: httpLimits(env),
   };
+}
+
+/** `LONGRUN_VALIDATE_RESPONSES`: a stored record that breaks the spec must not make reads fail in production. */
+function responseValidation(raw: string | undefined): ResponseValidation {
+  const value = raw?.trim().toLowerCase() || 'log';
+  if (value === 'log') return 'log';
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`LONGRUN_VALIDATE_RESPONSES must be log, true or false, got "${raw}"`);
+}
+
+function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const positive = (n: number) => Number.isInteger(n) && n >= 1;
+  const rule = 'a positive integer';
+  const limits: HttpLimits = {
+    headersTimeoutMs: number(env, 'LONGRUN_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.headersTimeoutMs, positive, rule),
+    requestTimeoutMs: number(env, 'LONGRUN_REQUEST_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.requestTimeoutMs, positive, rule),
+    keepAliveTimeoutMs: number(
+      env,
+      'LONGRUN_KEEP_ALIVE_TIMEOUT_MS',
+      DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+      positive,
+      rule,
+    ),
+    maxConnections: number(env, 'LONGRUN_MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections, positive, rule),
+    maxHeldPollsPerTenant: number(
+      env,
+      'LONGRUN_MAX_HELD_POLLS',
+      DEFAULT_HTTP_LIMITS.maxHeldPollsPerTenant,
+      positive,
+      rule,
+    ),
+  };
+  // Node refuses a headers timeout longer than the request's: the headers are part of the request.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      `LONGRUN_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed LONGRUN_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
 }
 
 /**
@@ -163,6 +208,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     corsOrigins: config.corsOrigins,
     rateLimit: config.rateLimit,
     validateResponses: config.validateResponses,
+    http: config.http,
     engine: {
       concurrency: config.concurrency,
       leaseMs: config.leaseMs,

@@ -12,6 +12,7 @@ import { newId } from '../../store/ids.ts';
 import { InvalidCursorError } from '../../store/store.ts';
 import type { DeliveryRecord, SigningSecrets, WebhookSubscriptionRecord } from '../../store/webhook-store.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../store/webhook-store.ts';
+import { boundedUrl } from '../answer-bounds.ts';
 import type { Schema } from '../api-types.ts';
 import { linkHeader } from '../headers.ts';
 import type { HttpContext } from '../http-context.ts';
@@ -106,6 +107,8 @@ export function webhookSubscriptionRoutes(context: HttpContext, push: PushContex
       let url: string;
       try {
         url = (await guard.check(body.url)).url.href;
+        // Stored normalised: percent-encoding may lengthen it past what a subscription can show.
+        url = boundedUrl(url, context.bounds, '/body/url');
       } catch (error) {
         if (error instanceof OutboundRefusedError)
           throw validationProblem([{ pointer: '/body/url', message: `refused: ${error.message}` }]);
