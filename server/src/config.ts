@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ServerOptions } from './create-server.ts';
-import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import type { ResponseValidation } from './http/app.ts';
+import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
 

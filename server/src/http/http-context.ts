@@ -6,8 +6,8 @@ import type { OperationEngine } from '../operations/engine.ts';
 import type { Clock } from '../operations/time.ts';
 import type { OutboundGuard } from '../push/ssrf-guard.ts';
 import type { AnswerBounds } from './answer-bounds.ts';
-import type { HeldPolls } from './held-polls.ts';
 import type { RetryAfterBounds } from './headers.ts';
+import type { HeldPolls } from './held-polls.ts';
 
 /** Shared dependencies and settings of the routes. */
 export interface HttpContext {

@@ -33,28 +33,27 @@ export function refuseUnreadableTargets(bounds: AnswerBounds) {
   };
 }
 
-function unsupported(detail: string, close = false): HttpProblem {
-  return new HttpProblem('unsupported-media-type', {
-    detail,
-    headers: { 'Accept-Post': 'application/json', ...(close ? { Connection: 'close' } : {}) },
-  });
+function unsupported(detail: string): HttpProblem {
+  return new HttpProblem('unsupported-media-type', { detail, headers: { 'Accept-Post': 'application/json' } });
 }
 
 /** JSON is UTF-8 on the wire (RFC 8259 §8.1): any other `charset` is refused, not guessed at. */
 export function refuseUnsupportedCharsets(req: Request, _res: Response, next: NextFunction): void {
-  const header = req.headers['content-type'];
-  if (header === undefined) return next();
-  let charset: string | null;
-  try {
-    charset = new MIMEType(header).params.get('charset');
-  } catch {
-    // Not a media type at all: the validator answers 415 for it like for any type it does not take.
-    return next();
-  }
+  const charset = charsetOf(req.headers['content-type']);
   if (charset !== null && charset.toLowerCase() !== 'utf-8') {
     throw unsupported(`Bodies are read as UTF-8; charset "${charset.slice(0, 64)}" is not supported.`);
   }
   next();
+}
+
+/** The `charset` parameter of a media type; null without one, or when it is no media type at all (the validator answers 415 for those). */
+function charsetOf(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  try {
+    return new MIMEType(header).params.get('charset');
+  } catch {
+    return null;
+  }
 }
 
 /** The 413 of a body over `limit`; the connection is closed after it, so the rest is never read. */
