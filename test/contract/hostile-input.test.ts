@@ -432,8 +432,24 @@ const HOSTILITIES: Hostility[] = [
   { name: 'a request line of garbage', make: () => Buffer.from('\u0000\u0001\u0002 / HTTP/1.1\r\n\r\n') },
 ];
 
+/**
+ * Bodies refused before anything reaches the store, whose parsing keeps the event loop busy for a
+ * while on a small machine: swept once, on the first store.
+ */
+const HEAVY = new Set([
+  'a gzip bomb (a megabyte of zeros per kilobyte)',
+  'arrays 100,000 deep',
+  'objects 50,000 deep',
+  'a member 5,000 objects deep',
+  'a body of 60,000 members',
+  'the same member 50,000 times',
+]);
+
 /** Every hostile request: each hostility applied to a valid request of each of `operations`, with and without a key. */
-function hostileRequests(operations: readonly IndexedOperation[]): { what: string; bytes: Buffer }[] {
+function hostileRequests(
+  operations: readonly IndexedOperation[],
+  hostilities: readonly Hostility[] = HOSTILITIES,
+): { what: string; bytes: Buffer }[] {
   const requests: { what: string; bytes: Buffer }[] = [];
   for (const [index, operation] of operations.entries()) {
     const [valid] = fc.sample(validRequest(spec, operation, apiKey, { stateFree: true }), { numRuns: 1, seed: index });
@@ -442,7 +458,7 @@ function hostileRequests(operations: readonly IndexedOperation[]): { what: strin
       ...valid,
       headers: Object.fromEntries(Object.entries(valid.headers).filter(([name]) => name !== 'Authorization')),
     };
-    for (const [number, hostility] of HOSTILITIES.entries()) {
+    for (const [number, hostility] of hostilities.entries()) {
       // Without a key every request stops at 401: a fifth of them is enough to show it does so safely.
       const callers: [string, GeneratedRequest][] = [['acme', valid]];
       if (number % 5 === 0) callers.push(['no key', anonymous]);
@@ -482,11 +498,16 @@ const stores: {
   name: string;
   /** What the sweep is sent to: every operation, or (on a second store) those that store what they are sent. */
   swept: readonly IndexedOperation[];
+  hostilities: readonly Hostility[];
+  /** Requests sent at once. */
+  concurrency: number;
   start(): Promise<{ server: TestServer; stop(): Promise<void> }>;
 }[] = [
   {
     name: 'SQLite',
     swept: spec.operations,
+    hostilities: HOSTILITIES,
+    concurrency: 16,
     async start() {
       const server = await startTestServer(serverOptions);
       return { server, stop: () => server.stop() };
@@ -495,6 +516,10 @@ const stores: {
   {
     name: 'PostgreSQL',
     swept: writes,
+    // What differs between the stores is what they keep; and one request at a time, so no
+    // transaction of one request waits on the parsing of another.
+    hostilities: HOSTILITIES.filter((hostility) => !HEAVY.has(hostility.name)),
+    concurrency: 1,
     async start() {
       const database: TestDatabase = await createTestDatabase();
       const server = await startTestServer({ ...serverOptions, databaseUrl: database.url });
@@ -547,9 +572,9 @@ describe.each(stores)('on $name', { timeout: 600_000 }, (store) => {
 
   it('answers thousands of hostile requests to every operation without a 5xx, and still serves after them', async () => {
     const server = running.server;
-    const requests = hostileRequests(store.swept);
+    const requests = hostileRequests(store.swept, store.hostilities);
     expect(requests.length).toBeGreaterThan(1000);
-    const answers = await sendAll(server, requests);
+    const answers = await sendAll(server, requests, store.concurrency);
     const unanswered = new Map<string, number>();
     for (const answer of answers.filter((a) => a.status === 0)) {
       const name = answer.what.replace(/^.*?: /, '');
