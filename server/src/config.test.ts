@@ -19,7 +19,14 @@ describe('loadConfig', () => {
       simulationScale: 1,
       corsOrigins: '*',
       rateLimit: { limit: 6000, windowSeconds: 60 },
-      validateResponses: true,
+      validateResponses: 'log',
+      http: {
+        headersTimeoutMs: 20_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 10_000,
+        maxHeldPollsPerTenant: 100,
+      },
       databaseUrl: undefined,
       developmentKey: undefined,
     });
@@ -41,6 +48,11 @@ describe('loadConfig', () => {
       LONGRUN_CORS_ORIGINS: 'https://a.example, https://b.example',
       LONGRUN_RATE_LIMIT: '10/1',
       LONGRUN_VALIDATE_RESPONSES: 'false',
+      LONGRUN_HEADERS_TIMEOUT_MS: '5000',
+      LONGRUN_REQUEST_TIMEOUT_MS: '10000',
+      LONGRUN_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      LONGRUN_MAX_CONNECTIONS: '500',
+      LONGRUN_MAX_HELD_POLLS: '7',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({
@@ -53,6 +65,13 @@ describe('loadConfig', () => {
       corsOrigins: ['https://a.example', 'https://b.example'],
       rateLimit: { limit: 10, windowSeconds: 1 },
       validateResponses: false,
+      http: {
+        headersTimeoutMs: 5000,
+        requestTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 65_000,
+        maxConnections: 500,
+        maxHeldPollsPerTenant: 7,
+      },
       logLevel: 'warn',
     });
   });
@@ -67,6 +86,11 @@ describe('loadConfig', () => {
     ['LONGRUN_ROLE', 'boss'],
     ['DATABASE_URL', 'mysql://db'],
     ['LONGRUN_API_KEYS', 'no-colon'],
+    ['LONGRUN_VALIDATE_RESPONSES', 'sometimes'],
+    ['LONGRUN_HEADERS_TIMEOUT_MS', '0'],
+    ['LONGRUN_HEADERS_TIMEOUT_MS', '40000'],
+    ['LONGRUN_MAX_CONNECTIONS', 'many'],
+    ['LONGRUN_MAX_HELD_POLLS', '-1'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(name);

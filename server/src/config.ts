@@ -9,7 +9,9 @@ import { SERVER_ROLES, type ServerOptions, type ServerRole } from './create-serv
 
 export { SERVER_ROLES, type ServerRole } from './create-server.ts';
 
+import type { ResponseValidation } from './http/app.ts';
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
 import { LongrunServerError } from './operations/longrun-server-error.ts';
 import { parseOutboundAllow } from './push/ssrf-guard.ts';
@@ -45,8 +47,10 @@ export interface ServiceConfig {
   corsOrigins: '*' | string[];
   /** @default 6000 per 60 s */
   rateLimit: RateLimitPolicy;
-  /** @default true */
-  validateResponses: boolean;
+  /** `LONGRUN_VALIDATE_RESPONSES`: `log` (send a response that breaks the spec, and log it), `true` (answer 500 instead) or `false`. @default 'log' */
+  validateResponses: ResponseValidation;
+  /** `LONGRUN_HEADERS_TIMEOUT_MS`, `LONGRUN_REQUEST_TIMEOUT_MS`, `LONGRUN_KEEP_ALIVE_TIMEOUT_MS`, `LONGRUN_MAX_CONNECTIONS`, `LONGRUN_MAX_HELD_POLLS`. */
+  http: HttpLimits;
   /**
    * `LONGRUN_OUTBOUND_ALLOW`: addresses, CIDR ranges and host names callbacks and webhooks may reach
    * although they are not public (e.g. `127.0.0.1`). @default none
@@ -155,9 +159,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((origin) => origin.trim()),
     rateLimit,
-    validateResponses: env.LONGRUN_VALIDATE_RESPONSES?.trim() !== 'false',
+    validateResponses: responseValidation(env.LONGRUN_VALIDATE_RESPONSES),
+    http: httpLimits(env),
     outboundAllow,
   };
+}
+
+/** `LONGRUN_VALIDATE_RESPONSES`: a stored record that breaks the spec must not make reads fail in production. */
+function responseValidation(raw: string | undefined): ResponseValidation {
+  const value = raw?.trim().toLowerCase() || 'log';
+  if (value === 'log') return 'log';
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`LONGRUN_VALIDATE_RESPONSES must be log, true or false, got "${raw}"`);
+}
+
+function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const positive = (n: number) => Number.isInteger(n) && n >= 1;
+  const rule = 'a positive integer';
+  const limits: HttpLimits = {
+    headersTimeoutMs: number(env, 'LONGRUN_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.headersTimeoutMs, positive, rule),
+    requestTimeoutMs: number(env, 'LONGRUN_REQUEST_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.requestTimeoutMs, positive, rule),
+    keepAliveTimeoutMs: number(
+      env,
+      'LONGRUN_KEEP_ALIVE_TIMEOUT_MS',
+      DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+      positive,
+      rule,
+    ),
+    maxConnections: number(env, 'LONGRUN_MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections, positive, rule),
+    maxHeldPollsPerTenant: number(
+      env,
+      'LONGRUN_MAX_HELD_POLLS',
+      DEFAULT_HTTP_LIMITS.maxHeldPollsPerTenant,
+      positive,
+      rule,
+    ),
+  };
+  // Node refuses a headers timeout longer than the request's: the headers are part of the request.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      `LONGRUN_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed LONGRUN_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
 }
 
 /**
@@ -176,6 +221,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     rateLimit: config.rateLimit,
     validateResponses: config.validateResponses,
     push: { outboundAllow: config.outboundAllow },
+    http: config.http,
     engine: {
       concurrency: config.concurrency,
       leaseMs: config.leaseMs,

@@ -3,17 +3,20 @@
  * something to `listen()` on and `close()`.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadBundledSpec } from '@longrun/openapi';
 import type express from 'express';
 import { pino } from 'pino';
 import type { BrokerConnection, BrokerOptions } from './broker/start-broker.ts';
-import { createApp } from './http/app.ts';
+import { answerBounds } from './http/answer-bounds.ts';
+import { createApp, type ResponseValidation } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
 import { DEFAULT_RETRY_AFTER, MAX_WAIT_SECONDS, type RetryAfterBounds } from './http/headers.ts';
+import { HeldPolls } from './http/held-polls.ts';
 import type { HttpContext } from './http/http-context.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import { toMonitor } from './http/monitor-view.ts';
 import { RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
 import { carRoutes } from './http/routes/cars.ts';
@@ -77,8 +80,14 @@ export interface ServerOptions {
   corsOrigins?: CorsOrigins;
   /** @default 6000 requests per 60 s per tenant */
   rateLimit?: RateLimitPolicy;
-  /** Validate responses against the spec. @default true */
-  validateResponses?: boolean;
+  /**
+   * Validate responses against the spec: `true` answers 500 instead of a response that breaks it,
+   * `'log'` logs it with its operation ids and sends it (what `pnpm start` runs with), `false` skips it.
+   * @default true
+   */
+  validateResponses?: ResponseValidation;
+  /** Timeouts and caps of the HTTP server (see {@link HttpLimits}). */
+  http?: Partial<HttpLimits>;
   /** @default 1 MiB */
   bodyLimitBytes?: number;
   /** @default { min: 1, max: 30, unknown: 2 } seconds */
@@ -143,12 +152,16 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     webhookStore && createPush({ ...options.push, webhooks: webhookStore, engine, render: toMonitor, clock, logger });
   if (!push)
     logger.warn({ store: store.name }, 'this store keeps no webhook data: callbacks and webhook subscriptions are off');
+  const spec = options.spec ?? (await loadBundledSpec());
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
   const context: HttpContext = {
     engine,
     clock,
     retryAfter: options.retryAfter ?? DEFAULT_RETRY_AFTER,
     maxWaitSeconds: MAX_WAIT_SECONDS,
     outboundGuard: push?.guard,
+    bounds: answerBounds(spec),
+    heldPolls: new HeldPolls(limits.maxHeldPollsPerTenant),
   };
   const apiKeys =
     typeof options.apiKeys === 'string'
@@ -170,7 +183,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   ];
   const app = createApp({
     routes,
-    spec: options.spec ?? (await loadBundledSpec()),
+    spec,
     tenants: new TenantDirectory(apiKeys),
     rateLimiter: new RateLimiter(options.rateLimit),
     logger: logger as OperationLogger & { isLevelEnabled(level: string): boolean },
@@ -202,8 +215,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     engine,
     store,
     async listen(port = 0, host = '127.0.0.1') {
-      const listening = app.listen(port, host);
+      const listening = createHttpServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          // Checked this often; a slow client is cut off at most this long after its timeout.
+          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+        },
+        app,
+      );
+      listening.maxConnections = limits.maxConnections;
       server = listening;
+      listening.listen(port, host);
       await once(listening, 'listening');
       const address = listening.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

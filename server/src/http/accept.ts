@@ -12,6 +12,7 @@ import type { NewResource } from '../operations/ports/index.ts';
 import { isTerminal } from '../operations/state.ts';
 import { checkCallbackUrl } from '../push/callbacks.ts';
 import { OutboundRefusedError } from '../push/ssrf-guard.ts';
+import { boundedUrl, uriTooLong } from './answer-bounds.ts';
 import type { AnyMonitor } from './api-types.ts';
 import { linkHeader, monitorEtag, parsePrefer, preferenceApplied, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';
@@ -63,6 +64,8 @@ export async function acceptOperation<M extends AnyMonitor>(
   method: 'GET' | 'POST',
   spec: AcceptSpec,
 ): Promise<AcceptAnswer<M>> {
+  // The monitor echoes the path: one longer than the spec lets it show would break every read of it.
+  if (request.path.length > context.bounds.requestPath) throw uriTooLong(request.path.length, context.bounds);
   const preferences = parsePrefer(request.header('prefer'), context.maxWaitSeconds);
   const callbackUrl = await acceptedCallbackUrl(context, request, spec.callbackUrl ?? undefined);
   const key = request.header('idempotency-key');
@@ -93,7 +96,7 @@ export async function acceptOperation<M extends AnyMonitor>(
   switch (outcome.outcome) {
     case 'idempotency-mismatch':
       throw new HttpProblem('idempotency-key-reused', {
-        detail: `Idempotency-Key "${key}" was first used for another request body; use a new key for a different request.`,
+        detail: `Idempotency-Key "${key}" was first used for another request (method, path, body or callback URL); use a new key for a different request.`,
       });
     case 'locked': {
       const pending = outcome.pending;
@@ -115,14 +118,22 @@ export async function acceptOperation<M extends AnyMonitor>(
 
   let operation = outcome.operation;
   const replayHeader = outcome.outcome === 'replayed' ? { 'Idempotent-Replayed': 'true' } : {};
-  if (preferences.waitSeconds !== undefined && preferences.waitSeconds > 0 && !isTerminal(operation.state)) {
+  const release =
+    preferences.waitSeconds !== undefined && preferences.waitSeconds > 0 && !isTerminal(operation.state)
+      ? context.heldPolls.hold(request.tenant)
+      : undefined;
+  // The tenant holds as many waits as it may: answered now with the 202, the wait not applied.
+  if (release === undefined && (preferences.waitSeconds ?? 0) > 0 && !isTerminal(operation.state))
+    preferences.waitSeconds = undefined;
+  if (release !== undefined && preferences.waitSeconds !== undefined) {
     const waited = await context.engine
       .waitForTerminal(operation.tenant, operation.id, preferences.waitSeconds * 1000, request.signal)
       .catch((error: unknown) => {
         // The client went away; the operation was accepted and goes on.
         if (request.signal.aborted) return undefined;
         throw error;
-      });
+      })
+      .finally(release);
     if (waited !== undefined) operation = waited;
   }
   const monitor = toMonitor(operation) as M;
@@ -184,7 +195,7 @@ async function acceptedCallbackUrl(
     throw validationProblem([{ pointer, message: 'this server delivers no callbacks' }]);
   }
   try {
-    return await checkCallbackUrl(context.outboundGuard, url);
+    return boundedUrl(await checkCallbackUrl(context.outboundGuard, url), context.bounds, pointer);
   } catch (error) {
     if (error instanceof OutboundRefusedError)
       throw validationProblem([{ pointer, message: `refused: ${error.message}` }]);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OperationLogger } from '../operations/logger.ts';
+import { answerBounds } from './answer-bounds.ts';
 import type { TenantDirectory } from './auth.ts';
 import { type CorsOrigins, cors } from './cors.ts';
 import { dashboard } from './dashboard.ts';
@@ -13,6 +14,7 @@ import { problemHandler } from './error-handler.ts';
 import { isEventStream, writeEventStream } from './event-stream.ts';
 import { HttpProblem } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import { jsonBodyWithin, refuseUnreadableTargets, refuseUnsupportedCharsets } from './request-limits.ts';
 import { memoiseValidatorRouteRegexps } from './route-regexp-cache.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
 import { rewriteDiscriminatedUnions } from './validator-schemas.ts';
@@ -29,11 +31,19 @@ export interface AppOptions {
   corsOrigins?: CorsOrigins;
   /** Largest accepted body. @default 1 MiB */
   bodyLimitBytes?: number;
-  /** Validate every response against the spec (a response that breaks it answers 500). @default true */
-  validateResponses?: boolean;
+  /**
+   * Validate every response against the spec: `true` answers 500 instead of a response that breaks
+   * it (development, tests); `'log'` logs it with its operation ids and sends it as it is, so a
+   * stored record that breaks the spec never makes its reads fail (production); `false` skips it.
+   * @default true
+   */
+  validateResponses?: ResponseValidation;
   /** Paths that need no API key. @default ['/healthz'] */
   publicPaths?: readonly string[];
 }
+
+/** How responses are checked against the spec (see {@link AppOptions.validateResponses}). */
+export type ResponseValidation = boolean | 'log';
 
 /** Largest accepted body: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -43,6 +53,37 @@ function validatorSpec(spec: object): object {
   const copy = structuredClone(spec) as Record<string, unknown>;
   rewriteDiscriminatedUnions(copy);
   return copy;
+}
+
+/** The validator's response option for `mode`: in `'log'` mode a response that breaks the spec is logged and sent. */
+function responseValidation(mode: ResponseValidation, logger: OperationLogger): boolean | { onError: OnResponseError } {
+  if (mode !== 'log') return mode;
+  return {
+    onError(error, body, req) {
+      logger.error(
+        {
+          operationIds: operationIdsIn(body),
+          requestId: req.res?.getHeader('X-Request-Id'),
+          method: req.method,
+          url: req.originalUrl.slice(0, 256),
+          errors: (error as { errors?: unknown[] }).errors?.slice(0, 10),
+        },
+        'response breaks the spec; sent as it is',
+      );
+    },
+  };
+}
+
+type OnResponseError = (error: unknown, body: unknown, req: Request) => void;
+
+/** The monitor ids an answer shows (one monitor, or a page of them): what to look up in the store. */
+function operationIdsIn(body: unknown): string[] {
+  const record = (typeof body === 'object' && body !== null ? body : {}) as { id?: unknown; items?: unknown };
+  const items = Array.isArray(record.items) ? record.items : [record];
+  return items
+    .map((item) => (typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined))
+    .filter((id): id is string => typeof id === 'string')
+    .slice(0, 100);
 }
 
 /** Builds the Express application. */
@@ -76,6 +117,7 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
   app.use(cors(options.corsOrigins ?? '*'));
+  app.use(refuseUnreadableTargets(answerBounds(options.spec)));
   // The dashboard page needs no key: it asks the user for one and sends it with each API request.
   app.use(dashboard({ spec: options.spec }));
 
@@ -89,7 +131,10 @@ export function createApp(options: AppOptions): express.Express {
       // Counted against the address before it is refused, so guessing keys runs into 429 too.
       refused = error;
     }
-    const caller = tenant === undefined ? `ip:${req.socket.remoteAddress ?? 'unknown'}` : `tenant:${tenant}`;
+    // Public paths have a quota of their own per address: keys guessed from an address must not
+    // make its health checks answer 429.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const caller = isPublic ? `public:${address}` : tenant === undefined ? `ip:${address}` : `tenant:${tenant}`;
     const headers = rateLimiter.take(caller, Date.now());
     for (const name in headers) res.setHeader(name, headers[name] as string);
     if (refused !== undefined) throw refused;
@@ -103,18 +148,14 @@ export function createApp(options: AppOptions): express.Express {
     if (req.method === 'HEAD') req.method = 'GET';
     next();
   });
-  app.use(
-    express.json({
-      limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-      type: ['application/json', 'application/*+json'],
-    }),
-  );
+  app.use(refuseUnsupportedCharsets);
+  app.use(jsonBodyWithin(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   memoiseValidatorRouteRegexps();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: validatorSpec(options.spec) as never,
       validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
-      validateResponses: options.validateResponses ?? true,
+      validateResponses: responseValidation(options.validateResponses ?? true, logger),
       validateSecurity: false,
       validateFormats: true,
       ajvFormats: { mode: 'fast' },

@@ -115,12 +115,21 @@ export function problemHandler(logger: Logger) {
       res.destroy();
       return;
     }
-    const document = problem.toDocument();
-    if (problem.problemName === 'internal-error' && requestId !== undefined) {
-      document.detail = `The error was logged with request id ${String(requestId)}.`;
-    }
-    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-    // Written with end(), not json(): the response validator must not re-validate its own error.
-    res.status(problem.status).setHeader('Content-Type', 'application/problem+json').end(JSON.stringify(document));
+    sendProblem(res, problem);
   };
+}
+
+/** Writes `problem` as the answer (with its headers); a 500 names the request id it was logged with. */
+export function sendProblem(res: Response, problem: HttpProblem): void {
+  const requestId = res.getHeader('X-Request-Id');
+  const document = problem.toDocument();
+  if (problem.problemName === 'internal-error' && requestId !== undefined) {
+    document.detail = `The error was logged with request id ${String(requestId)}.`;
+  }
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  // Refused before its body was read (401, 413, 414, 415…): closing the connection is what stops it,
+  // as keeping it alive would make Node read the whole body to get at the next request.
+  if (!res.req.complete) res.setHeader('Connection', 'close');
+  // Written with end(), not json(): the response validator must not re-validate its own error.
+  res.status(problem.status).setHeader('Content-Type', 'application/problem+json').end(JSON.stringify(document));
 }

@@ -24,6 +24,7 @@ export const HTTP_PROBLEMS = {
   'not-waiting': { status: 409, title: 'Nothing is waiting for this action' },
   'webhook-subscription-limit': { status: 409, title: 'Too many webhook subscriptions' },
   'content-too-large': { status: 413, title: 'The request body is too large' },
+  'uri-too-long': { status: 414, title: 'The request URI is too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for another request' },
   'too-many-requests': { status: 429, title: 'Too many requests' },

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
-describe('a car ordered over HTTP', () => {
+// The first request compiles the validator's schemas: seconds on a small, busy machine.
+describe('a car ordered over HTTP', { timeout: 20_000 }, () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer();

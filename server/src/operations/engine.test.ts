@@ -156,6 +156,21 @@ describe('idempotent accept', () => {
     expect(again.operation.id).toBe(first.operation.id);
     expect((await engine.list({ tenant: TENANT, limit: 10 })).items).toHaveLength(1);
   });
+
+  it('refuses the same key with another callback URL, and replays it with the same one', async () => {
+    const { engine } = await engineWith({ kinds: [noop], runWorker: false });
+    const command = { tenant: TENANT, kind: 'thing.make', input: {}, request: REQUEST, idempotencyKey: 'key-cb' };
+    const first = await engine.accept({ ...command, callbackUrl: 'https://a.example.com/done' });
+    const same = await engine.accept({ ...command, callbackUrl: 'https://a.example.com/done' });
+    const elsewhere = await engine.accept({ ...command, callbackUrl: 'https://b.example.com/done' });
+    const without = await engine.accept(command);
+    expect([first.outcome, same.outcome, elsewhere.outcome, without.outcome]).toEqual([
+      'created',
+      'replayed',
+      'idempotency-mismatch',
+      'idempotency-mismatch',
+    ]);
+  });
 });
 
 describe('a failing handler', () => {

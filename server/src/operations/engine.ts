@@ -202,7 +202,7 @@ export class OperationEngine {
           ? undefined
           : {
               key: command.idempotencyKey,
-              fingerprint: fingerprintRequest(command.request),
+              fingerprint: fingerprintRequest(command.request, command.callbackUrl),
               expiresAt: new Date(now.getTime() + this.#idempotencyTtlMs).toISOString(),
             },
       resource: command.resource,

@@ -25,6 +25,15 @@ describe('fingerprintRequest', () => {
     expect(fingerprintRequest({ ...request, method: 'PUT' })).not.toBe(base);
   });
 
+  it('differs with the callback URL, and is unchanged without one', () => {
+    const base = fingerprintRequest(request);
+    expect(fingerprintRequest(request, null)).toBe(base);
+    expect(fingerprintRequest(request, 'https://a.example.com/cb')).not.toBe(base);
+    expect(fingerprintRequest(request, 'https://a.example.com/cb')).not.toBe(
+      fingerprintRequest(request, 'https://b.example.com/cb'),
+    );
+  });
+
   it('treats a missing body as null', () => {
     expect(fingerprintRequest({ method: 'POST', path: '/reindex' })).toBe(
       fingerprintRequest({ method: 'POST', path: '/reindex', body: null }),

@@ -11,9 +11,16 @@ import type { StoredRequest } from './model.ts';
 /** Default time an idempotency key is remembered: 24 hours, the contract's minimum. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** `sha256:<hex>` of the method (upper-cased), path and canonical JSON body of `request`. */
-export function fingerprintRequest(request: StoredRequest): string {
-  const canonical = canonicalJson([request.method.toUpperCase(), request.path, request.body ?? null]);
+/**
+ * `sha256:<hex>` of the method (upper-cased), path and canonical JSON body of `request`, and of the
+ * callback URL when one was given: the same request told to call another URL back is another request.
+ * Without a callback the fingerprint is what it always was, so keys remembered across an upgrade
+ * still match their retries.
+ */
+export function fingerprintRequest(request: StoredRequest, callbackUrl?: string | null): string {
+  const parts: unknown[] = [request.method.toUpperCase(), request.path, request.body ?? null];
+  if (callbackUrl) parts.push({ callbackUrl });
+  const canonical = canonicalJson(parts);
   return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
 }
 

@@ -67,23 +67,30 @@ export function monitorRoutes(context: HttpContext): RouteDefinition[] {
       const { tenant, params, header } = request;
       let operation = await engine.get(tenant, params.monitorId);
       if (operation === undefined) throw notFound(params.monitorId);
-      const { waitSeconds } = parsePrefer(header('prefer'), context.maxWaitSeconds);
+      let { waitSeconds } = parsePrefer(header('prefer'), context.maxWaitSeconds);
       const ifNoneMatch = header('if-none-match');
 
       // Long poll: hold the answer until the monitor changes (or no longer matches the caller's
       // ETag), the wait runs out, or the client goes away.
       const holds = ifNoneMatch === undefined || ifNoneMatchMatches(ifNoneMatch, monitorEtag(operation));
       if (waitSeconds !== undefined && waitSeconds > 0 && holds && !isTerminal(operation.state)) {
-        // The signal is made only here: most requests never wait.
-        const signal = request.signal;
-        const changed = await engine
-          .waitForChange(tenant, operation.id, operation.version, waitSeconds * 1000, signal)
-          .catch((error: unknown) => {
-            // The client went away: nobody reads the answer.
-            if (signal.aborted) return undefined;
-            throw error;
-          });
-        if (changed !== undefined) operation = changed;
+        const release = context.heldPolls.hold(tenant);
+        if (release === undefined) {
+          // The tenant holds as many polls as it may: answered now, the wait not applied.
+          waitSeconds = undefined;
+        } else {
+          // The signal is made only here: most requests never wait.
+          const signal = request.signal;
+          const changed = await engine
+            .waitForChange(tenant, operation.id, operation.version, waitSeconds * 1000, signal)
+            .catch((error: unknown) => {
+              // The client went away: nobody reads the answer.
+              if (signal.aborted) return undefined;
+              throw error;
+            })
+            .finally(release);
+          if (changed !== undefined) operation = changed;
+        }
       }
 
       const etag = monitorEtag(operation);

@@ -165,6 +165,27 @@ describe('/webhook-subscriptions', { timeout: 30_000 }, () => {
     expect(noUrl.status).toBe(400);
   });
 
+  it('refuses a URL, for a subscription or a callback, that normalising makes longer than an answer may show', async () => {
+    // 1,000 characters as sent, 6,000 once percent-encoded: it would break every read of it.
+    const url = `${hooks.origin}/${'ä'.repeat(1000)}`;
+    const subscription = await create({ url });
+    expect(subscription.status).toBe(400);
+    expect((await subscription.json()).errors).toEqual([
+      { pointer: '/body/url', message: expect.stringContaining('once normalised') },
+    ]);
+    const order = await fetch(`${t.url}/widget-orders`, {
+      method: 'POST',
+      headers: t.headers(),
+      body: JSON.stringify({ items: [{ sku: 'WID-BLUE-01', quantity: 1 }], callbackUrl: url }),
+    });
+    expect(order.status).toBe(400);
+    expect((await order.json()).errors).toEqual([
+      { pointer: '/body/callbackUrl', message: expect.stringContaining('once normalised') },
+    ]);
+    const listed = await fetch(`${t.url}/webhook-subscriptions`, { headers: t.headers() });
+    expect(listed.status).toBe(200);
+  });
+
   it('shows its delivery log', async () => {
     const created = await (await create({ url: `${hooks.origin}/log`, eventTypes: ['monitor.queued'] })).json();
     const car = await (

@@ -17,6 +17,7 @@ import { callbackSecrets, rotateCallbackSecrets } from '../../push/callbacks.ts'
 import type { PushContext } from '../../push/push-settings.ts';
 import { newSigningSecret } from '../../push/signing.ts';
 import { OutboundRefusedError } from '../../push/ssrf-guard.ts';
+import { boundedUrl } from '../answer-bounds.ts';
 import type { Schema } from '../api-types.ts';
 import { linkHeader } from '../headers.ts';
 import type { HttpContext } from '../http-context.ts';
@@ -111,6 +112,8 @@ export function webhookSubscriptionRoutes(context: HttpContext, push: PushContex
       let url: string;
       try {
         url = (await guard.check(body.url)).url.href;
+        // Stored normalised: percent-encoding may lengthen it past what a subscription can show.
+        url = boundedUrl(url, context.bounds, '/body/url');
       } catch (error) {
         if (error instanceof OutboundRefusedError)
           throw validationProblem([{ pointer: '/body/url', message: `refused: ${error.message}` }]);
