@@ -32,8 +32,10 @@ export interface ServiceConfig {
   /** @default './.data' (from the working directory) */
   dataDir: string;
   apiKeys: ApiKey[];
-  /** Set when no `LONGRUN_API_KEYS` was given and a development key was made. */
+  /** Set when no `LONGRUN_API_KEYS` was given: the development key kept in the data directory. */
   developmentKey: string | undefined;
+  /** True when this start made the development key; false when it reused the one kept from before. */
+  developmentKeyMade: boolean;
   /** @default 1 */
   simulationScale: number;
   /** @default 8 */
@@ -69,14 +71,14 @@ function number(
   return value;
 }
 
-/** The development key kept in the data directory, made on first start. */
-function developmentKey(dataDir: string): string {
+/** The development key kept in the data directory, made on first start and reused after. */
+function developmentKey(dataDir: string): { key: string; made: boolean } {
   const file = join(dataDir, 'development-api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), made: false };
   mkdirSync(dataDir, { recursive: true });
   const key = `dev_${randomBytes(18).toString('base64url')}`;
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  return { key, made: true };
 }
 
 /** Reads the configuration from `env`. @throws {ConfigError} naming the variable that is wrong. */
@@ -84,13 +86,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   const dataDir = resolve(env.LONGRUN_DATA_DIR?.trim() || '.data');
   let apiKeys: ApiKey[];
   let devKey: string | undefined;
+  let devKeyMade = false;
   try {
     apiKeys = env.LONGRUN_API_KEYS?.trim() ? parseApiKeys(env.LONGRUN_API_KEYS) : [];
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
   if (apiKeys.length === 0) {
-    devKey = developmentKey(dataDir);
+    ({ key: devKey, made: devKeyMade } = developmentKey(dataDir));
     apiKeys = [{ tenant: 'development', key: devKey }];
   }
   const rate = env.LONGRUN_RATE_LIMIT?.trim();
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     dataDir,
     apiKeys,
     developmentKey: devKey,
+    developmentKeyMade: devKeyMade,
     simulationScale: number(env, 'LONGRUN_SIMULATION_SCALE', 1, (n) => n >= 0 && n <= 1000, 'a factor from 0 to 1000'),
     concurrency: number(
       env,

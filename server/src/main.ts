@@ -4,6 +4,7 @@
  * on PostgreSQL (`DATABASE_URL`) as one of many processes, serving the API, running handlers, or
  * both (`LONGRUN_ROLE=api|worker|all`).
  */
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, serverOptionsFromConfig } from './config.ts';
 import { createServer } from './create-server.ts';
@@ -38,13 +39,16 @@ if (config.role === 'worker') {
     'longrun is serving',
   );
   if (config.developmentKey !== undefined) {
-    printDevelopmentKey(url, config.developmentKey, config.dataDir);
+    printDevelopmentKey(url, config.developmentKey, config.developmentKeyMade, config.dataDir);
   }
 }
 
-function printDevelopmentKey(url: string, key: string, dataDir: string): void {
+/** Says which key to use, and whether it is new or the one a first start made and kept. */
+function printDevelopmentKey(url: string, key: string, made: boolean, dataDir: string): void {
+  const file = join(dataDir, 'development-api-key');
+  const origin = made ? `made a development key and kept it in ${file}` : `reused the development key kept in ${file}`;
   console.log(
-    `\n  longrun is serving ${url}\n  LONGRUN_API_KEYS is not set, so this development key was made (kept in ${dataDir}):\n\n    export LONGRUN_API_KEY=${key}\n    curl -H "Authorization: Bearer $LONGRUN_API_KEY" ${url}/monitors\n`,
+    `\n  longrun is serving ${url}\n  LONGRUN_API_KEYS is not set, so longrun ${origin}:\n\n    export LONGRUN_API_KEY=${key}\n    curl -H "Authorization: Bearer $LONGRUN_API_KEY" ${url}/monitors\n`,
   );
 }
 
