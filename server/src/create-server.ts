@@ -9,6 +9,7 @@ import { loadBundledSpec } from '@longrun/openapi';
 import type express from 'express';
 import { pino } from 'pino';
 import type { ServerRole } from './config.ts';
+import { apiReferenceRoutes } from './http/api-reference.ts';
 import { createApp } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
@@ -82,6 +83,8 @@ export interface ServerOptions {
   push?: PushOptions;
   /** Where webhook subscriptions and the delivery queue are kept. @default the store's own (`store.webhooks`) */
   webhookStore?: WebhookStore;
+  /** Serve the API reference at `/docs` and the spec at `/openapi.json`, without an API key. @default true */
+  apiReference?: boolean;
   /** Engine settings: concurrency, leases, retention… (see {@link EngineConfig}). */
   engine?: Omit<EngineConfig, 'store' | 'kinds' | 'clock' | 'logger'>;
 }
@@ -156,9 +159,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     ...(push ? webhookSubscriptionRoutes(context, push.context) : []),
     ...(options.routes?.(context) ?? []),
   ];
+  const spec = options.spec ?? (await loadBundledSpec());
   const app = createApp({
     routes,
-    spec: options.spec ?? (await loadBundledSpec()),
+    spec,
+    serviceRouters: options.apiReference === false ? [] : [apiReferenceRoutes(spec)],
     tenants: new TenantDirectory(apiKeys),
     rateLimiter: new RateLimiter(options.rateLimit),
     logger: logger as OperationLogger & { isLevelEnabled(level: string): boolean },

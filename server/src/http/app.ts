@@ -32,6 +32,11 @@ export interface AppOptions {
   validateResponses?: boolean;
   /** Paths that need no API key. @default ['/healthz'] */
   publicPaths?: readonly string[];
+  /**
+   * Routers answered before the API key check and the spec's validation: what the server serves
+   * about itself (the API reference, metrics), outside the spec. Each guards itself.
+   */
+  serviceRouters?: readonly express.Router[];
 }
 
 /** Largest accepted body: 1 MiB. */
@@ -75,6 +80,7 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
   app.use(cors(options.corsOrigins ?? '*'));
+  for (const router of options.serviceRouters ?? []) app.use(router);
 
   app.use(function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
     const isPublic = publicPaths.has(req.path);
