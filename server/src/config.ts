@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { ServerOptions } from './create-server.ts';
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
+import { type MetricsAccess, parseMetricsAccess } from './observability/metrics.ts';
 
 /** What one server process does: serve the API, run handlers, or both. */
 export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
@@ -44,6 +45,10 @@ export interface ServiceConfig {
   retentionHours: number;
   /** @default 'info' */
   logLevel: string;
+  /** `LONGRUN_METRICS`: who may read `/metrics` (`local`, `off`, `open`, `token:<secret>`). @default 'local' */
+  metrics: MetricsAccess;
+  /** `LONGRUN_TRACES`: `console` prints each finished span (an OpenTelemetry SDK in this process); `off` none. @default 'off' */
+  traces: 'off' | 'console';
   /** @default '*' */
   corsOrigins: '*' | string[];
   /** @default 6000 per 60 s */
@@ -149,7 +154,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((origin) => origin.trim()),
     rateLimit,
     validateResponses: env.LONGRUN_VALIDATE_RESPONSES?.trim() !== 'false',
+    metrics: metricsAccess(env.LONGRUN_METRICS),
+    traces: traces(env.LONGRUN_TRACES),
   };
+}
+
+function metricsAccess(raw: string | undefined): MetricsAccess {
+  try {
+    return parseMetricsAccess(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function traces(raw: string | undefined): 'off' | 'console' {
+  const value = raw?.trim() || 'off';
+  if (value !== 'off' && value !== 'console')
+    throw new ConfigError(`LONGRUN_TRACES must be off or console, got "${value}"`);
+  return value;
 }
 
 /**
@@ -167,6 +189,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     corsOrigins: config.corsOrigins,
     rateLimit: config.rateLimit,
     validateResponses: config.validateResponses,
+    metrics: config.metrics,
     engine: {
       concurrency: config.concurrency,
       leaseMs: config.leaseMs,

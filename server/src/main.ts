@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, serverOptionsFromConfig } from './config.ts';
 import { createServer } from './create-server.ts';
+import { startConsoleTracing } from './observability/tracing-sdk.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -21,6 +22,8 @@ try {
 }
 
 const logger = pino({ level: config.logLevel });
+// Before the server is built, so its spans go to this provider.
+const stopTracing = config.traces === 'console' ? startConsoleTracing() : undefined;
 const server = await createServer({
   ...serverOptionsFromConfig(config),
   logger,
@@ -58,12 +61,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(130);
     stopping = true;
     logger.info({ signal }, 'stopping: draining running operations (signal again to stop at once)');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'stopping failed');
-        process.exit(1);
-      },
-    );
+    server
+      .close()
+      .then(() => stopTracing?.())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stopping failed');
+          process.exit(1);
+        },
+      );
   });
 }

@@ -91,7 +91,8 @@ export interface ShapeCheck {
 /**
  * Compares the shape of `actual` (what the command printed) with `expected` (what the page shows):
  * the status code of an `HTTP/…` status line, the presence of each header shown, and the presence
- * of each JSON field shown (values differ from run to run: ids, times, progress). Ids shown are
+ * of each JSON field shown (values differ from run to run: ids, times, progress); for plain text,
+ * a printed line starting with the first word of each line shown. Ids shown are
  * mapped to the real ones found after the same text (`Location: /monitors/`, `{"id":"`).
  */
 export function compareShape(expected: string, actual: string): ShapeCheck {
@@ -137,6 +138,16 @@ export function compareShape(expected: string, actual: string): ShapeCheck {
       for (const field of new Set(shownFields)) {
         if (!present.has(field)) mismatches.push(`JSON field "${field}" missing`);
       }
+    }
+  }
+
+  // Plain lines (no status line, no JSON): each line shown starts with a word some printed line starts with.
+  if (!status && shownFields.length === 0) {
+    const printedLines = actualText.split('\n');
+    for (const line of expected.split('\n')) {
+      const word = /^[^\s{…]+/.exec(line.trim())?.[0];
+      if (word && !printedLines.some((printed) => printed.startsWith(word)))
+        mismatches.push(`no line starting ${word}`);
     }
   }
 
