@@ -8,7 +8,9 @@
  *   5. vitest            all projects, runtime tests and `*.test-d.ts` type tests
  *
  * The last line is `N passed, N failed`: tests counted by Vitest, plus one failure for a check that failed
- * before Vitest ran, so a red run never reads `0 failed`. Extra arguments go to `vitest run`.
+ * before Vitest ran, so a red run never reads `0 failed`; then `, N skipped` when a test skipped itself
+ * (a browser test on a machine without Chromium, outside CI), each named above it. Extra arguments go to
+ * `vitest run`.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ interface VitestJsonReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  testResults?: { assertionResults?: { fullName?: string; status?: string; failureMessages?: string[] }[] }[];
 }
 
 const reportDir = await mkdtemp(path.join(tmpdir(), 'longrun-test-all-'));
@@ -49,6 +52,7 @@ const steps: Step[] = [
 
 let passedTests = 0;
 let failedTests = 0;
+let skippedTests = 0;
 const timings: string[] = [];
 try {
   for (const [index, step] of steps.entries()) {
@@ -62,8 +66,14 @@ try {
       if (report) {
         passedTests = report.numPassedTests;
         failedTests = report.numFailedTests;
-        const skipped = report.numPendingTests + report.numTodoTests;
-        if (skipped > 0) console.log(`\n${skipped} tests skipped or todo: the project does not skip tests.`);
+        skippedTests = report.numPendingTests + report.numTodoTests;
+        if (skippedTests > 0) {
+          const names = (report.testResults ?? [])
+            .flatMap((file) => file.assertionResults ?? [])
+            .filter((test) => test.status === 'skipped' || test.status === 'pending' || test.status === 'todo')
+            .map((test) => `  - ${test.fullName ?? '(unnamed)'}`);
+          console.log(`\n${skippedTests} tests skipped, not run on this machine:\n${names.join('\n')}`);
+        }
       }
       // A Vitest crash (bad config, no report) still counts as a failure.
       if (code !== 0 && failedTests === 0) failedTests = 1;
@@ -84,7 +94,7 @@ try {
 
 banner('summary');
 console.log(timings.join('\n'));
-console.log(`${passedTests} passed, ${failedTests} failed`);
+console.log(`${passedTests} passed, ${failedTests} failed${skippedTests > 0 ? `, ${skippedTests} skipped` : ''}`);
 process.exitCode = failedTests > 0 ? 1 : 0;
 
 function banner(title: string): void {

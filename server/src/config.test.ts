@@ -101,9 +101,12 @@ describe('loadConfig', () => {
     try {
       const first = loadConfig({ LONGRUN_DATA_DIR: dataDir });
       expect(first.developmentKey).toMatch(/^dev_/);
+      expect(first.developmentKeyMade).toBe(true);
       expect(first.apiKeys).toEqual([{ tenant: 'development', key: first.developmentKey }]);
       expect((await readFile(join(dataDir, 'development-api-key'), 'utf8')).trim()).toBe(first.developmentKey);
-      expect(loadConfig({ LONGRUN_DATA_DIR: dataDir }).developmentKey).toBe(first.developmentKey);
+      const second = loadConfig({ LONGRUN_DATA_DIR: dataDir });
+      expect(second.developmentKey).toBe(first.developmentKey);
+      expect(second.developmentKeyMade).toBe(false);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -13,6 +13,7 @@ import type { ResponseValidation } from './http/app.ts';
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
+import { type MetricsAccess, parseMetricsAccess } from './observability/metrics.ts';
 import { LongrunServerError } from './operations/longrun-server-error.ts';
 import { parseOutboundAllow } from './push/ssrf-guard.ts';
 
@@ -33,8 +34,10 @@ export interface ServiceConfig {
   /** @default './.data' (from the working directory) */
   dataDir: string;
   apiKeys: ApiKey[];
-  /** Set when no `LONGRUN_API_KEYS` was given and a development key was made. */
+  /** Set when no `LONGRUN_API_KEYS` was given: the development key kept in the data directory. */
   developmentKey: string | undefined;
+  /** True when this start made the development key; false when it reused the one kept from before. */
+  developmentKeyMade: boolean;
   /** @default 1 */
   simulationScale: number;
   /** @default 8 */
@@ -43,6 +46,10 @@ export interface ServiceConfig {
   retentionHours: number;
   /** @default 'info' */
   logLevel: string;
+  /** `LONGRUN_METRICS`: who may read `/metrics` (`local`, `off`, `open`, `token:<secret>`). @default 'local' */
+  metrics: MetricsAccess;
+  /** `LONGRUN_TRACES`: `console` prints each finished span (an OpenTelemetry SDK in this process); `off` none. @default 'off' */
+  traces: 'off' | 'console';
   /** @default '*' */
   corsOrigins: '*' | string[];
   /** @default 6000 per 60 s */
@@ -78,14 +85,14 @@ function number(
   return value;
 }
 
-/** The development key kept in the data directory, made on first start. */
-function developmentKey(dataDir: string): string {
+/** The development key kept in the data directory, made on first start and reused after. */
+function developmentKey(dataDir: string): { key: string; made: boolean } {
   const file = join(dataDir, 'development-api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), made: false };
   mkdirSync(dataDir, { recursive: true });
   const key = `dev_${randomBytes(18).toString('base64url')}`;
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  return { key, made: true };
 }
 
 /** Reads the configuration from `env`. @throws {ConfigError} naming the variable that is wrong. */
@@ -93,13 +100,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   const dataDir = resolve(env.LONGRUN_DATA_DIR?.trim() || '.data');
   let apiKeys: ApiKey[];
   let devKey: string | undefined;
+  let devKeyMade = false;
   try {
     apiKeys = env.LONGRUN_API_KEYS?.trim() ? parseApiKeys(env.LONGRUN_API_KEYS) : [];
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
   if (apiKeys.length === 0) {
-    devKey = developmentKey(dataDir);
+    ({ key: devKey, made: devKeyMade } = developmentKey(dataDir));
     apiKeys = [{ tenant: 'development', key: devKey }];
   }
   const rate = env.LONGRUN_RATE_LIMIT?.trim();
@@ -146,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     dataDir,
     apiKeys,
     developmentKey: devKey,
+    developmentKeyMade: devKeyMade,
     simulationScale: number(env, 'LONGRUN_SIMULATION_SCALE', 1, (n) => n >= 0 && n <= 1000, 'a factor from 0 to 1000'),
     concurrency: number(
       env,
@@ -162,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     validateResponses: responseValidation(env.LONGRUN_VALIDATE_RESPONSES),
     http: httpLimits(env),
     outboundAllow,
+    metrics: metricsAccess(env.LONGRUN_METRICS),
+    traces: traces(env.LONGRUN_TRACES),
   };
 }
 
@@ -205,6 +216,21 @@ function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
   return limits;
 }
 
+function metricsAccess(raw: string | undefined): MetricsAccess {
+  try {
+    return parseMetricsAccess(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function traces(raw: string | undefined): 'off' | 'console' {
+  const value = raw?.trim() || 'off';
+  if (value !== 'off' && value !== 'console')
+    throw new ConfigError(`LONGRUN_TRACES must be off or console, got "${value}"`);
+  return value;
+}
+
 /**
  * The `createServer` options a configuration stands for (what `pnpm start` runs with), so every
  * process built from the environment — the service, the benchmark's server — is the same server.
@@ -222,6 +248,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     validateResponses: config.validateResponses,
     push: { outboundAllow: config.outboundAllow },
     http: config.http,
+    metrics: config.metrics,
     engine: {
       concurrency: config.concurrency,
       leaseMs: config.leaseMs,

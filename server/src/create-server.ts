@@ -10,6 +10,7 @@ import type express from 'express';
 import { pino } from 'pino';
 import type { BrokerConnection, BrokerOptions } from './broker/start-broker.ts';
 import { answerBounds } from './http/answer-bounds.ts';
+import { apiReferenceRoutes } from './http/api-reference.ts';
 import { createApp, type ResponseValidation } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
@@ -30,6 +31,9 @@ import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.t
 import { widgetOrderRoutes } from './http/routes/widget-orders.ts';
 import type { RouteDefinition } from './http/typed-route.ts';
 import { referenceKinds } from './kinds/index.ts';
+import { instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
+import { LongrunMetrics, type MetricsAccess, metricsRoutes } from './observability/metrics.ts';
+import { traceRequests } from './observability/tracing.ts';
 import type { ChangeSource } from './operations/changes.ts';
 import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
 import type { AnyKind } from './operations/kind.ts';
@@ -103,6 +107,13 @@ export interface ServerOptions {
    * their workers' reports consumed from it. Loaded only when given.
    */
   broker?: BrokerOptions;
+  /**
+   * Who may read Prometheus metrics at `/metrics`: `'local'` callers on this machine, `'off'`,
+   * `'open'` to anyone, or `{ token }` for `Authorization: Bearer <token>`. @default 'local'
+   */
+  metrics?: MetricsAccess;
+  /** Serve the API reference at `/docs` and the spec at `/openapi.json`, without an API key. @default true */
+  apiReference?: boolean;
   /** Engine settings: concurrency, leases, retention… (see {@link EngineConfig}). */
   engine?: Omit<EngineConfig, 'store' | 'kinds' | 'clock' | 'logger'>;
 }
@@ -131,12 +142,21 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     options.logger === false || options.logger === undefined
       ? pino({ level: options.logger === false ? 'silent' : 'info' })
       : options.logger;
-  const { store, changeSource } = await openStore(options, logger as OperationLogger);
+  const opened = await openStore(options, logger as OperationLogger);
+  const { changeSource } = opened;
   const ownsStore = options.store === undefined;
+  const metricsAccess = options.metrics ?? 'local';
+  const metrics = metricsAccess === 'off' ? undefined : new LongrunMetrics(opened.store.queueStats?.bind(opened.store));
+  // Metrics and traces wrap the store, the kinds and the engine: the core knows nothing of them.
+  const store = instrumentStore(opened.store, metrics);
   const clock = options.clock ?? systemClock;
   const simulation = { scale: options.simulationScale ?? 1 };
   const defaults = referenceKinds(simulation, (tenant, collection, id) => store.getResource(tenant, collection, id));
-  const kinds = typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults);
+  const kinds = instrumentKinds(
+    typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults),
+    store,
+    metrics,
+  );
 
   const engine = createEngine({
     ...options.engine,
@@ -147,6 +167,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     clock,
     logger: logger as OperationLogger,
   });
+  instrumentEngine(engine, metrics);
   const webhookStore = options.webhookStore ?? (providesWebhookStore(store) ? store.webhooks : undefined);
   const push =
     webhookStore && createPush({ ...options.push, webhooks: webhookStore, engine, render: toMonitor, clock, logger });
@@ -184,6 +205,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   const app = createApp({
     routes,
     spec,
+    serviceRouters: [
+      traceRequests(),
+      ...(options.apiReference === false ? [] : [apiReferenceRoutes(spec)]),
+      ...(metrics ? [metricsRoutes(metrics, metricsAccess)] : []),
+    ],
     tenants: new TenantDirectory(apiKeys),
     rateLimiter: new RateLimiter(options.rateLimit),
     logger: logger as OperationLogger & { isLevelEnabled(level: string): boolean },

@@ -4,9 +4,11 @@
  * on PostgreSQL (`DATABASE_URL`) as one of many processes, serving the API, running handlers, or
  * both (`LONGRUN_ROLE=api|worker|all`).
  */
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, serverOptionsFromConfig } from './config.ts';
 import { createServer } from './create-server.ts';
+import { startConsoleTracing } from './observability/tracing-sdk.ts';
 import { LongrunServerError } from './operations/longrun-server-error.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -21,6 +23,8 @@ try {
 }
 
 const logger = pino({ level: config.logLevel });
+// Before the server is built, so its spans go to this provider.
+const stopTracing = config.traces === 'console' ? startConsoleTracing() : undefined;
 let server: Awaited<ReturnType<typeof createServer>>;
 try {
   server = await createServer({ ...serverOptionsFromConfig(config), logger });
@@ -46,13 +50,16 @@ if (config.role === 'worker') {
     'longrun is serving',
   );
   if (config.developmentKey !== undefined) {
-    printDevelopmentKey(url, config.developmentKey, config.dataDir);
+    printDevelopmentKey(url, config.developmentKey, config.developmentKeyMade, config.dataDir);
   }
 }
 
-function printDevelopmentKey(url: string, key: string, dataDir: string): void {
+/** Says which key to use, and whether it is new or the one a first start made and kept. */
+function printDevelopmentKey(url: string, key: string, made: boolean, dataDir: string): void {
+  const file = join(dataDir, 'development-api-key');
+  const origin = made ? `made a development key and kept it in ${file}` : `reused the development key kept in ${file}`;
   console.log(
-    `\n  longrun is serving ${url}\n  LONGRUN_API_KEYS is not set, so this development key was made (kept in ${dataDir}):\n\n    export LONGRUN_API_KEY=${key}\n    curl -H "Authorization: Bearer $LONGRUN_API_KEY" ${url}/monitors\n`,
+    `\n  longrun is serving ${url}\n  LONGRUN_API_KEYS is not set, so longrun ${origin}:\n\n    export LONGRUN_API_KEY=${key}\n    curl -H "Authorization: Bearer $LONGRUN_API_KEY" ${url}/monitors\n`,
   );
 }
 
@@ -62,12 +69,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(130);
     stopping = true;
     logger.info({ signal }, 'stopping: draining running operations (signal again to stop at once)');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'stopping failed');
-        process.exit(1);
-      },
-    );
+    server
+      .close()
+      .then(() => stopTracing?.())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stopping failed');
+          process.exit(1);
+        },
+      );
   });
 }

@@ -40,6 +40,11 @@ export interface AppOptions {
   validateResponses?: ResponseValidation;
   /** Paths that need no API key. @default ['/healthz'] */
   publicPaths?: readonly string[];
+  /**
+   * Routers answered before the API key check and the spec's validation: what the server serves
+   * about itself (the API reference, metrics), outside the spec. Each guards itself.
+   */
+  serviceRouters?: readonly express.Router[];
 }
 
 /** How responses are checked against the spec (see {@link AppOptions.validateResponses}). */
@@ -118,6 +123,7 @@ export function createApp(options: AppOptions): express.Express {
   });
   app.use(cors(options.corsOrigins ?? '*'));
   app.use(refuseUnreadableTargets(answerBounds(options.spec)));
+  for (const router of options.serviceRouters ?? []) app.use(router);
   // The dashboard page needs no key: it asks the user for one and sends it with each API request.
   app.use(dashboard({ spec: options.spec }));
 

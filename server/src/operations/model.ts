@@ -47,6 +47,13 @@ export interface StoredRequest {
   method: string;
   path: string;
   body?: unknown;
+  /**
+   * The W3C trace context of the accepting request (`traceparent`, `tracestate`), so whatever
+   * runs the operation later, here or in another process, can continue its trace. Not shown on
+   * the monitor, not part of the idempotency fingerprint.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** Everything stored about one operation. */

@@ -151,6 +151,13 @@ export interface OperationStore {
    */
   createOperation(command: CreateOperationCommand): Promise<CreateOperationOutcome>;
 
+  /**
+   * The work of every tenant not yet finished: how many operations are queued and running, and
+   * when the oldest queued one was accepted (metrics: queue depth and age). Optional: a store
+   * without it reports no queue gauges.
+   */
+  queueStats?(): Promise<QueueStats>;
+
   /** One operation of a tenant, or undefined (another tenant's ids do not exist). */
   getOperation(tenant: string, id: string): Promise<OperationRecord | undefined>;
 
@@ -253,4 +260,12 @@ export interface OperationStore {
 
   /** Commits pending writes, then releases connections and file handles. */
   close(): Promise<void>;
+}
+
+/** What {@link OperationStore.queueStats} reports, across every tenant. */
+export interface QueueStats {
+  queued: number;
+  running: number;
+  /** `createdAt` of the oldest queued operation, or null when none is queued. */
+  oldestQueuedAt: string | null;
 }

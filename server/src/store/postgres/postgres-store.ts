@@ -30,6 +30,7 @@ import type {
   OperationPatch,
   OperationStore,
   PublishedResource,
+  QueueStats,
   ResourceRecord,
   WebhookStoreProvider,
 } from '../../operations/ports/index.ts';
@@ -421,6 +422,22 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     } finally {
       client.release();
     }
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const { rows } = await this.#pool.query<{ queued: string; running: string; oldest: Date | string | null }>(
+      `SELECT count(*) FILTER (WHERE state = 'queued') AS queued,
+              count(*) FILTER (WHERE state = 'running') AS running,
+              min(created_at) FILTER (WHERE state = 'queued') AS oldest
+       FROM operations WHERE state IN ('queued', 'running')`,
+    );
+    const row = rows[0];
+    const oldest = row?.oldest ?? null;
+    return {
+      queued: Number(row?.queued ?? 0),
+      running: Number(row?.running ?? 0),
+      oldestQueuedAt: oldest === null ? null : new Date(oldest).toISOString(),
+    };
   }
 
   deleteExpired(finishedBefore: Date, now: Date): Promise<number> {

@@ -21,6 +21,7 @@ import type {
   OperationPatch,
   OperationStore,
   PublishedResource,
+  QueueStats,
   ResourceRecord,
   WebhookStoreProvider,
 } from '../../operations/ports/index.ts';
@@ -220,6 +221,18 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       if (row === undefined) throw new Error('resource upsert returned no row');
       return toResourceRecord(row);
     });
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    // Both counts read the partial indexes on queued and running operations.
+    const row = this.#db
+      .prepare<[], { queued: number; running: number; oldest: string | null }>(
+        `SELECT (SELECT count(*) FROM operations WHERE state = 'queued') AS queued,
+                (SELECT count(*) FROM operations WHERE state = 'running') AS running,
+                (SELECT min(created_at) FROM operations WHERE state = 'queued') AS oldest`,
+      )
+      .get();
+    return { queued: row?.queued ?? 0, running: row?.running ?? 0, oldestQueuedAt: row?.oldest ?? null };
   }
 
   deleteExpired(finishedBefore: Date, now: Date): Promise<number> {
