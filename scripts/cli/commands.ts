@@ -4,9 +4,10 @@
  */
 import type { Command } from './command.ts';
 import { submitCommand, waitCommand } from './commands/client-commands.ts';
+import { lintCommand } from './commands/lint.ts';
 
 /** The subcommands `longrun` knows. */
-export const commands: readonly Command[] = [submitCommand, waitCommand];
+export const commands: readonly Command[] = [submitCommand, waitCommand, lintCommand];
 
 /** The `longrun --help` text: one line per command. */
 export function renderUsage(): string {
