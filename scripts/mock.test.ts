@@ -49,6 +49,19 @@ describe('pnpm mock', () => {
     });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ id: 'op_01JABCDEF0123456789ABCDEFG', state: 'queued' });
+    // A client that sends no directive gets what the real server gives: 202, not a finished monitor.
+    const plain = await fetch(`${url}/cars`, { method: 'POST', headers, body: car });
+    expect(plain.status).toBe(202);
+    expect(plain.headers.get('Location')).toMatch(/^\/monitors\/op_/);
+    expect(plain.headers.get('Retry-After')).toMatch(/^\d+$/);
+    expect(await plain.json()).toMatchObject({ kind: 'car.create', state: 'queued' });
+    const finished = await fetch(`${url}/cars`, {
+      method: 'POST',
+      headers: { ...headers, Prefer: 'code=200, example=failed' },
+      body: car,
+    });
+    expect(finished.status).toBe(200);
+    expect(await finished.json()).toMatchObject({ state: 'failed' });
     const running = await fetch(`${url}/monitors/op_01JABCDEF0123456789ABCDEFG`, {
       headers: { ...headers, Prefer: 'code=202, example=running' },
     });

@@ -21,7 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asyncOperations, loadBundledSpec } from '@longrun/openapi';
+import { loadBundledSpec } from '@longrun/openapi';
 import { type KindTemplates, monitorPaths, readKindTemplates, terminalStates } from './monitor-templates.ts';
 import { type MockOperation, type MonitorSnapshot, monitorAt } from './monitor-timeline.ts';
 import { type Preferences, parsePreferences, waitSeconds } from './preferences.ts';
@@ -123,7 +123,7 @@ export async function createStatefulMockHandler(
   options: StatefulMockOptions = {},
 ): Promise<(request: IncomingMessage, response: ServerResponse) => Promise<void>> {
   const spec = new SpecIndex(options.document ?? (await loadBundledSpec()));
-  const templates = readKindTemplates(spec, asyncOperations);
+  const templates = readKindTemplates(spec);
   const durationMs = options.durationMs ?? 5000;
   const queuedMs = options.queuedMs ?? Math.round(durationMs / 5);
   const retryBounds = options.retryAfter ?? { min: 1, max: 30 };
