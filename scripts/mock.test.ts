@@ -68,11 +68,25 @@ describe('pnpm mock', () => {
     expect(await running.json()).toMatchObject({ state: 'running' });
   });
 
-  it('runs the stateful mock behind Prism with --stateful, its operations taking --duration ms', async () => {
+  it('runs the stateful mock with --stateful, validating requests, its operations taking --duration ms', async () => {
     const { url } = await startCli(['--stateful', '--duration', '200']);
     const done = await fetch(`${url}/cars`, { method: 'POST', headers: { ...headers, Prefer: 'wait=10' }, body: car });
     expect(done.status).toBe(201);
     expect(done.headers.get('Location')).toMatch(/^\/cars\/car_[0-9A-Z]{26}$/);
+    // What breaks the spec is refused with the contract's validation problem, as by the server.
+    const invalid = await fetch(`${url}/cars`, { method: 'POST', headers, body: '{"brand":"Ford"}' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('Content-Type')).toMatch(/^application\/problem\+json/);
+    expect(await invalid.json()).toMatchObject({
+      status: 400,
+      errors: expect.arrayContaining([expect.objectContaining({ pointer: '/body/make' })]),
+    });
+  });
+
+  it('runs the stateful mock behind prism proxy with --stateful --proxy', async () => {
+    const { url } = await startCli(['--stateful', '--proxy', '--duration', '200']);
+    const done = await fetch(`${url}/cars`, { method: 'POST', headers: { ...headers, Prefer: 'wait=10' }, body: car });
+    expect(done.status).toBe(201);
     // Prism in front refuses what breaks the spec.
     const invalid = await fetch(`${url}/cars`, { method: 'POST', headers, body: '{"brand":"Ford"}' });
     expect(invalid.status).toBe(422);

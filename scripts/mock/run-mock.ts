@@ -1,7 +1,7 @@
 /**
  * Starts a mock of a spec the way `pnpm mock` and `longrun mock` offer it: Prism answering the
  * spec's examples (behind the front that makes a plain request to a long-running operation answer
- * `202`), or the stateful mock, validated by `prism proxy` or bare.
+ * `202`), or the stateful mock: validated in process (the default), by `prism proxy`, or bare.
  */
 import { loadBundledSpec, specPath as referenceSpecPath } from '@longrun/openapi';
 import { bundleSpec } from '../generate/bundle-spec.ts';
@@ -9,6 +9,7 @@ import { startAcceptingFront } from './accepting-front.ts';
 import { startPrism } from './prism-process.ts';
 import { SpecIndex } from './spec-index.ts';
 import { startStatefulMock } from './stateful-mock.ts';
+import { startValidatedStatefulMock } from './validated-stateful-mock.ts';
 
 /** Which mock, of which spec, where. */
 export interface MockOptions {
@@ -16,8 +17,10 @@ export interface MockOptions {
   spec?: string;
   /** The stateful mock instead of Prism's examples. */
   stateful: boolean;
-  /** Stateful only: without `prism proxy` in front. */
+  /** Stateful only: without validation (the mock trusts every request). */
   bare: boolean;
+  /** Stateful only: validated by `prism proxy` in another process (requests and answers) instead of in process. */
+  proxy: boolean;
   /** Prism only: bodies generated from the schemas. */
   dynamic: boolean;
   /** Stateful only: time from acceptance to the outcome. */
@@ -56,6 +59,20 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
       };
     }
     const durationNote = `operations finish ${options.durationMs} ms after acceptance`;
+    if (!options.bare && !options.proxy) {
+      const mock = await startValidatedStatefulMock({
+        durationMs: options.durationMs,
+        port: options.port,
+        host: options.host,
+        document,
+      });
+      stops.push(mock.close);
+      return {
+        url: mock.url,
+        description: `the stateful mock, requests validated against the spec; ${durationNote}`,
+        stop,
+      };
+    }
     if (options.bare) {
       const mock = await startStatefulMock({
         durationMs: options.durationMs,

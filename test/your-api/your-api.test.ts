@@ -181,7 +181,8 @@ describe('longrun mock', () => {
     expect(await second.json()).toMatchObject({ monitor: first.headers.get('Location') });
 
     const invalid = await fetch(`${url}/exports`, { method: 'POST', headers, body: '{"report":"sales-2026"}' });
-    expect(invalid.status).toBe(422);
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ errors: [expect.objectContaining({ pointer: '/body/format' })] });
     for (const answer of [accepted, created, counted, first, second])
       expect(answer.headers.get('sl-violations')).toBeNull();
   });

@@ -13,6 +13,6 @@ export const mockCommand: Command = {
   run: (args) =>
     mockMain(
       args,
-      'longrun mock --spec api.yaml [--dynamic] | --stateful [--duration <ms>] [--bare] [--port 4010] [--host 127.0.0.1]',
+      'longrun mock --spec api.yaml [--dynamic] | --stateful [--duration <ms>] [--bare | --proxy] [--port 4010] [--host 127.0.0.1]',
     ),
 };
