@@ -957,15 +957,15 @@ export interface components {
      */
     MonitorState: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
     /**
-     * @description What the operation does (the `kind` of its `x-longrun-async`); decides the type of its product or result.
-     * @example report.export
-     */
-    OperationKind: string;
-    /**
      * @description An operation's (and its monitor's) id.
      * @example op_01JABCDEF0123456789ABCDEFG
      */
     OperationId: string;
+    /**
+     * @description What the operation does (the `kind` of its `x-longrun-async`); decides the type of its product or result.
+     * @example report.export
+     */
+    OperationKind: string;
     /** @description How far the operation has come. */
     Progress: {
       /** Format: int32 */
@@ -1428,6 +1428,14 @@ export interface components {
     };
   };
   parameters: {
+    /** @description Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name). */
+    KindFilter:
+      | 'car.create'
+      | 'car.read'
+      | 'virtual-machine.provision'
+      | 'transcode'
+      | 'reindex'
+      | 'widget-order.fulfil';
     /** @description The widget order's id. */
     OrderId: components['schemas']['ResourceId'];
     /** @description The webhook subscription's id. */
@@ -1449,8 +1457,6 @@ export interface components {
     WebhookSignature: string;
     /** @description Only monitors in this state. */
     StateFilter: components['schemas']['MonitorState'];
-    /** @description Only monitors of this kind. */
-    KindFilter: components['schemas']['OperationKind'];
     /** @description Opaque cursor from a previous page's `next`. */
     Cursor: string;
     /** @description Page size. */
@@ -1602,7 +1608,7 @@ export interface operations {
       query?: {
         /** @description Only monitors in this state. */
         state?: components['parameters']['StateFilter'];
-        /** @description Only monitors of this kind. */
+        /** @description Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name). */
         kind?: components['parameters']['KindFilter'];
         /** @description Opaque cursor from a previous page's `next`. */
         cursor?: components['parameters']['Cursor'];

@@ -462,14 +462,14 @@ export type Problem = {
 export type MonitorState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /**
- * What the operation does (the `kind` of its `x-longrun-async`); decides the type of its product or result.
- */
-export type OperationKind = string;
-
-/**
  * An operation's (and its monitor's) id.
  */
 export type OperationId = string;
+
+/**
+ * What the operation does (the `kind` of its `x-longrun-async`); decides the type of its product or result.
+ */
+export type OperationKind = string;
 
 /**
  * How far the operation has come.
@@ -601,6 +601,17 @@ export type PendingOperationProblem = Problem & {
 };
 
 /**
+ * Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name).
+ */
+export type KindFilter =
+  | 'car.create'
+  | 'car.read'
+  | 'virtual-machine.provision'
+  | 'transcode'
+  | 'reindex'
+  | 'widget-order.fulfil';
+
+/**
  * The widget order's id.
  */
 export type OrderId = ResourceId;
@@ -629,11 +640,6 @@ export type WebhookSignature = string;
  * Only monitors in this state.
  */
 export type StateFilter = MonitorState;
-
-/**
- * Only monitors of this kind.
- */
-export type KindFilter = OperationKind;
 
 /**
  * Opaque cursor from a previous page's `next`.
@@ -729,9 +735,9 @@ export type ListMonitorsData = {
      */
     state?: MonitorState;
     /**
-     * Only monitors of this kind.
+     * Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name).
      */
-    kind?: OperationKind;
+    kind?: 'car.create' | 'car.read' | 'virtual-machine.provision' | 'transcode' | 'reindex' | 'widget-order.fulfil';
     /**
      * Opaque cursor from a previous page's `next`.
      */
