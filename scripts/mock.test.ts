@@ -49,17 +49,44 @@ describe('pnpm mock', () => {
     });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ id: 'op_01JABCDEF0123456789ABCDEFG', state: 'queued' });
+    // A client that sends no directive gets what the real server gives: 202, not a finished monitor.
+    const plain = await fetch(`${url}/cars`, { method: 'POST', headers, body: car });
+    expect(plain.status).toBe(202);
+    expect(plain.headers.get('Location')).toMatch(/^\/monitors\/op_/);
+    expect(plain.headers.get('Retry-After')).toMatch(/^\d+$/);
+    expect(await plain.json()).toMatchObject({ kind: 'car.create', state: 'queued' });
+    const finished = await fetch(`${url}/cars`, {
+      method: 'POST',
+      headers: { ...headers, Prefer: 'code=200, example=failed' },
+      body: car,
+    });
+    expect(finished.status).toBe(200);
+    expect(await finished.json()).toMatchObject({ state: 'failed' });
     const running = await fetch(`${url}/monitors/op_01JABCDEF0123456789ABCDEFG`, {
       headers: { ...headers, Prefer: 'code=202, example=running' },
     });
     expect(await running.json()).toMatchObject({ state: 'running' });
   });
 
-  it('runs the stateful mock behind Prism with --stateful, its operations taking --duration ms', async () => {
+  it('runs the stateful mock with --stateful, validating requests, its operations taking --duration ms', async () => {
     const { url } = await startCli(['--stateful', '--duration', '200']);
     const done = await fetch(`${url}/cars`, { method: 'POST', headers: { ...headers, Prefer: 'wait=10' }, body: car });
     expect(done.status).toBe(201);
     expect(done.headers.get('Location')).toMatch(/^\/cars\/car_[0-9A-Z]{26}$/);
+    // What breaks the spec is refused with the contract's validation problem, as by the server.
+    const invalid = await fetch(`${url}/cars`, { method: 'POST', headers, body: '{"brand":"Ford"}' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('Content-Type')).toMatch(/^application\/problem\+json/);
+    expect(await invalid.json()).toMatchObject({
+      status: 400,
+      errors: expect.arrayContaining([expect.objectContaining({ pointer: '/body/make' })]),
+    });
+  });
+
+  it('runs the stateful mock behind prism proxy with --stateful --proxy', async () => {
+    const { url } = await startCli(['--stateful', '--proxy', '--duration', '200']);
+    const done = await fetch(`${url}/cars`, { method: 'POST', headers: { ...headers, Prefer: 'wait=10' }, body: car });
+    expect(done.status).toBe(201);
     // Prism in front refuses what breaks the spec.
     const invalid = await fetch(`${url}/cars`, { method: 'POST', headers, body: '{"brand":"Ford"}' });
     expect(invalid.status).toBe(422);

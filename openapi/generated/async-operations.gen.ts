@@ -10,6 +10,8 @@ export interface AsyncKinds {
     operationId: 'createCar';
     path: '/cars';
     method: 'post';
+    oneAtATime: false;
+    steps: readonly ['chassis', 'paint', 'inspection'];
   };
   'car.read': {
     product: never;
@@ -17,6 +19,8 @@ export interface AsyncKinds {
     operationId: 'getCar';
     path: '/cars/{carId}';
     method: 'get';
+    oneAtATime: false;
+    steps: readonly [];
   };
   reindex: {
     product: never;
@@ -24,6 +28,8 @@ export interface AsyncKinds {
     operationId: 'startReindex';
     path: '/reindex';
     method: 'post';
+    oneAtATime: true;
+    steps: readonly ['scan', 'build', 'swap'];
   };
   transcode: {
     product: components['schemas']['EncodedVideo'];
@@ -31,6 +37,8 @@ export interface AsyncKinds {
     operationId: 'createTranscode';
     path: '/transcodes';
     method: 'post';
+    oneAtATime: false;
+    steps: readonly ['probe', 'encode', 'package'];
   };
   'virtual-machine.provision': {
     product: components['schemas']['VirtualMachine'];
@@ -38,6 +46,8 @@ export interface AsyncKinds {
     operationId: 'createVirtualMachine';
     path: '/virtual-machines';
     method: 'post';
+    oneAtATime: false;
+    steps: readonly ['allocate', 'image', 'boot'];
   };
   'widget-order.fulfil': {
     product: components['schemas']['WidgetOrder'];
@@ -45,16 +55,36 @@ export interface AsyncKinds {
     operationId: 'createWidgetOrder';
     path: '/widget-orders';
     method: 'post';
+    oneAtATime: false;
+    steps: readonly ['reserve', 'manufacture', 'fulfilment', 'invoice'];
   };
 }
 
 /** A long-running operation kind declared in the spec. */
 export type AsyncKind = keyof AsyncKinds;
 
-/** Every `x-longrun-async` operation, sorted by kind; `product`/`result` name component schemas. */
+/** Every long-running operation (`x-longrun-async` and the dialects read), sorted by kind; `product`/`result` name component schemas. */
 export const asyncOperations = [
-  { kind: 'car.create', operationId: 'createCar', path: '/cars', method: 'post', product: 'Car', result: null },
-  { kind: 'car.read', operationId: 'getCar', path: '/cars/{carId}', method: 'get', product: null, result: 'Car' },
+  {
+    kind: 'car.create',
+    operationId: 'createCar',
+    path: '/cars',
+    method: 'post',
+    product: 'Car',
+    result: null,
+    oneAtATime: false,
+    steps: ['chassis', 'paint', 'inspection'],
+  },
+  {
+    kind: 'car.read',
+    operationId: 'getCar',
+    path: '/cars/{carId}',
+    method: 'get',
+    product: null,
+    result: 'Car',
+    oneAtATime: false,
+    steps: [],
+  },
   {
     kind: 'reindex',
     operationId: 'startReindex',
@@ -62,6 +92,8 @@ export const asyncOperations = [
     method: 'post',
     product: null,
     result: 'ReindexReport',
+    oneAtATime: true,
+    steps: ['scan', 'build', 'swap'],
   },
   {
     kind: 'transcode',
@@ -70,6 +102,8 @@ export const asyncOperations = [
     method: 'post',
     product: 'EncodedVideo',
     result: null,
+    oneAtATime: false,
+    steps: ['probe', 'encode', 'package'],
   },
   {
     kind: 'virtual-machine.provision',
@@ -78,6 +112,8 @@ export const asyncOperations = [
     method: 'post',
     product: 'VirtualMachine',
     result: null,
+    oneAtATime: false,
+    steps: ['allocate', 'image', 'boot'],
   },
   {
     kind: 'widget-order.fulfil',
@@ -86,6 +122,8 @@ export const asyncOperations = [
     method: 'post',
     product: 'WidgetOrder',
     result: null,
+    oneAtATime: false,
+    steps: ['reserve', 'manufacture', 'fulfilment', 'invoice'],
   },
 ] as const;
 

@@ -570,117 +570,10 @@ export interface webhooks {
 export interface components {
   schemas: {
     /**
-     * @description An operation's (and its monitor's) id.
-     * @example op_01JABCDEF0123456789ABCDEFG
-     */
-    OperationId: string;
-    /**
      * @description Opaque, URL-safe id of a resource.
      * @example car_01JABCDEF0123456789ABCDEFH
      */
     ResourceId: string;
-    /**
-     * Format: date-time
-     * @example 2026-11-22T10:00:00.000Z
-     */
-    Timestamp: string;
-    /**
-     * Format: uri-reference
-     * @example /monitors/op_01JABCDEF0123456789ABCDEFG
-     */
-    Href: string;
-    /**
-     * @description What the operation does; decides the type of its product or result.
-     * @enum {string}
-     */
-    OperationKind:
-      | 'car.create'
-      | 'car.read'
-      | 'virtual-machine.provision'
-      | 'transcode'
-      | 'reindex'
-      | 'widget-order.fulfil';
-    /**
-     * @description `queued` → `running` → `succeeded` | `failed` | `cancelled`.
-     * @enum {string}
-     */
-    MonitorState: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-    /** @description How far the operation has come. */
-    Progress: {
-      /** Format: int32 */
-      percent: number;
-      message?: string;
-    };
-    /**
-     * @description `waiting` means the step needs an outside action, linked by `action`.
-     * @enum {string}
-     */
-    StepState: 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
-    /** @description One named workflow step (seed 003's `workflow`). */
-    Step: {
-      name: string;
-      title?: string;
-      state: components['schemas']['StepState'];
-      /** @description When `waiting`, the request that performs the outside action. */
-      action?: {
-        /** @enum {string} */
-        method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-        href: components['schemas']['Href'];
-      };
-    };
-    /** @description The request that started the operation (seed 003). */
-    EchoedRequest: {
-      /** @enum {string} */
-      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-      path: string;
-      /** @description The request body, as sent. */
-      body?: unknown;
-    };
-    /** @description A typed link to a resource. */
-    Link: {
-      href: components['schemas']['Href'];
-      title?: string;
-    };
-    /** @description A link to a further resource the operation produced. */
-    RelatedLink: {
-      rel: string;
-      href: components['schemas']['Href'];
-      title?: string;
-    };
-    /** @description Where to go from the monitor. */
-    MonitorLinks: {
-      self: components['schemas']['Link'];
-      product?: components['schemas']['Link'];
-      /** @description Every further resource it produced; an order of the largest size yields 2000 widgets and an invoice. */
-      related?: components['schemas']['RelatedLink'][];
-      cancel?: components['schemas']['Link'];
-      events?: components['schemas']['Link'];
-    };
-    /**
-     * @description The status resource of one accepted request. `result` holds the inline result when the
-     *     outcome is data; `links.product` the created resource when there is one; `error` the problem
-     *     when it failed.
-     */
-    Monitor: {
-      id: components['schemas']['OperationId'];
-      kind: components['schemas']['OperationKind'];
-      state: components['schemas']['MonitorState'];
-      progress: components['schemas']['Progress'];
-      /** @description Estimated completion time, or null when unknown. */
-      estimatedCompletionAt: components['schemas']['Timestamp'] | null;
-      steps: components['schemas']['Step'][];
-      request: components['schemas']['EchoedRequest'];
-      /** @description Inline result (its schema depends on `kind`); absent until it succeeded. */
-      result?: unknown;
-      error?: components['schemas']['Problem'];
-      /** @description A cancellation was asked for and the handler was told. */
-      cancelRequested: boolean;
-      createdAt: components['schemas']['Timestamp'];
-      updatedAt: components['schemas']['Timestamp'];
-      startedAt: components['schemas']['Timestamp'] | null;
-      finishedAt: components['schemas']['Timestamp'] | null;
-      links: components['schemas']['MonitorLinks'];
-    };
     /** @description The monitor of `POST /cars`; its product is a `Car`. */
     CarCreationMonitor: components['schemas']['Monitor'] & {
       /** @constant */
@@ -762,32 +655,6 @@ export interface components {
       items: components['schemas']['AnyMonitor'][];
       /** @description The next page's URL, or null on the last page. */
       next: components['schemas']['Href'] | null;
-    };
-    /** @description An RFC 9457 problem document. */
-    Problem: {
-      /**
-       * Format: uri
-       * @description Stable identifier of the kind of problem.
-       */
-      type: string;
-      title: string;
-      /** Format: int32 */
-      status: number;
-      detail?: string;
-      /** Format: uri-reference */
-      instance?: string;
-    };
-    /** @description A problem listing each invalid part of the request. */
-    ValidationProblem: components['schemas']['Problem'] & {
-      errors: {
-        /** @description JSON pointer (RFC 6901) into the request: /body/…, /query/…, /headers/… */
-        pointer: string;
-        message: string;
-      }[];
-    };
-    /** @description A problem naming the operation that must finish first. */
-    PendingOperationProblem: components['schemas']['Problem'] & {
-      monitor: components['schemas']['Href'];
     };
     /** @description Health of the service. */
     Health: {
@@ -1070,6 +937,133 @@ export interface components {
       /** @description After a rotation, until when callbacks are also signed with the previous secret; else null. */
       previousSecretExpiresAt: components['schemas']['Timestamp'] | null;
     };
+    /** @description An RFC 9457 problem document. */
+    Problem: {
+      /**
+       * Format: uri
+       * @description Stable identifier of the kind of problem.
+       */
+      type: string;
+      title: string;
+      /** Format: int32 */
+      status: number;
+      detail?: string;
+      /** Format: uri-reference */
+      instance?: string;
+    };
+    /**
+     * @description `queued` → `running` → `succeeded` | `failed` | `cancelled`.
+     * @enum {string}
+     */
+    MonitorState: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+    /**
+     * @description An operation's (and its monitor's) id.
+     * @example op_01JABCDEF0123456789ABCDEFG
+     */
+    OperationId: string;
+    /**
+     * @description What the operation does (the `kind` of its `x-longrun-async`); decides the type of its product or result.
+     * @example report.export
+     */
+    OperationKind: string;
+    /** @description How far the operation has come. */
+    Progress: {
+      /** Format: int32 */
+      percent: number;
+      message?: string;
+    };
+    /**
+     * Format: date-time
+     * @example 2026-11-22T10:00:00.000Z
+     */
+    Timestamp: string;
+    /**
+     * @description `waiting` means the step needs an outside action, linked by `action`.
+     * @enum {string}
+     */
+    StepState: 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+    /**
+     * Format: uri-reference
+     * @example /monitors/op_01JABCDEF0123456789ABCDEFG
+     */
+    Href: string;
+    /** @description One named workflow step (seed 003's `workflow`). */
+    Step: {
+      name: string;
+      title?: string;
+      state: components['schemas']['StepState'];
+      /** @description When `waiting`, the request that performs the outside action. */
+      action?: {
+        /** @enum {string} */
+        method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+        href: components['schemas']['Href'];
+      };
+    };
+    /** @description The request that started the operation (seed 003). */
+    EchoedRequest: {
+      /** @enum {string} */
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      path: string;
+      /** @description The request body, as sent. */
+      body?: unknown;
+    };
+    /** @description A typed link to a resource. */
+    Link: {
+      href: components['schemas']['Href'];
+      title?: string;
+    };
+    /** @description A link to a further resource the operation produced. */
+    RelatedLink: {
+      rel: string;
+      href: components['schemas']['Href'];
+      title?: string;
+    };
+    /** @description Where to go from the monitor. */
+    MonitorLinks: {
+      self: components['schemas']['Link'];
+      product?: components['schemas']['Link'];
+      /** @description Every further resource it produced; an order of the largest size yields 2000 widgets and an invoice. */
+      related?: components['schemas']['RelatedLink'][];
+      cancel?: components['schemas']['Link'];
+      events?: components['schemas']['Link'];
+    };
+    /**
+     * @description The status resource of one accepted request. `result` holds the inline result when the
+     *     outcome is data; `links.product` the created resource when there is one; `error` the problem
+     *     when it failed.
+     */
+    Monitor: {
+      id: components['schemas']['OperationId'];
+      kind: components['schemas']['OperationKind'];
+      state: components['schemas']['MonitorState'];
+      progress: components['schemas']['Progress'];
+      /** @description Estimated completion time, or null when unknown. */
+      estimatedCompletionAt: components['schemas']['Timestamp'] | null;
+      steps: components['schemas']['Step'][];
+      request: components['schemas']['EchoedRequest'];
+      /** @description Inline result (its schema depends on `kind`); absent until it succeeded. */
+      result?: unknown;
+      error?: components['schemas']['Problem'];
+      /** @description A cancellation was asked for and the handler was told. */
+      cancelRequested: boolean;
+      createdAt: components['schemas']['Timestamp'];
+      updatedAt: components['schemas']['Timestamp'];
+      startedAt: components['schemas']['Timestamp'] | null;
+      finishedAt: components['schemas']['Timestamp'] | null;
+      links: components['schemas']['MonitorLinks'];
+    };
+    /** @description A problem listing each invalid part of the request. */
+    ValidationProblem: components['schemas']['Problem'] & {
+      errors: {
+        /** @description JSON pointer (RFC 6901) into the request: /body/…, /query/…, /headers/… */
+        pointer: string;
+        message: string;
+      }[];
+    };
+    /** @description A problem naming the operation that must finish first. */
+    PendingOperationProblem: components['schemas']['Problem'] & {
+      monitor: components['schemas']['Href'];
+    };
   };
   responses: {
     /** @description Accepted; poll the monitor at `Location`. */
@@ -1275,6 +1269,55 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The order is not waiting for fulfilment. */
+    NotWaiting: {
+      headers: {
+        Link: components['headers']['MonitorLink'];
+        RateLimit: components['headers']['RateLimit'];
+        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description A reindex is already queued or running; the problem names its monitor. */
+    ReindexPending: {
+      headers: {
+        Link: components['headers']['MonitorLinkRequired'];
+        'Retry-After': components['headers']['RetryAfter'];
+        RateLimit: components['headers']['RateLimit'];
+        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['PendingOperationProblem'];
+      };
+    };
+    /** @description Too many requests; retry after `Retry-After` seconds. */
+    TooManyRequests: {
+      headers: {
+        'Retry-After': components['headers']['RetryAfter'];
+        RateLimit: components['headers']['RateLimit'];
+        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description A fault of the server, never of the request; nothing the request asked for was lost. */
+    InternalError: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description The request does not match the spec; `errors` lists each problem with a JSON pointer. */
     BadRequest: {
       headers: {
@@ -1329,19 +1372,6 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description The order is not waiting for fulfilment. */
-    NotWaiting: {
-      headers: {
-        Link: components['headers']['MonitorLink'];
-        RateLimit: components['headers']['RateLimit'];
-        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
-        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
     /** @description A request with this `Idempotency-Key` is still being accepted; retry shortly. */
     IdempotencyConflict: {
       headers: {
@@ -1353,32 +1383,6 @@ export interface components {
       };
       content: {
         'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description This `Idempotency-Key` was used with another request body. */
-    IdempotencyKeyReused: {
-      headers: {
-        RateLimit: components['headers']['RateLimit'];
-        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
-        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description A reindex is already queued or running; the problem names its monitor. */
-    ReindexPending: {
-      headers: {
-        Link: components['headers']['MonitorLinkRequired'];
-        'Retry-After': components['headers']['RetryAfter'];
-        RateLimit: components['headers']['RateLimit'];
-        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
-        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['PendingOperationProblem'];
       };
     };
     /** @description The body is larger than the limit. */
@@ -1410,10 +1414,9 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description Too many requests; retry after `Retry-After` seconds. */
-    TooManyRequests: {
+    /** @description This `Idempotency-Key` was used with another request body. */
+    IdempotencyKeyReused: {
       headers: {
-        'Retry-After': components['headers']['RetryAfter'];
         RateLimit: components['headers']['RateLimit'];
         'RateLimit-Policy': components['headers']['RateLimitPolicy'];
         'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
@@ -1423,66 +1426,18 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A fault of the server, never of the request; nothing the request asked for was lost. */
-    InternalError: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
   };
   parameters: {
-    /** @description The monitor's id (the operation's id). */
-    MonitorId: components['schemas']['OperationId'];
+    /** @description Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name). */
+    KindFilter:
+      | 'car.create'
+      | 'car.read'
+      | 'virtual-machine.provision'
+      | 'transcode'
+      | 'reindex'
+      | 'widget-order.fulfil';
     /** @description The widget order's id. */
     OrderId: components['schemas']['ResourceId'];
-    /**
-     * @description RFC 7240 preferences. `respond-async` asks for `202` + monitor even where the server could
-     *     answer at once; `wait=N` (1–60 seconds) holds the request until the operation finishes or N
-     *     seconds pass. Honoured preferences are echoed in `Preference-Applied`.
-     */
-    PreferAsync: string;
-    /**
-     * @description `wait=N` (1–60 seconds): a long poll that answers as soon as the monitor changes, or after N seconds (RFC 7240).
-     * @example wait=30
-     */
-    PreferWait: string;
-    /**
-     * @description The ETag of the representation the caller holds; `304` while it still matches (RFC 9110 §13.1.2).
-     * @example "op_01JABCDEF0123456789ABCDEFG.3"
-     */
-    IfNoneMatch: string;
-    /**
-     * @description Makes the request safe to retry (IETF httpapi idempotency-key draft). A retry with the same
-     *     key and body replays the first answer (same monitor, no second piece of work); the same key
-     *     with another body answers `422`; a retry while the first is still being accepted answers
-     *     `409`. Keys are kept at least 24 hours, per tenant.
-     * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
-     */
-    IdempotencyKey: string;
-    /** @description Only monitors in this state. */
-    StateFilter: components['schemas']['MonitorState'];
-    /** @description Only monitors of this kind. */
-    KindFilter: components['schemas']['OperationKind'];
-    /** @description Opaque cursor from a previous page's `next`. */
-    Cursor: string;
-    /** @description Page size. */
-    Limit: number;
-    /**
-     * @description The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
-     * @example 3
-     */
-    LastEventId: string;
-    /**
-     * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
-     *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
-     *     public addresses only unless the operator allows others; redirects are not followed. A
-     *     header rather than a body member, so that it fits every request body unchanged.
-     * @example https://orders.example.com/hooks/longrun
-     */
-    CallbackUrl: string;
     /** @description The webhook subscription's id. */
     SubscriptionId: components['schemas']['ResourceId'];
     /**
@@ -1500,14 +1455,99 @@ export interface components {
      * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
      */
     WebhookSignature: string;
+    /** @description Only monitors in this state. */
+    StateFilter: components['schemas']['MonitorState'];
+    /** @description Opaque cursor from a previous page's `next`. */
+    Cursor: string;
+    /** @description Page size. */
+    Limit: number;
+    /** @description The monitor's id (the operation's id). */
+    MonitorId: components['schemas']['OperationId'];
+    /**
+     * @description `wait=N` (1–60 seconds): a long poll that answers as soon as the monitor changes, or after N seconds (RFC 7240).
+     * @example wait=30
+     */
+    PreferWait: string;
+    /**
+     * @description The ETag of the representation the caller holds; `304` while it still matches (RFC 9110 §13.1.2).
+     * @example "op_01JABCDEF0123456789ABCDEFG.3"
+     */
+    IfNoneMatch: string;
+    /**
+     * @description The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
+     * @example 3
+     */
+    LastEventId: string;
+    /**
+     * @description RFC 7240 preferences. `respond-async` asks for `202` + monitor even where the server could
+     *     answer at once; `wait=N` (1–60 seconds) holds the request until the operation finishes or N
+     *     seconds pass. Honoured preferences are echoed in `Preference-Applied`.
+     */
+    PreferAsync: string;
+    /**
+     * @description Makes the request safe to retry (IETF httpapi idempotency-key draft). A retry with the same
+     *     key and body replays the first answer (same monitor, no second piece of work); the same key
+     *     with another body answers `422`; a retry while the first is still being accepted answers
+     *     `409`. Keys are kept at least 24 hours, per tenant.
+     * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
+     */
+    IdempotencyKey: string;
+    /**
+     * @description Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+     *     the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+     *     public addresses only unless the operator allows others; redirects are not followed. A
+     *     header rather than a body member, so that it fits every request body unchanged.
+     * @example https://orders.example.com/hooks/longrun
+     */
+    CallbackUrl: string;
   };
   requestBodies: never;
   headers: {
+    /**
+     * @description The caller's remaining quota (IETF httpapi RateLimit header fields draft): `"default";r=<remaining>;t=<seconds to reset>`.
+     * @example "default";r=598;t=42
+     */
+    RateLimit: string;
+    /**
+     * @description The quota policy: `"default";q=<requests>;w=<window seconds>`.
+     * @example "default";q=600;w=60
+     */
+    RateLimitPolicy: string;
+    /**
+     * @description CORS; present when the request carried `Origin`. The contract's headers are exposed to browsers.
+     * @example *
+     */
+    'Access-Control-Allow-Origin': string;
     /**
      * @description Whole seconds until a poll is worth it, computed from the estimated completion time (RFC 9110 §10.2.3).
      * @example 5
      */
     RetryAfter: number;
+    /**
+     * @description Entity tag of this representation of the monitor; changes with every monitor change (RFC 9110 §8.8.3).
+     * @example "op_01JABCDEF0123456789ABCDEFG.3"
+     */
+    ETag: string;
+    /**
+     * @description `<monitor URL>; rel="monitor"` (RFC 5989 relation, RFC 8288 header).
+     * @example </monitors/op_01JABCDEF0123456789ABCDEFG>; rel="monitor"
+     */
+    MonitorLink: string;
+    /**
+     * @description The preferences of `Prefer` that were honoured (RFC 7240 §3).
+     * @example wait=10
+     */
+    PreferenceApplied: string;
+    /**
+     * @description The resource the operation created.
+     * @example /cars/car_01JABCDEF0123456789ABCDEFH
+     */
+    ProductLocation: string;
+    /**
+     * @description Monitors change; intermediaries must not cache them.
+     * @example no-store
+     */
+    NoStore: 'no-store';
     /**
      * @description Whole seconds until a poll is worth it; sent while the operation is queued or running (RFC 9110 §10.2.3).
      * @example 5
@@ -1529,50 +1569,10 @@ export interface components {
      */
     MonitorContentLocation: string;
     /**
-     * @description The resource the operation created.
-     * @example /cars/car_01JABCDEF0123456789ABCDEFH
-     */
-    ProductLocation: string;
-    /**
-     * @description `<monitor URL>; rel="monitor"` (RFC 5989 relation, RFC 8288 header).
-     * @example </monitors/op_01JABCDEF0123456789ABCDEFG>; rel="monitor"
-     */
-    MonitorLink: string;
-    /**
      * @description `<monitor URL>; rel="monitor"` (RFC 5989 relation, RFC 8288 header).
      * @example </monitors/op_01JABCDEF0123456789ABCDEFG>; rel="monitor"
      */
     MonitorLinkRequired: string;
-    /**
-     * @description Entity tag of this representation of the monitor; changes with every monitor change (RFC 9110 §8.8.3).
-     * @example "op_01JABCDEF0123456789ABCDEFG.3"
-     */
-    ETag: string;
-    /**
-     * @description Monitors change; intermediaries must not cache them.
-     * @example no-store
-     */
-    NoStore: 'no-store';
-    /**
-     * @description The preferences of `Prefer` that were honoured (RFC 7240 §3).
-     * @example wait=10
-     */
-    PreferenceApplied: string;
-    /**
-     * @description The caller's remaining quota (IETF httpapi RateLimit header fields draft): `"default";r=<remaining>;t=<seconds to reset>`.
-     * @example "default";r=598;t=42
-     */
-    RateLimit: string;
-    /**
-     * @description The quota policy: `"default";q=<requests>;w=<window seconds>`.
-     * @example "default";q=600;w=60
-     */
-    RateLimitPolicy: string;
-    /**
-     * @description CORS; present when the request carried `Origin`. The contract's headers are exposed to browsers.
-     * @example *
-     */
-    'Access-Control-Allow-Origin': string;
   };
   pathItems: never;
 }
@@ -1608,7 +1608,7 @@ export interface operations {
       query?: {
         /** @description Only monitors in this state. */
         state?: components['parameters']['StateFilter'];
-        /** @description Only monitors of this kind. */
+        /** @description Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name). */
         kind?: components['parameters']['KindFilter'];
         /** @description Opaque cursor from a previous page's `next`. */
         cursor?: components['parameters']['Cursor'];

@@ -5,9 +5,19 @@
 import type { Command } from './command.ts';
 import { submitCommand, waitCommand } from './commands/client-commands.ts';
 import { conformCommand } from './commands/conform.ts';
+import { generateCommand } from './commands/generate.ts';
+import { lintCommand } from './commands/lint.ts';
+import { mockCommand } from './commands/mock.ts';
 
 /** The subcommands `longrun` knows. */
-export const commands: readonly Command[] = [submitCommand, waitCommand, conformCommand];
+export const commands: readonly Command[] = [
+  submitCommand,
+  waitCommand,
+  lintCommand,
+  generateCommand,
+  mockCommand,
+  conformCommand,
+];
 
 /** The `longrun --help` text: one line per command. */
 export function renderUsage(): string {

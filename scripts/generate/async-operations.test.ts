@@ -24,7 +24,17 @@ describe('readAsyncOperations', () => {
     );
 
     expect(readAsyncOperations(document)).toEqual([
-      { kind: 'car.create', operationId: 'createCar', path: '/cars', method: 'post', product: 'Car', result: null },
+      {
+        kind: 'car.create',
+        operationId: 'createCar',
+        path: '/cars',
+        method: 'post',
+        product: 'Car',
+        result: null,
+        oneAtATime: false,
+        steps: [],
+        dialect: 'x-longrun-async',
+      },
       {
         kind: 'reindex',
         operationId: 'startReindex',
@@ -32,8 +42,110 @@ describe('readAsyncOperations', () => {
         method: 'post',
         product: null,
         result: 'ReindexResult',
+        oneAtATime: false,
+        steps: [],
+        dialect: 'x-longrun-async',
       },
     ]);
+  });
+
+  it('reads oneAtATime and the step names', () => {
+    const document = documentWith({
+      '/reindex': {
+        post: {
+          operationId: 'startReindex',
+          'x-longrun-async': { kind: 'reindex', oneAtATime: true, steps: ['scan', 'build-index'] },
+        },
+      },
+    });
+    expect(readAsyncOperations(document)).toEqual([
+      expect.objectContaining({ kind: 'reindex', oneAtATime: true, steps: ['scan', 'build-index'] }),
+    ]);
+  });
+
+  it("reads Azure's x-ms-long-running-operation, the outcome where final-state-via says", () => {
+    const okWith = (name: string) => ({
+      '200': {
+        description: 'done',
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+      },
+      '202': { description: 'accepted' },
+    });
+    const document = documentWith(
+      {
+        '/cars/{id}': {
+          put: { operationId: 'Cars_CreateOrUpdate', 'x-ms-long-running-operation': true, responses: okWith('Car') },
+        },
+        '/reindex': {
+          post: {
+            operationId: 'Index_Rebuild',
+            'x-ms-long-running-operation': true,
+            'x-ms-long-running-operation-options': { 'final-state-via': 'location' },
+            responses: okWith('ReindexResult'),
+          },
+        },
+        '/plain': { post: { operationId: 'plain', 'x-ms-long-running-operation': false } },
+      },
+      schemas,
+    );
+    expect(readAsyncOperations(document)).toEqual([
+      expect.objectContaining({ kind: 'Cars_CreateOrUpdate', method: 'put', product: 'Car', result: null }),
+      expect.objectContaining({
+        kind: 'Index_Rebuild',
+        product: null,
+        result: 'ReindexResult',
+        dialect: 'x-ms-long-running-operation',
+      }),
+    ]);
+  });
+
+  it('reads a 202 whose Operation-Location is the parameter of an OpenAPI link', () => {
+    const document = documentWith(
+      {
+        '/exports': {
+          post: {
+            operationId: 'startExport',
+            responses: {
+              '202': {
+                description: 'accepted',
+                headers: { 'Operation-Location': { schema: { type: 'string' } } },
+                links: {
+                  status: { operationId: 'getStatus', parameters: { url: '$response.header.Operation-Location' } },
+                },
+              },
+            },
+          },
+        },
+        '/other': {
+          post: {
+            operationId: 'other',
+            responses: {
+              '202': {
+                description: 'x',
+                links: { self: { operationId: 'a', parameters: { id: '$request.body#/id' } } },
+              },
+            },
+          },
+        },
+      },
+      schemas,
+    );
+    expect(readAsyncOperations(document)).toEqual([
+      expect.objectContaining({ kind: 'startExport', product: null, result: null, dialect: 'links' }),
+    ]);
+  });
+
+  it('refuses a malformed oneAtATime or steps, saying what is expected', () => {
+    const document = documentWith({
+      '/a': { post: { operationId: 'a', 'x-longrun-async': { kind: 'a', oneAtATime: 'yes', steps: ['Scan'] } } },
+    });
+    expect(() => readAsyncOperations(document)).toThrowError(
+      [
+        'invalid x-longrun-async in the spec:',
+        '  - POST /a: x-longrun-async.oneAtATime must be true or false, got "yes"',
+        '  - POST /a: x-longrun-async.steps must be a list of distinct step names like "write-file" (lower case, digits, dashes), got ["Scan"]',
+      ].join('\n'),
+    );
   });
 
   it('ignores operations without the extension and documents without paths', () => {
@@ -92,6 +204,8 @@ describe('renderAsyncOperations', () => {
         '    operationId: "createCar";',
         '    path: "/cars";',
         '    method: "post";',
+        '    oneAtATime: false;',
+        '    steps: readonly [];',
         '  };',
       ].join('\n'),
     );
@@ -100,7 +214,7 @@ describe('renderAsyncOperations', () => {
 
   it('lists the operations at runtime with schema names, `null` when absent', () => {
     expect(source).toContain(
-      '  { kind: "reindex", operationId: "startReindex", path: "/reindex", method: "post", product: null, result: null },',
+      '  { kind: "reindex", operationId: "startReindex", path: "/reindex", method: "post", product: null, result: null, oneAtATime: false, steps: [] },',
     );
   });
 

@@ -3,6 +3,15 @@ import { type OpenApiDocument, type PathItemMethod, pathItemMethods } from './op
 /** Name of the operation extension that marks an operation as long-running. */
 export const asyncExtension = 'x-longrun-async';
 
+/** Azure's (AutoRest's) marker of a long-running operation; read when `x-longrun-async` is absent. */
+export const azureExtension = 'x-ms-long-running-operation';
+
+/** Azure's options of a long-running operation: `final-state-via` says where the outcome is read. */
+export const azureOptionsExtension = 'x-ms-long-running-operation-options';
+
+/** Where a long-running operation was declared: the extension of its own, or a dialect longrun also reads. */
+export type AsyncDialect = 'x-longrun-async' | 'x-ms-long-running-operation' | 'links';
+
 /** One operation marked with `x-longrun-async`, as read from the bundled spec. */
 export interface AsyncOperationEntry {
   /** Operation kind, e.g. `car.create`; unique across the spec. */
@@ -14,14 +23,32 @@ export interface AsyncOperationEntry {
   product: string | null;
   /** Name of the `components.schemas` entry carried in the operation's `result`, if any. */
   result: string | null;
+  /** A second request of this kind while one is queued or running answers `409`. */
+  oneAtATime: boolean;
+  /** Names of the operation's workflow steps, in order; empty when it declares none. */
+  steps: string[];
+  /** How the spec declared the operation as long-running. */
+  dialect: AsyncDialect;
 }
 
-const allowedKeys = new Set(['kind', 'product', 'result']);
+const allowedKeys = new Set(['kind', 'product', 'result', 'oneAtATime', 'steps']);
+
+/** A step name as the monitor's `Step.name` allows it. */
+const stepNamePattern = /^[a-z][a-z0-9-]*$/;
 
 /**
- * Collects every `x-longrun-async` operation, sorted by kind (then path and method) so output is stable.
+ * Collects every long-running operation, sorted by kind (then path and method) so output is stable.
+ *
+ * An operation is long-running when it has `x-longrun-async`, or, in a spec written for other tools,
+ * Azure's `x-ms-long-running-operation: true`, or a `202` whose `Location`/`Operation-Location` header is
+ * the parameter of an OpenAPI `links` entry (the link to the status operation). The dialects take the
+ * operationId as kind and the schema of the operation's own `200`/`201` answer as outcome: a `product`
+ * where the outcome is the resource itself (Azure `final-state-via: original-uri`, or a `PUT`/`PATCH`
+ * without options), a `result` otherwise.
+ *
  * Throws one error listing every problem found: a missing or duplicate `kind`, a missing `operationId`,
- * an unknown key, or a `product`/`result` that names no `components.schemas` entry.
+ * an unknown key, a `product`/`result` that names no `components.schemas` entry, or a malformed
+ * `oneAtATime`/`steps`.
  */
 export function readAsyncOperations(document: OpenApiDocument): AsyncOperationEntry[] {
   const schemaNames = new Set(Object.keys(document.components?.schemas ?? {}));
@@ -31,8 +58,16 @@ export function readAsyncOperations(document: OpenApiDocument): AsyncOperationEn
   for (const [pathName, pathItem] of Object.entries(document.paths ?? {})) {
     for (const method of pathItemMethods) {
       const operation = pathItem?.[method];
-      if (!isRecord(operation) || !(asyncExtension in operation)) continue;
+      if (!isRecord(operation)) continue;
       const where = `${method.toUpperCase()} ${pathName}`;
+      if (!(asyncExtension in operation)) {
+        const dialect = readDialect(operation, method, pathName, schemaNames);
+        if (dialect !== undefined) entries.push(dialect);
+        else if (operation[azureExtension] === true && typeof operation.operationId !== 'string') {
+          problems.push(`${where}: an ${azureExtension} operation needs an operationId (it becomes the kind)`);
+        }
+        continue;
+      }
       const extension = operation[asyncExtension];
       if (!isRecord(extension)) {
         problems.push(`${where}: ${asyncExtension} must be an object with a "kind"`);
@@ -58,6 +93,9 @@ export function readAsyncOperations(document: OpenApiDocument): AsyncOperationEn
         method,
         product: readSchemaName(extension, 'product', where, schemaNames, problems),
         result: readSchemaName(extension, 'result', where, schemaNames, problems),
+        oneAtATime: readOneAtATime(extension, where, problems),
+        steps: readSteps(extension, where, problems),
+        dialect: asyncExtension,
       });
     }
   }
@@ -107,6 +145,8 @@ export function renderAsyncOperations(
       `    operationId: ${literal(entry.operationId)};`,
       `    path: ${literal(entry.path)};`,
       `    method: ${literal(entry.method)};`,
+      `    oneAtATime: ${entry.oneAtATime};`,
+      `    steps: readonly [${entry.steps.map(literal).join(', ')}];`,
       '  };',
     );
   }
@@ -116,7 +156,7 @@ export function renderAsyncOperations(
     '/** A long-running operation kind declared in the spec. */',
     'export type AsyncKind = keyof AsyncKinds;',
     '',
-    `/** Every \`${asyncExtension}\` operation, sorted by kind; \`product\`/\`result\` name component schemas. */`,
+    `/** Every long-running operation (\`${asyncExtension}\` and the dialects read), sorted by kind; \`product\`/\`result\` name component schemas. */`,
     'export const asyncOperations = [',
   );
   for (const entry of entries) {
@@ -127,6 +167,8 @@ export function renderAsyncOperations(
       `method: ${literal(entry.method)}`,
       `product: ${entry.product === null ? 'null' : literal(entry.product)}`,
       `result: ${entry.result === null ? 'null' : literal(entry.result)}`,
+      `oneAtATime: ${entry.oneAtATime}`,
+      `steps: [${entry.steps.map(literal).join(', ')}]`,
     ];
     lines.push(`  { ${fields.join(', ')} },`);
   }
@@ -156,6 +198,98 @@ function readSchemaName(
     return null;
   }
   return value;
+}
+
+function readOneAtATime(extension: Record<string, unknown>, where: string, problems: string[]): boolean {
+  const value = extension.oneAtATime;
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    problems.push(`${where}: ${asyncExtension}.oneAtATime must be true or false, got ${JSON.stringify(value)}`);
+    return false;
+  }
+  return value;
+}
+
+function readSteps(extension: Record<string, unknown>, where: string, problems: string[]): string[] {
+  const value = extension.steps;
+  if (value === undefined) return [];
+  const valid =
+    Array.isArray(value) &&
+    value.every((name) => typeof name === 'string' && stepNamePattern.test(name)) &&
+    new Set(value).size === value.length;
+  if (!valid) {
+    problems.push(
+      `${where}: ${asyncExtension}.steps must be a list of distinct step names like "write-file" ` +
+        `(lower case, digits, dashes), got ${JSON.stringify(value)}`,
+    );
+    return [];
+  }
+  return value as string[];
+}
+
+/** An operation declared long-running in Azure's extension or by a `links` object on its `202`; else undefined. */
+function readDialect(
+  operation: Record<string, unknown>,
+  method: PathItemMethod,
+  pathName: string,
+  schemaNames: ReadonlySet<string>,
+): AsyncOperationEntry | undefined {
+  const { operationId } = operation;
+  if (typeof operationId !== 'string' || operationId === '') return undefined;
+  let dialect: AsyncDialect | undefined;
+  let outcomeIsResource = method === 'put' || method === 'patch';
+  if (operation[azureExtension] === true) {
+    dialect = azureExtension;
+    const options = operation[azureOptionsExtension];
+    const via = isRecord(options) ? options['final-state-via'] : undefined;
+    if (typeof via === 'string') outcomeIsResource = via === 'original-uri';
+  } else if (acceptsWithStatusLink(operation)) {
+    dialect = 'links';
+  }
+  if (dialect === undefined) return undefined;
+  const outcome = outcomeSchemaName(operation, schemaNames);
+  return {
+    kind: operationId,
+    operationId,
+    path: pathName,
+    method,
+    product: outcomeIsResource ? outcome : null,
+    result: outcomeIsResource ? null : outcome,
+    oneAtATime: false,
+    steps: [],
+    dialect,
+  };
+}
+
+/** Whether the operation's `202` links its `Location` or `Operation-Location` header to another operation. */
+function acceptsWithStatusLink(operation: Record<string, unknown>): boolean {
+  const responses = isRecord(operation.responses) ? operation.responses : {};
+  const accepted = responses['202'];
+  if (!isRecord(accepted) || !isRecord(accepted.links)) return false;
+  const expression = /^\$response\.header\.(location|operation-location)$/i;
+  return Object.values(accepted.links).some(
+    (link) =>
+      isRecord(link) &&
+      ((typeof link.operationRef === 'string' && link.operationRef !== '') ||
+        (typeof link.operationId === 'string' && link.operationId !== '')) &&
+      isRecord(link.parameters) &&
+      Object.values(link.parameters).some((value) => typeof value === 'string' && expression.test(value)),
+  );
+}
+
+/** The component schema the operation's `200` or `201` answers with, when it is a `$ref` to one. */
+function outcomeSchemaName(operation: Record<string, unknown>, schemaNames: ReadonlySet<string>): string | null {
+  const responses = isRecord(operation.responses) ? operation.responses : {};
+  for (const code of ['200', '201']) {
+    const response = responses[code];
+    const content = isRecord(response) && isRecord(response.content) ? response.content : {};
+    for (const media of Object.values(content)) {
+      const ref = isRecord(media) && isRecord(media.schema) ? media.schema.$ref : undefined;
+      const name = typeof ref === 'string' ? /^#\/components\/schemas\/([^/]+)$/.exec(ref)?.[1] : undefined;
+      if (name !== undefined && schemaNames.has(name)) return name;
+    }
+  }
+  return null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,8 +4,7 @@
  * answers show (keyed by example name: `succeeded`, `failed`, `cancelled`…), the product they link
  * and the ids the examples use (replaced by fresh ones for every accepted request).
  */
-import type { AsyncOperation } from '@longrun/openapi';
-import { type IndexedOperation, isObject, type JsonObject, type SpecIndex } from './spec-index.ts';
+import { type AsyncOperation, type IndexedOperation, isObject, type JsonObject, type SpecIndex } from './spec-index.ts';
 
 /** The contract's monitor routes (`/monitors/{monitorId}` is where every monitor lives). */
 export const monitorPaths = {
@@ -50,7 +49,10 @@ export function isMonitorExample(value: unknown): value is JsonObject {
  * Reads the templates of every `x-longrun-async` operation.
  * @throws {Error} naming the operation whose `202` has no monitor example
  */
-export function readKindTemplates(spec: SpecIndex, operations: readonly AsyncOperation[]): Map<string, KindTemplates> {
+export function readKindTemplates(
+  spec: SpecIndex,
+  operations: readonly AsyncOperation[] = spec.asyncOperations,
+): Map<string, KindTemplates> {
   const allMonitorExamples = spec.operations.flatMap((operation) =>
     operation.responses.flatMap((response) =>
       response.examples
@@ -116,9 +118,11 @@ export function readKindTemplates(spec: SpecIndex, operations: readonly AsyncOpe
         !locationOperations.some((match) => match.operation.path === monitorPaths.monitor)
           ? 'product'
           : 'monitor',
-      oneAtATime: operation.responses.some(
-        (response) => response.code === '409' && spec.schemaRequires(response.schema, 'monitor'),
-      ),
+      oneAtATime:
+        entry.oneAtATime ||
+        operation.responses.some(
+          (response) => response.code === '409' && spec.schemaRequires(response.schema, 'monitor'),
+        ),
     });
   }
   return templates;

@@ -5,7 +5,14 @@
  *
  * @see https://spec.openapis.org/oas/v3.1.1.html#operation-object
  */
-import { type AsyncOperation, asyncOperations } from '@longrun/openapi';
+import { type AsyncOperationEntry, readAsyncOperations } from '../generate/async-operations.ts';
+import type { OpenApiDocument } from '../generate/openapi-document.ts';
+
+/** A long-running operation of the spec, as the generator lists it in `asyncOperations`. */
+export type AsyncOperation = Pick<AsyncOperationEntry, 'kind' | 'operationId' | 'product' | 'result'> & {
+  readonly oneAtATime: boolean;
+  readonly steps: readonly string[];
+};
 
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -75,11 +82,14 @@ const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 export class SpecIndex {
   readonly document: JsonObject;
   readonly operations: readonly IndexedOperation[];
+  /** The spec's long-running operations (`x-longrun-async` and the dialects the generator reads). */
+  readonly asyncOperations: readonly AsyncOperation[];
   readonly #routes: { pattern: RegExp; names: string[]; operation: IndexedOperation }[];
 
   constructor(document: JsonObject) {
     this.document = document;
-    this.operations = readOperations(document);
+    this.asyncOperations = readAsyncOperations(document as OpenApiDocument);
+    this.operations = readOperations(document, this.asyncOperations);
     // Fewer parameters first, so a literal segment wins over a template that would also match.
     this.#routes = this.operations
       .map((operation) => ({ ...routePattern(operation.path), operation }))
@@ -164,7 +174,7 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readOperations(document: JsonObject): IndexedOperation[] {
+function readOperations(document: JsonObject, asyncOperations: readonly AsyncOperation[]): IndexedOperation[] {
   const resolve = (value: unknown) => resolveRef(document, value);
   const documentSecured = securityRequired(document.security);
   const operations: IndexedOperation[] = [];

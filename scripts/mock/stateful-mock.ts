@@ -21,7 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asyncOperations, loadBundledSpec } from '@longrun/openapi';
+import { loadBundledSpec } from '@longrun/openapi';
 import { type KindTemplates, monitorPaths, readKindTemplates, terminalStates } from './monitor-templates.ts';
 import { type MockOperation, type MonitorSnapshot, monitorAt } from './monitor-timeline.ts';
 import { type Preferences, parsePreferences, waitSeconds } from './preferences.ts';
@@ -118,12 +118,20 @@ interface Exchange {
   signal: AbortSignal;
 }
 
+/**
+ * Serves one request. `parsed` is the body when the server in front has already read and parsed it
+ * (the validating front); without it the handler reads the body itself.
+ */
+export type StatefulMockHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  parsed?: { body: unknown },
+) => Promise<void>;
+
 /** A Node request handler serving the stateful mock (for mounting it in another server). */
-export async function createStatefulMockHandler(
-  options: StatefulMockOptions = {},
-): Promise<(request: IncomingMessage, response: ServerResponse) => Promise<void>> {
+export async function createStatefulMockHandler(options: StatefulMockOptions = {}): Promise<StatefulMockHandler> {
   const spec = new SpecIndex(options.document ?? (await loadBundledSpec()));
-  const templates = readKindTemplates(spec, asyncOperations);
+  const templates = readKindTemplates(spec);
   const durationMs = options.durationMs ?? 5000;
   const queuedMs = options.queuedMs ?? Math.round(durationMs / 5);
   const retryBounds = options.retryAfter ?? { min: 1, max: 30 };
@@ -524,7 +532,7 @@ export async function createStatefulMockHandler(
     response.writeHead(Number(code), headers).end(payload);
   }
 
-  return async function handle(request, response) {
+  return async function handle(request, response, parsed) {
     const url = new URL(request.url ?? '/', 'http://mock.invalid');
     const method = (request.method ?? 'GET').toLowerCase();
     if (method === 'options') {
@@ -567,7 +575,8 @@ export async function createStatefulMockHandler(
       signal: controller.signal,
     };
 
-    const raw = await readBody(request);
+    const raw = parsed === undefined ? await readBody(request) : Buffer.alloc(0);
+    if (parsed !== undefined) exchange.body = parsed.body;
     if (raw === 'too-large')
       return problem(exchange, '413', { detail: `Bodies are limited to ${bodyLimitBytes} bytes.` });
     if (raw.length > 0) {

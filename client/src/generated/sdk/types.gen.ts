@@ -7,139 +7,9 @@ export type ClientOptions = {
 export type Webhooks = MonitorEventWebhookWebhookRequest;
 
 /**
- * An operation's (and its monitor's) id.
- */
-export type OperationId = string;
-
-/**
  * Opaque, URL-safe id of a resource.
  */
 export type ResourceId = string;
-
-export type Timestamp = string;
-
-export type Href = string;
-
-/**
- * What the operation does; decides the type of its product or result.
- */
-export type OperationKind =
-  | 'car.create'
-  | 'car.read'
-  | 'virtual-machine.provision'
-  | 'transcode'
-  | 'reindex'
-  | 'widget-order.fulfil';
-
-/**
- * `queued` → `running` → `succeeded` | `failed` | `cancelled`.
- */
-export type MonitorState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-/**
- * How far the operation has come.
- */
-export type Progress = {
-  percent: number;
-  message?: string;
-};
-
-/**
- * `waiting` means the step needs an outside action, linked by `action`.
- */
-export type StepState = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
-
-/**
- * One named workflow step (seed 003's `workflow`).
- */
-export type Step = {
-  name: string;
-  title?: string;
-  state: StepState;
-  /**
-   * When `waiting`, the request that performs the outside action.
-   */
-  action?: {
-    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-    href: Href;
-  };
-};
-
-/**
- * The request that started the operation (seed 003).
- */
-export type EchoedRequest = {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  /**
-   * The request body, as sent.
-   */
-  body?: unknown;
-};
-
-/**
- * A typed link to a resource.
- */
-export type Link = {
-  href: Href;
-  title?: string;
-};
-
-/**
- * A link to a further resource the operation produced.
- */
-export type RelatedLink = {
-  rel: string;
-  href: Href;
-  title?: string;
-};
-
-/**
- * Where to go from the monitor.
- */
-export type MonitorLinks = {
-  self: Link;
-  product?: Link;
-  /**
-   * Every further resource it produced; an order of the largest size yields 2000 widgets and an invoice.
-   */
-  related?: Array<RelatedLink>;
-  cancel?: Link;
-  events?: Link;
-};
-
-/**
- * The status resource of one accepted request. `result` holds the inline result when the
- * outcome is data; `links.product` the created resource when there is one; `error` the problem
- * when it failed.
- *
- */
-export type Monitor = {
-  id: OperationId;
-  kind: OperationKind;
-  state: MonitorState;
-  progress: Progress;
-  /**
-   * Estimated completion time, or null when unknown.
-   */
-  estimatedCompletionAt: Timestamp | null;
-  steps: Array<Step>;
-  request: EchoedRequest;
-  /**
-   * Inline result (its schema depends on `kind`); absent until it succeeded.
-   */
-  result?: unknown;
-  error?: Problem;
-  /**
-   * A cancellation was asked for and the handler was told.
-   */
-  cancelRequested: boolean;
-  createdAt: Timestamp;
-  updatedAt: Timestamp;
-  startedAt: Timestamp | null;
-  finishedAt: Timestamp | null;
-  links: MonitorLinks;
-};
 
 /**
  * The monitor of `POST /cars`; its product is a `Car`.
@@ -217,40 +87,6 @@ export type MonitorPage = {
    * The next page's URL, or null on the last page.
    */
   next: Href | null;
-};
-
-/**
- * An RFC 9457 problem document.
- */
-export type Problem = {
-  /**
-   * Stable identifier of the kind of problem.
-   */
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-};
-
-/**
- * A problem listing each invalid part of the request.
- */
-export type ValidationProblem = Problem & {
-  errors: Array<{
-    /**
-     * JSON pointer (RFC 6901) into the request: /body/…, /query/…, /headers/…
-     */
-    pointer: string;
-    message: string;
-  }>;
-};
-
-/**
- * A problem naming the operation that must finish first.
- */
-export type PendingOperationProblem = Problem & {
-  monitor: Href;
 };
 
 /**
@@ -607,75 +443,178 @@ export type SigningSecret = {
 };
 
 /**
- * The monitor's id (the operation's id).
+ * An RFC 9457 problem document.
  */
-export type MonitorId = OperationId;
+export type Problem = {
+  /**
+   * Stable identifier of the kind of problem.
+   */
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+};
+
+/**
+ * `queued` → `running` → `succeeded` | `failed` | `cancelled`.
+ */
+export type MonitorState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * An operation's (and its monitor's) id.
+ */
+export type OperationId = string;
+
+/**
+ * What the operation does (the `kind` of its `x-longrun-async`); decides the type of its product or result.
+ */
+export type OperationKind = string;
+
+/**
+ * How far the operation has come.
+ */
+export type Progress = {
+  percent: number;
+  message?: string;
+};
+
+export type Timestamp = string;
+
+/**
+ * `waiting` means the step needs an outside action, linked by `action`.
+ */
+export type StepState = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+
+export type Href = string;
+
+/**
+ * One named workflow step (seed 003's `workflow`).
+ */
+export type Step = {
+  name: string;
+  title?: string;
+  state: StepState;
+  /**
+   * When `waiting`, the request that performs the outside action.
+   */
+  action?: {
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    href: Href;
+  };
+};
+
+/**
+ * The request that started the operation (seed 003).
+ */
+export type EchoedRequest = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /**
+   * The request body, as sent.
+   */
+  body?: unknown;
+};
+
+/**
+ * A typed link to a resource.
+ */
+export type Link = {
+  href: Href;
+  title?: string;
+};
+
+/**
+ * A link to a further resource the operation produced.
+ */
+export type RelatedLink = {
+  rel: string;
+  href: Href;
+  title?: string;
+};
+
+/**
+ * Where to go from the monitor.
+ */
+export type MonitorLinks = {
+  self: Link;
+  product?: Link;
+  /**
+   * Every further resource it produced; an order of the largest size yields 2000 widgets and an invoice.
+   */
+  related?: Array<RelatedLink>;
+  cancel?: Link;
+  events?: Link;
+};
+
+/**
+ * The status resource of one accepted request. `result` holds the inline result when the
+ * outcome is data; `links.product` the created resource when there is one; `error` the problem
+ * when it failed.
+ *
+ */
+export type Monitor = {
+  id: OperationId;
+  kind: OperationKind;
+  state: MonitorState;
+  progress: Progress;
+  /**
+   * Estimated completion time, or null when unknown.
+   */
+  estimatedCompletionAt: Timestamp | null;
+  steps: Array<Step>;
+  request: EchoedRequest;
+  /**
+   * Inline result (its schema depends on `kind`); absent until it succeeded.
+   */
+  result?: unknown;
+  error?: Problem;
+  /**
+   * A cancellation was asked for and the handler was told.
+   */
+  cancelRequested: boolean;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+  links: MonitorLinks;
+};
+
+/**
+ * A problem listing each invalid part of the request.
+ */
+export type ValidationProblem = Problem & {
+  errors: Array<{
+    /**
+     * JSON pointer (RFC 6901) into the request: /body/…, /query/…, /headers/…
+     */
+    pointer: string;
+    message: string;
+  }>;
+};
+
+/**
+ * A problem naming the operation that must finish first.
+ */
+export type PendingOperationProblem = Problem & {
+  monitor: Href;
+};
+
+/**
+ * Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name).
+ */
+export type KindFilter =
+  | 'car.create'
+  | 'car.read'
+  | 'virtual-machine.provision'
+  | 'transcode'
+  | 'reindex'
+  | 'widget-order.fulfil';
 
 /**
  * The widget order's id.
  */
 export type OrderId = ResourceId;
-
-/**
- * RFC 7240 preferences. `respond-async` asks for `202` + monitor even where the server could
- * answer at once; `wait=N` (1–60 seconds) holds the request until the operation finishes or N
- * seconds pass. Honoured preferences are echoed in `Preference-Applied`.
- *
- */
-export type PreferAsync = string;
-
-/**
- * `wait=N` (1–60 seconds): a long poll that answers as soon as the monitor changes, or after N seconds (RFC 7240).
- */
-export type PreferWait = string;
-
-/**
- * The ETag of the representation the caller holds; `304` while it still matches (RFC 9110 §13.1.2).
- */
-export type IfNoneMatch = string;
-
-/**
- * Makes the request safe to retry (IETF httpapi idempotency-key draft). A retry with the same
- * key and body replays the first answer (same monitor, no second piece of work); the same key
- * with another body answers `422`; a retry while the first is still being accepted answers
- * `409`. Keys are kept at least 24 hours, per tenant.
- *
- */
-export type IdempotencyKey = string;
-
-/**
- * Only monitors in this state.
- */
-export type StateFilter = MonitorState;
-
-/**
- * Only monitors of this kind.
- */
-export type KindFilter = OperationKind;
-
-/**
- * Opaque cursor from a previous page's `next`.
- */
-export type Cursor = string;
-
-/**
- * Page size.
- */
-export type Limit = number;
-
-/**
- * The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
- */
-export type LastEventId = string;
-
-/**
- * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
- * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
- * public addresses only unless the operator allows others; redirects are not followed. A
- * header rather than a body member, so that it fits every request body unchanged.
- *
- */
-export type CallbackUrl = string;
 
 /**
  * The webhook subscription's id.
@@ -696,6 +635,67 @@ export type WebhookTimestamp = string;
  * Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>`, one per valid secret (Standard Webhooks).
  */
 export type WebhookSignature = string;
+
+/**
+ * Only monitors in this state.
+ */
+export type StateFilter = MonitorState;
+
+/**
+ * Opaque cursor from a previous page's `next`.
+ */
+export type Cursor = string;
+
+/**
+ * Page size.
+ */
+export type Limit = number;
+
+/**
+ * The monitor's id (the operation's id).
+ */
+export type MonitorId = OperationId;
+
+/**
+ * `wait=N` (1–60 seconds): a long poll that answers as soon as the monitor changes, or after N seconds (RFC 7240).
+ */
+export type PreferWait = string;
+
+/**
+ * The ETag of the representation the caller holds; `304` while it still matches (RFC 9110 §13.1.2).
+ */
+export type IfNoneMatch = string;
+
+/**
+ * The `id:` of the last event received; the stream resumes after it (WHATWG HTML, server-sent events).
+ */
+export type LastEventId = string;
+
+/**
+ * RFC 7240 preferences. `respond-async` asks for `202` + monitor even where the server could
+ * answer at once; `wait=N` (1–60 seconds) holds the request until the operation finishes or N
+ * seconds pass. Honoured preferences are echoed in `Preference-Applied`.
+ *
+ */
+export type PreferAsync = string;
+
+/**
+ * Makes the request safe to retry (IETF httpapi idempotency-key draft). A retry with the same
+ * key and body replays the first answer (same monitor, no second piece of work); the same key
+ * with another body answers `422`; a retry while the first is still being accepted answers
+ * `409`. Keys are kept at least 24 hours, per tenant.
+ *
+ */
+export type IdempotencyKey = string;
+
+/**
+ * Where the monitor is `POST`ed each time it enters a new state (see `callbacks`), signed with
+ * the caller's callback secret (`GET /callback-secret`). `http` or `https`, no credentials,
+ * public addresses only unless the operator allows others; redirects are not followed. A
+ * header rather than a body member, so that it fits every request body unchanged.
+ *
+ */
+export type CallbackUrl = string;
 
 export type GetHealthData = {
   body?: never;
@@ -735,9 +735,9 @@ export type ListMonitorsData = {
      */
     state?: MonitorState;
     /**
-     * Only monitors of this kind.
+     * Only monitors of this kind (this API's kinds; the contract's own filter takes any kind name).
      */
-    kind?: OperationKind;
+    kind?: 'car.create' | 'car.read' | 'virtual-machine.provision' | 'transcode' | 'reindex' | 'widget-order.fulfil';
     /**
      * Opaque cursor from a previous page's `next`.
      */
