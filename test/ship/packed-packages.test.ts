@@ -89,6 +89,9 @@ describe('installed with npm from the packed tarballs, outside the repository', 
       };
       expect(JSON.stringify(manifest.exports)).not.toMatch(/(?<!\.d)\.ts"/);
       expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain('workspace:');
+      // What a registry page and a licence check read.
+      expect(existsSync(path.join(project, 'node_modules', name, 'LICENSE'))).toBe(true);
+      expect(existsSync(path.join(project, 'node_modules', name, 'README.md'))).toBe(true);
     }
   });
 
