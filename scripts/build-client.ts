@@ -74,7 +74,7 @@ async function buildNode(): Promise<void> {
     entryPoints: {
       index: 'src/index.ts',
       'cli/main': 'src/cli/main.ts',
-      'cli/run-cli': 'src/cli/run-cli.ts',
+      'cli/index': 'src/cli/index.ts',
       'worker/index': 'src/worker/index.ts',
     },
     outdir: distDir,

@@ -4,8 +4,10 @@
  * by an OpenAPI `links` object), what to send them, and what their monitors and outcomes must look like.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { sample } from 'openapi-sampler';
 import { parse } from 'yaml';
+import { bundleSpec } from '../generate/bundle-spec.ts';
 
 /** A loose view of an OpenAPI document: conform reads whatever a user's spec holds. */
 export type Json = Record<string, unknown>;
@@ -57,9 +59,15 @@ export class Spec {
     this.file = file;
   }
 
-  /** Reads a YAML or JSON spec. */
+  /**
+   * Reads a YAML or JSON spec. One that refers to other files (the shared contract components) is
+   * bundled first, so every `$ref` left is a local one.
+   */
   static async load(file: string): Promise<Spec> {
-    const document = parse(await readFile(file, 'utf8')) as unknown;
+    const text = await readFile(file, 'utf8');
+    const document = (
+      /\$ref['"]?\s*:\s*['"]?(?!#)/.test(text) ? await bundleSpec(path.resolve(file)) : parse(text)
+    ) as unknown;
     if (typeof document !== 'object' || document === null || !('paths' in document))
       throw new Error(`${file} is not an OpenAPI document (no paths)`);
     return new Spec(document as Json, file);
