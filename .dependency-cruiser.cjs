@@ -17,7 +17,9 @@ module.exports = {
         'The operations core depends on its own ports only, never on an adapter, the spec examples or test code.',
       severity: 'error',
       from: { path: '^server/src/operations/', pathNot: TESTS },
-      to: { path: '^server/src/(http|store|push|kinds|testing)/|^server/src/(config|create-server|main|index)\\.ts$' },
+      to: {
+        path: '^server/src/(http|store|push|broker|observability|kinds|testing)/|^server/src/(config|create-server|main|index)\\.ts$',
+      },
     },
     {
       name: 'sqlite-and-postgres-apart',
@@ -48,6 +50,16 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/src/push/', pathNot: TESTS },
       to: { path: '^server/src/(http|store|kinds|testing)/|^server/src/(config|create-server|main|index)\\.ts$' },
+    },
+    {
+      name: 'broker-imports-core-only',
+      comment:
+        'The broker adapter dispatches tasks and applies reports through the core ports; it knows nothing of HTTP, stores or push.',
+      severity: 'error',
+      from: { path: '^server/src/broker/', pathNot: TESTS },
+      to: {
+        path: '^server/src/(http|store|push|kinds|observability|testing)/|^server/src/(config|create-server|main|index)\\.ts$',
+      },
     },
     {
       name: 'kinds-import-core-only',
