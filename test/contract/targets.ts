@@ -12,8 +12,8 @@
  * spec), and any other answer Prism made up itself (`https://stoplight.io/prism/errors#…`).
  */
 import { loadBundledSpec } from '@longrun/openapi';
+import { mergePreferences } from '@longrun/openapi/contract';
 import { startTestServer, TEST_TENANTS } from '@longrun/server/testing';
-import { mergePreferences } from '../../scripts/mock/preferences.ts';
 import { type PrismProcess, startPrism } from '../../scripts/mock/prism-process.ts';
 import { SpecIndex } from '../../scripts/mock/spec-index.ts';
 import { startStatefulMock } from '../../scripts/mock/stateful-mock.ts';
