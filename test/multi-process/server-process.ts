@@ -3,28 +3,14 @@
  * with its environment, its JSON log lines collected, signalled like an operator would (SIGKILL,
  * SIGSTOP, SIGCONT, SIGTERM).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type LogLine, startLoggedProcess } from '../support/logged-process.ts';
+
+export type { LogLine };
 
 /** The repository root, where `server/src/main.ts` is run from. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** One pino log line of a server process. */
-export interface LogLine {
-  level: number;
-  /** Epoch milliseconds. */
-  time?: number;
-  msg?: string;
-  operationId?: string;
-  workerId?: string;
-  attempt?: number;
-  state?: string;
-  url?: string;
-  [field: string]: unknown;
-}
 
 /** A running (or stopped, or killed) server process. */
 export interface ServerProcess {
@@ -67,73 +53,31 @@ export async function startServerProcess(
   env: Record<string, string>,
   command: ServerCommand = {},
 ): Promise<ServerProcess> {
-  const child = spawn(
+  const { process: started, ready } = await startLoggedProcess(
+    name,
     command.node ?? process.execPath,
     [command.entry ?? join(REPO_ROOT, 'server', 'src', 'main.ts')],
     {
       cwd: command.cwd ?? REPO_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PORT: '0', HOST: '127.0.0.1', ...env },
+      ready: (line) => line.msg === 'longrun is serving' || line.msg === 'longrun is working',
     },
   );
-  const logs: LogLine[] = [];
-  const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-    } catch {
-      line = { level: 30, msg: text };
-    }
-    logs.push(line);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(line)) {
-        waiters.delete(waiter);
-        waiter.resolve(line);
-      }
-    }
-  });
-  const exited = once(child, 'exit').then(() => undefined);
-
-  function waitForLog(predicate: (line: LogLine) => boolean): Promise<LogLine> {
-    const seen = logs.find(predicate);
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve) => waiters.add({ predicate, resolve }));
-  }
-
-  const ready = await Promise.race([
-    waitForLog((line) => line.msg === 'longrun is serving' || line.msg === 'longrun is working'),
-    exited.then(() => {
-      throw new Error(`${name} exited before it was ready (code ${child.exitCode}):\n${stderr}`);
-    }),
-  ]);
+  const { child } = started;
   return {
     name,
     pid: child.pid as number,
     url: typeof ready.url === 'string' ? ready.url : undefined,
     workerId: typeof ready.workerId === 'string' ? ready.workerId : undefined,
-    logs,
-    waitForLog,
+    logs: started.logs,
+    waitForLog: started.waitForLog,
     signal: (signal) => {
       child.kill(signal);
     },
-    exited,
+    exited: started.exited,
     get exitCode() {
       return child.exitCode;
     },
-    stop: (graceMs = 10_000) => stopProcess(child, exited, graceMs),
+    stop: started.stop,
   };
-}
-
-async function stopProcess(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGCONT');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
 }
