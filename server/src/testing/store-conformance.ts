@@ -5,7 +5,7 @@
  * empty store per test. It uses only the port: time is passed in (`now`, `createdAt`), concurrency
  * is `Promise.all` over one store, and nothing sleeps.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OperationRecord, StoredStep } from '../operations/model.ts';
 import { InvalidCursorError, type Lease, type OperationStore } from '../operations/ports/index.ts';
 import { IllegalTransitionError, type OperationState } from '../operations/state.ts';
@@ -13,8 +13,10 @@ import {
   at,
   CAR,
   createCommand,
+  freshStorePerTest,
   idempotencyClaim,
   iso,
+  type MadeStore,
   type NewOperationOverrides,
   newOperation,
   OTHER_TENANT,
@@ -25,10 +27,7 @@ import {
 } from './store-fixtures.ts';
 
 /** A fresh, empty store for one test, and how to dispose of it. */
-export interface StoreUnderTest {
-  store: OperationStore;
-  cleanup(): Promise<void>;
-}
+export type StoreUnderTest = MadeStore<OperationStore>;
 
 const LEASE_MS = 30_000;
 const MAX_ATTEMPTS = 3;
@@ -45,17 +44,8 @@ function waitingFor(action: string): StoredStep[] {
 export function describeStoreConformance(name: string, makeStore: () => Promise<StoreUnderTest>): void {
   describe(`OperationStore conformance: ${name}`, () => {
     let store: OperationStore;
-    let cleanup: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      const made = await makeStore();
-      store = made.store;
-      cleanup = () => made.cleanup();
-    });
-
-    afterEach(async () => {
-      await cleanup?.();
-      cleanup = undefined;
+    freshStorePerTest(makeStore, (made) => {
+      store = made;
     });
 
     /** Creates an operation that must be accepted and returns it. */

@@ -5,6 +5,7 @@
  * real clock and no test sleeps.
  */
 
+import { afterEach, beforeEach } from 'vitest';
 import { newOperationId } from '../operations/ids.ts';
 import type { StoredProblem } from '../operations/model.ts';
 import type { CreateOperationCommand, IdempotencyClaim, NewOperation, NewResource } from '../operations/ports/index.ts';
@@ -74,4 +75,27 @@ export function createCommand(
   extra: { idempotency?: IdempotencyClaim; resource?: NewResource } = {},
 ): CreateOperationCommand {
   return { operation: newOperation(overrides), ...extra };
+}
+
+/** A store made for one test of a conformance suite, and how to dispose of it. */
+export interface MadeStore<S> {
+  store: S;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Gives every test of the enclosing `describe` a fresh, empty store from `makeStore` (handed to `use`
+ * before the test) and disposes of it after: the conformance suites' common setup.
+ */
+export function freshStorePerTest<S>(makeStore: () => Promise<MadeStore<S>>, use: (store: S) => void): void {
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    const made = await makeStore();
+    use(made.store);
+    cleanup = () => made.cleanup();
+  });
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = undefined;
+  });
 }

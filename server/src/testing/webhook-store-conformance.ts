@@ -4,7 +4,7 @@
  * Every adapter runs it unchanged (`describeWebhookStoreConformance('sqlite', makeStore)`), with a
  * fresh, empty store per test. Time is passed in; nothing sleeps.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, newOperationId } from '../operations/ids.ts';
 import { InvalidCursorError } from '../operations/ports/index.ts';
 import type {
@@ -16,13 +16,10 @@ import type {
   WebhookSubscriptionRecord,
 } from '../operations/ports/webhook-store.ts';
 import { WEBHOOK_EVENT_TYPES } from '../operations/ports/webhook-store.ts';
-import { at, iso, OTHER_TENANT, TENANT } from './store-fixtures.ts';
+import { at, freshStorePerTest, iso, type MadeStore, OTHER_TENANT, TENANT } from './store-fixtures.ts';
 
 /** A fresh, empty webhook store for one test, and how to dispose of it. */
-export interface WebhookStoreUnderTest {
-  store: WebhookStore;
-  cleanup(): Promise<void>;
-}
+export type WebhookStoreUnderTest = MadeStore<WebhookStore>;
 
 const LEASE_MS = 30_000;
 const SECRET_A = 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -33,17 +30,8 @@ const SECRET_C = 'whsec_CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=';
 export function describeWebhookStoreConformance(name: string, makeStore: () => Promise<WebhookStoreUnderTest>): void {
   describe(`WebhookStore conformance: ${name}`, () => {
     let store: WebhookStore;
-    let cleanup: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      const made = await makeStore();
-      store = made.store;
-      cleanup = () => made.cleanup();
-    });
-
-    afterEach(async () => {
-      await cleanup?.();
-      cleanup = undefined;
+    freshStorePerTest(makeStore, (made) => {
+      store = made;
     });
 
     function newSubscription(
