@@ -1,8 +1,8 @@
 /**
  * `cancel`: asks the server to stop an accepted operation. Separate from waiting: aborting a
- * `waitFor` only stops the wait.
- *
- * @see ../../../shared/design/async-contract.md "The monitor" (`POST /monitors/{id}/cancel`)
+ * `waitFor` only stops the wait. The contract's `POST /monitors/{id}/cancel` answers `200` with the
+ * monitor once it is cancelled, `202` while the operation winds down, and `409` once it has ended
+ * (openapi/contract/longrun.yaml).
  */
 
 import { findLink } from '@longrun/openapi/contract';

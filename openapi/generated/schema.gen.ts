@@ -161,7 +161,7 @@ export interface paths {
     };
     /**
      * Read a car
-     * @description Answers `200` with the car. With `Prefer: respond-async` (seed 003) the read is done as an
+     * @description Answers `200` with the car. With `Prefer: respond-async` the read is done as an
      *     operation instead: `202` + monitor, which ends `200` with the car as its inline `result`.
      */
     get: operations['getCar'];
@@ -184,7 +184,7 @@ export interface paths {
     put?: never;
     /**
      * Provision a virtual machine
-     * @description Embedded status (seed 001): `Location` is the virtual machine itself, which carries its
+     * @description Embedded status: `Location` is the virtual machine itself, which carries its
      *     `status`, `progress` and `estimatedCompletionAt` while it is provisioned; the monitor is
      *     linked with `Link rel="monitor"`.
      */
@@ -266,7 +266,7 @@ export interface paths {
     put?: never;
     /**
      * Rebuild the search index, one run at a time
-     * @description One at a time (seed 002): while a reindex is queued or running, another `POST` answers
+     * @description One at a time: while a reindex is queued or running, another `POST` answers
      *     `409` with a problem naming the pending monitor, `Link rel="monitor"` to it and `Retry-After`.
      *     Ends `200` with an inline report; no product.
      */
@@ -288,7 +288,7 @@ export interface paths {
     put?: never;
     /**
      * Place a widget order
-     * @description The order is a resource of its own, readable during and after fulfilment (seed 000). It
+     * @description The order is a resource of its own, readable during and after fulfilment. It
      *     yields widgets and an invoice (`links.related` of the monitor). With
      *     `manualFulfilment: true` the `fulfilment` step waits until someone confirms it with
      *     `POST /widget-orders/{orderId}/fulfilment`. A `callbackUrl` is POSTed the monitor on every
@@ -549,7 +549,7 @@ export interface webhooks {
      * A monitor entered a new state
      * @description Sent to every enabled webhook subscription of the monitor's tenant whose `eventTypes` include
      *     the event's `type`: `monitor.queued` (accepted), `monitor.running`, `monitor.waiting` (a step
-     *     waits for an outside action, seed 000's manual fulfilment), `monitor.succeeded`,
+     *     waits for an outside action, such as an order's manual fulfilment), `monitor.succeeded`,
      *     `monitor.failed`, `monitor.cancelled`. `data` is the monitor at that moment.
      *
      *     Signed with the Standard Webhooks scheme: `webhook-signature` holds `v1,<base64 HMAC-SHA256>`
@@ -700,7 +700,7 @@ export interface components {
     VirtualMachineSpec: {
       configuration: components['schemas']['VirtualMachineConfiguration'];
     };
-    /** @description A virtual machine with its provisioning status embedded (seed 001). */
+    /** @description A virtual machine with its provisioning status embedded. */
     VirtualMachine: {
       id: components['schemas']['ResourceId'];
       /** @enum {string} */
@@ -726,7 +726,7 @@ export interface components {
       /** @enum {string} */
       resolution: '480p' | '720p' | '1080p' | '2160p';
     };
-    /** @description A product document (seed 002): the encoded video. */
+    /** @description A product document: the encoded video. */
     EncodedVideo: {
       id: components['schemas']['ResourceId'];
       /** Format: uri */
@@ -775,7 +775,7 @@ export interface components {
        */
       callbackUrl?: string;
     };
-    /** @description An order, readable during and after fulfilment (seed 000). */
+    /** @description An order, readable during and after fulfilment. */
     WidgetOrder: {
       id: components['schemas']['ResourceId'];
       /** @enum {string} */
@@ -987,7 +987,7 @@ export interface components {
      * @example /monitors/op_01JABCDEF0123456789ABCDEFG
      */
     Href: string;
-    /** @description One named workflow step (seed 003's `workflow`). */
+    /** @description One named step of the operation's workflow. */
     Step: {
       name: string;
       title?: string;
@@ -999,7 +999,7 @@ export interface components {
         href: components['schemas']['Href'];
       };
     };
-    /** @description The request that started the operation (seed 003). */
+    /** @description The request that started the operation. */
     EchoedRequest: {
       /** @enum {string} */
       method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,5 +1,5 @@
 /**
- * Accepting a request (async-contract.md "Accepting a request"), over real HTTP against a real
+ * Accepting a request, as the contract has it, over real HTTP against a real
  * server: 202 + Location + Retry-After + Link rel="monitor" + the monitor, `Prefer`, and
  * `Idempotency-Key`.
  */

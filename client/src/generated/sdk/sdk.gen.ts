@@ -217,7 +217,7 @@ export const createCar = <ThrowOnError extends boolean = false>(
 /**
  * Read a car
  *
- * Answers `200` with the car. With `Prefer: respond-async` (seed 003) the read is done as an
+ * Answers `200` with the car. With `Prefer: respond-async` the read is done as an
  * operation instead: `202` + monitor, which ends `200` with the car as its inline `result`.
  *
  */
@@ -233,7 +233,7 @@ export const getCar = <ThrowOnError extends boolean = false>(
 /**
  * Provision a virtual machine
  *
- * Embedded status (seed 001): `Location` is the virtual machine itself, which carries its
+ * Embedded status: `Location` is the virtual machine itself, which carries its
  * `status`, `progress` and `estimatedCompletionAt` while it is provisioned; the monitor is
  * linked with `Link rel="monitor"`.
  *
@@ -296,7 +296,7 @@ export const getProduct = <ThrowOnError extends boolean = false>(
 /**
  * Rebuild the search index, one run at a time
  *
- * One at a time (seed 002): while a reindex is queued or running, another `POST` answers
+ * One at a time: while a reindex is queued or running, another `POST` answers
  * `409` with a problem naming the pending monitor, `Link rel="monitor"` to it and `Retry-After`.
  * Ends `200` with an inline report; no product.
  *
@@ -317,7 +317,7 @@ export const startReindex = <ThrowOnError extends boolean = false>(
 /**
  * Place a widget order
  *
- * The order is a resource of its own, readable during and after fulfilment (seed 000). It
+ * The order is a resource of its own, readable during and after fulfilment. It
  * yields widgets and an invoice (`links.related` of the monitor). With
  * `manualFulfilment: true` the `fulfilment` step waits until someone confirms it with
  * `POST /widget-orders/{orderId}/fulfilment`. A `callbackUrl` is POSTed the monitor on every

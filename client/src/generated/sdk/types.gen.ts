@@ -147,7 +147,7 @@ export type VirtualMachineSpec = {
 };
 
 /**
- * A virtual machine with its provisioning status embedded (seed 001).
+ * A virtual machine with its provisioning status embedded.
  */
 export type VirtualMachine = {
   id: ResourceId;
@@ -177,7 +177,7 @@ export type TranscodeRequest = {
 };
 
 /**
- * A product document (seed 002): the encoded video.
+ * A product document: the encoded video.
  */
 export type EncodedVideo = {
   id: ResourceId;
@@ -231,7 +231,7 @@ export type WidgetOrderRequest = {
 };
 
 /**
- * An order, readable during and after fulfilment (seed 000).
+ * An order, readable during and after fulfilment.
  */
 export type WidgetOrder = {
   id: ResourceId;
@@ -489,7 +489,7 @@ export type StepState = 'pending' | 'running' | 'waiting' | 'succeeded' | 'faile
 export type Href = string;
 
 /**
- * One named workflow step (seed 003's `workflow`).
+ * One named step of the operation's workflow.
  */
 export type Step = {
   name: string;
@@ -505,7 +505,7 @@ export type Step = {
 };
 
 /**
- * The request that started the operation (seed 003).
+ * The request that started the operation.
  */
 export type EchoedRequest = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
