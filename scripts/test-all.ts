@@ -1,11 +1,18 @@
 /**
- * `pnpm test`: every check CI runs, in order, stopping at the first failure.
+ * `pnpm test`: every check CI runs.
  *
  *   1. check:generated   generated files match openapi/openapi.yaml
  *   2. lint:spec         Redocly + Spectral (spectral:oas and OWASP), zero errors
- *   3. lint              Biome
- *   4. typecheck         tsc on every package
- *   5. vitest            all projects, runtime tests and `*.test-d.ts` type tests
+ *   3. lint              Biome and the import rules
+ *   4. typecheck         tsc on every package, `*.test-d.ts` type tests included
+ *   5. vitest            all projects' runtime tests
+ *
+ * The first four read the tree and write nothing, so they run at once, each one's output printed
+ * whole when it ends, in order; Vitest runs only when all four pass. Every package's tsconfig takes
+ * in its `*.test-d.ts` files, so step 4 compiles every type test (an `expectTypeOf` that fails or an
+ * unused `@ts-expect-error` is a tsc error there, naming the file and line); Vitest's typecheck mode
+ * would run the same compiler over them a second time, so here it is off (`LONGRUN_TYPE_TESTS=tsc`,
+ * read by vitest.config.ts; `pnpm test:unit` keeps it, for a run of Vitest alone).
  *
  * The last line is `N passed, N failed`: tests counted by Vitest, plus one failure for a check that failed
  * before Vitest ran, so a red run never reads `0 failed`; then `, N skipped` when a test skipped itself
@@ -46,7 +53,13 @@ const steps: Step[] = [
   {
     name: 'vitest',
     command: 'vitest',
-    args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...process.argv.slice(2)],
+    args: [
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reportFile}`,
+      ...process.argv.slice(2),
+    ],
   },
 ];
 
@@ -55,38 +68,50 @@ let failedTests = 0;
 let skippedTests = 0;
 const timings: string[] = [];
 try {
-  for (const [index, step] of steps.entries()) {
+  const checks = steps.filter((step) => step.name !== 'vitest');
+  const vitest = steps.find((step) => step.name === 'vitest') as Step;
+  const checked = await Promise.all(
+    checks.map(async (step) => {
+      const started = performance.now();
+      const result = await runCommand(step.command, step.args, { capture: true });
+      return { step, ...result, seconds: (performance.now() - started) / 1000 };
+    }),
+  );
+  const failed: string[] = [];
+  for (const [index, { step, code, stdout, stderr, seconds }] of checked.entries()) {
     banner(`[${index + 1}/${steps.length}] ${step.name}`);
-    const started = performance.now();
-    const { code } = await runCommand(step.command, step.args);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-
-    if (step.name === 'vitest') {
-      const report = await readVitestReport(reportFile);
-      if (report) {
-        passedTests = report.numPassedTests;
-        failedTests = report.numFailedTests;
-        skippedTests = report.numPendingTests + report.numTodoTests;
-        if (skippedTests > 0) {
-          const names = (report.testResults ?? [])
-            .flatMap((file) => file.assertionResults ?? [])
-            .filter((test) => test.status === 'skipped' || test.status === 'pending' || test.status === 'todo')
-            .map((test) => `  - ${test.fullName ?? '(unnamed)'}`);
-          console.log(`\n${skippedTests} tests skipped, not run on this machine:\n${names.join('\n')}`);
-        }
-      }
-      // A Vitest crash (bad config, no report) still counts as a failure.
-      if (code !== 0 && failedTests === 0) failedTests = 1;
-    }
-    timings.push(`${code === 0 ? '✓' : '✗'} ${step.name.padEnd(16)} ${seconds}s`);
+    const output = `${stdout}${stderr}`.trimEnd();
+    if (output !== '') console.log(output);
+    timings.push(`${code === 0 ? '✓' : '✗'} ${step.name.padEnd(16)} ${seconds.toFixed(1)}s`);
     if (code !== 0) {
-      if (step.name !== 'vitest') failedTests += 1;
-      const remaining = steps.length - index - 1;
-      banner(
-        `FAILED: ${step.name} (exit code ${code})${remaining > 0 ? `; ${remaining} later checks did not run` : ''}`,
-      );
-      break;
+      failed.push(`${step.name} (exit code ${code})`);
+      failedTests += 1;
     }
+  }
+  if (failed.length > 0) {
+    banner(`FAILED: ${failed.join(', ')}; vitest did not run`);
+  } else {
+    banner(`[${steps.length}/${steps.length}] vitest`);
+    const started = performance.now();
+    const { code } = await runCommand(vitest.command, vitest.args, { env: { LONGRUN_TYPE_TESTS: 'tsc' } });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const report = await readVitestReport(reportFile);
+    if (report) {
+      passedTests = report.numPassedTests;
+      failedTests = report.numFailedTests;
+      skippedTests = report.numPendingTests + report.numTodoTests;
+      if (skippedTests > 0) {
+        const names = (report.testResults ?? [])
+          .flatMap((file) => file.assertionResults ?? [])
+          .filter((test) => test.status === 'skipped' || test.status === 'pending' || test.status === 'todo')
+          .map((test) => `  - ${test.fullName ?? '(unnamed)'}`);
+        console.log(`\n${skippedTests} tests skipped, not run on this machine:\n${names.join('\n')}`);
+      }
+    }
+    // A Vitest crash (bad config, no report) still counts as a failure.
+    if (code !== 0 && failedTests === 0) failedTests = 1;
+    timings.push(`${code === 0 ? '✓' : '✗'} vitest           ${seconds}s`);
+    if (code !== 0) banner(`FAILED: vitest (exit code ${code})`);
   }
 } finally {
   await rm(reportDir, { recursive: true, force: true });
