@@ -28,15 +28,39 @@ function packageProject(name: string, overrides: NonNullable<TestProjectInlineCo
   } satisfies TestProjectInlineConfiguration;
 }
 
+/**
+ * Suites that build into the repository's own folders (`pnpm build` writes every package's `dist/`, the
+ * dashboard test rebuilds `server/dashboard/dist/`, which the server's dashboard tests and the packed
+ * server read): they run last, one file at a time, after every other file has finished.
+ */
+const buildsIntoTheTree = ['ship/**/*.test.ts', 'e2e/**/*.test.ts'];
+const outside = { testTimeout: 60_000, hookTimeout: 60_000 };
+
 export default defineConfig({
   test: {
+    // Vitest's default on a 2-core machine is one file at a time (available parallelism − 1), yet
+    // most files wait on servers, child processes and timers far more than they compute: two at a
+    // time. Every suite picks free ports, fresh temporary folders and database names of its own.
+    maxWorkers: 2,
     projects: [
       packageProject('openapi'),
       packageProject('server'),
       packageProject('client'),
       packageProject('scripts', { testTimeout: 30_000 }),
       // Integration, contract and end-to-end tests start servers, databases and browsers.
-      packageProject('test', { testTimeout: 60_000, hookTimeout: 60_000 }),
+      packageProject('test', { ...outside, exclude: ['**/node_modules/**', '**/dist/**', ...buildsIntoTheTree] }),
+      {
+        extends: true,
+        test: {
+          name: 'test-builds',
+          root: './test',
+          include: buildsIntoTheTree,
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          ...outside,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });
