@@ -6,12 +6,9 @@
  * them to the OpenAPI schemas and a wrong product body fails to compile.
  */
 import type { OperationContext } from './context.ts';
+import type { KindStep } from './steps.ts';
 
-/** An initial workflow step; every step starts `pending`. */
-export interface KindStep {
-  readonly name: string;
-  readonly title?: string;
-}
+export type { KindStep };
 
 /**
  * Where an outside kind's work is sent: a worker outside this process takes the task from `queue`

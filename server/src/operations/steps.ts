@@ -2,9 +2,14 @@
  * Workflow steps (a task's `workflow`): their initial list, one step's change, and how open
  * steps close when the operation ends.
  */
-import type { KindStep } from './kind.ts';
 import type { StepAction, StepState, StoredStep } from './model.ts';
 import type { TerminalState } from './state.ts';
+
+/** An initial workflow step of a kind; every step starts `pending`. */
+export interface KindStep {
+  readonly name: string;
+  readonly title?: string;
+}
 
 /** Every state a step can be in. */
 export const STEP_STATES = [
