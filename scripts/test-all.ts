@@ -53,13 +53,7 @@ const steps: Step[] = [
   {
     name: 'vitest',
     command: 'vitest',
-    args: [
-      'run',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${reportFile}`,
-      ...process.argv.slice(2),
-    ],
+    args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...process.argv.slice(2)],
   },
 ];
 
