@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../server/src/store/postgres/database-admin.ts';
 import { type ReceivedRequest, startWebhookReceiver } from '../../server/src/testing/webhook-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
-import { type LogLine, type ServerProcess, startServerProcess } from './server-process.ts';
+import { type LogLine, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 const KEY = 'test-key-acme';
 const CAR = { brand: 'Volvo', make: 'EX30', model: 2025, color: 'Moss Yellow' };

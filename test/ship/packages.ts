@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../multi-process/server-process.ts';
+import { REPO_ROOT } from '../support/server-process.ts';
 
 /** The packages a user installs, by folder, and their names on the registry. */
 export const packageNames = {

@@ -18,8 +18,8 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { deployedServerEntry, deployServer } from '../../scripts/deploy-server.ts';
-import { REPO_ROOT, type ServerProcess, startServerProcess } from '../multi-process/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { REPO_ROOT, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
   buildAndPack,
   findSystemNode,

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../multi-process/server-process.ts';
+import { REPO_ROOT } from '../support/server-process.ts';
 import { packageNames } from './packages.ts';
 
 interface Manifest {

@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LogLine, startLoggedProcess } from '../support/logged-process.ts';
+import { type LogLine, startLoggedProcess } from './logged-process.ts';
 
 export type { LogLine };
 
