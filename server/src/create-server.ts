@@ -220,15 +220,22 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
   ];
   // Every other route comes from the spec: the accept flow for each long-running operation, the
   // plain handler for each other one. A spec the server cannot serve stops it here, before it starts.
-  const routes = specRoutes({
-    spec: spec as SpecRoutesOptions['spec'],
-    context,
-    builtins,
-    handlers: options.handlers ?? (isReference ? referenceHandlers : {}),
-    kinds: kindMap,
-    server: serverApi(context),
-    allowExtraKinds: options.kinds === undefined || typeof options.kinds === 'function' || Array.isArray(options.kinds),
-  });
+  let routes: RouteDefinition[];
+  try {
+    routes = specRoutes({
+      spec: spec as SpecRoutesOptions['spec'],
+      context,
+      builtins,
+      handlers: options.handlers ?? (isReference ? referenceHandlers : {}),
+      kinds: kindMap,
+      server: serverApi(context),
+      allowExtraKinds:
+        options.kinds === undefined || typeof options.kinds === 'function' || Array.isArray(options.kinds),
+    });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
   const app = createApp({
     routes,
     spec,
