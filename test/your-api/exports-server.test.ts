@@ -5,8 +5,10 @@
  * manual approval, an inline result, a one-at-a-time operation — and refused at start when a handler
  * or kind is missing or does not belong to the spec.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,6 +162,55 @@ describe('the exports API on createServer', () => {
   });
 });
 
+describe('the same client code against `longrun mock --spec exports.yaml --stateful`', () => {
+  let mock: ChildProcess | undefined;
+  afterAll(async () => {
+    if (mock && mock.exitCode === null && mock.signalCode === null) {
+      const exited = once(mock, 'exit');
+      mock.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('waits for the export file and the row count the mock makes from the spec', async () => {
+    const port = await freePort();
+    const started = spawn(
+      longrun,
+      ['mock', '--spec', 'exports.yaml', '--stateful', '--duration', '300', '--port', String(port)],
+      {
+        cwd: here,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    mock = started;
+    let output = '';
+    started.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    started.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (const deadline = Date.now() + 45_000; !output.includes(`longrun mock on ${url}`); ) {
+      if (started.exitCode !== null || Date.now() > deadline) throw new Error(`longrun mock did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const mocked = createClient<paths, AsyncKinds>({ baseUrl: url, apiKey: 'team-key' });
+    const file = await waitFor(
+      mocked,
+      await mocked.POST('/exports', { body: { report: 'sales-2026', format: 'csv' } }),
+      {
+        minDelayMs: 50,
+      },
+    );
+    expect(file).toMatchObject({ report: expect.any(String), state: 'ready' });
+    const count = await waitFor(mocked, await mocked.POST('/row-counts', { body: { report: 'sales-2026' } }), {
+      minDelayMs: 50,
+    });
+    expect(count).toMatchObject({ rows: expect.any(Number) });
+  });
+});
+
 describe('a server missing a piece of the spec does not start', () => {
   let dataDir: string;
   beforeAll(async () => {
@@ -201,3 +252,13 @@ describe('a server missing a piece of the spec does not start', () => {
     ]);
   });
 });
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
