@@ -197,8 +197,8 @@ function acceptRoute(
         return {
           status: 200,
           headers: {
+            ...acceptance.headers,
             'Preference-Applied': answer.headers['Preference-Applied'],
-            'Content-Location': answer.headers['Content-Location'],
           },
           body: answer.body.result,
         };

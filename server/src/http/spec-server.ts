@@ -124,6 +124,11 @@ export interface Acceptance<Input> {
   locationIsResource?: boolean;
   /** A callback URL read from the body; the `Callback-Url` header works for every operation anyway. */
   callbackUrl?: string | null | undefined;
+  /**
+   * Headers of the answer a `GET` gives with its outcome when it finishes within `Prefer: wait`
+   * (the resource's `ETag`, as its synchronous answer has).
+   */
+  headers?: AnswerHeaders;
 }
 
 /**

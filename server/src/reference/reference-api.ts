@@ -44,7 +44,7 @@ export function referenceKindMap(simulation: Simulation, readResource: ResourceR
         if (!parsePrefer(header('prefer')).respondAsync) {
           return { answer: { status: 200, headers: { ETag: resourceEtag(stored) }, body: stored.body as Car } };
         }
-        return { input: { carId: params.carId } };
+        return { input: { carId: params.carId }, headers: { ETag: resourceEtag(stored) } };
       },
     },
     // The machine exists from acceptance on and carries its own status: `Location` is the machine.
