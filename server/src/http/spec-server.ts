@@ -46,7 +46,13 @@ type ParametersOf<O> = O extends { parameters: infer Parameters } ? Parameters :
 // No parameters: an empty object type, so reading one that does not exist fails to compile.
 type PathParamsOf<O> = ParametersOf<O> extends { path: infer Path } ? Path : Record<never, never>;
 
-type QueryOf<O> = ParametersOf<O> extends { query?: infer Query } ? NonNullable<Query> : Record<never, never>;
+// openapi-typescript writes `query?: never` for an operation without query parameters.
+type QueryOf<O> =
+  ParametersOf<O> extends { query?: infer Query }
+    ? [NonNullable<Query>] extends [never]
+      ? Record<never, never>
+      : NonNullable<Query>
+    : Record<never, never>;
 
 type RequestBodyOf<O> = O extends { requestBody: { content: { 'application/json': infer Body } } }
   ? Body
@@ -108,11 +114,10 @@ export type OperationHandler<O> = (request: OperationRequest<O>, server: ServerA
  * A kind's input when it does not shape its acceptance: the operation's validated JSON body; when
  * the operation takes no body, its path and query parameters as one object (`{ carId }`).
  */
-export type KindInput<O> = O extends { requestBody: unknown }
-  ? RequestBodyOf<O>
-  : O extends { requestBody?: unknown }
-    ? RequestBodyOf<O>
-    : PathParamsOf<O> & QueryOf<O>;
+export type KindInput<O> = [DeclaredBodyOf<O>] extends [never] ? PathParamsOf<O> & QueryOf<O> : RequestBodyOf<O>;
+
+// openapi-typescript writes `requestBody?: never` for an operation without a body.
+type DeclaredBodyOf<O> = O extends { requestBody?: infer Body } ? NonNullable<Body> : never;
 
 /** What a kind's `accept` hook decides about a request. */
 export interface Acceptance<Input> {
