@@ -1,5 +1,6 @@
 /**
- * Accepting a request for work: the one flow every async `POST` shares.
+ * Accepting a request for work: the one flow every long-running operation of a spec shares (its
+ * route is built from the spec, `spec-routes.ts`).
  *
  * Idempotency-Key (replay / 409 while in flight / 422 on another body), one-at-a-time 409,
  * `202` with `Location`, `Retry-After`, `Link rel="monitor"` and the monitor as body, and
