@@ -1,6 +1,6 @@
+import type { OpenApiDocument } from '@longrun/openapi/async-operations';
 import { describe, expect, it } from 'vitest';
 import { readAsyncOperations, renderAsyncOperations } from './async-operations.ts';
-import type { OpenApiDocument } from './openapi-document.ts';
 
 function documentWith(paths: OpenApiDocument['paths'], schemas: Record<string, unknown> = {}): OpenApiDocument {
   return { openapi: '3.1.0', paths, components: { schemas } };

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { OpenApiDocument } from '@longrun/openapi/async-operations';
 import { repoRoot } from '../repo-root.ts';
 import { runCommand } from '../run-command.ts';
-import type { OpenApiDocument } from './openapi-document.ts';
 
 /** Redocly config shared by `pnpm lint:spec` and the bundle step. */
 const redoclyConfig = path.join(repoRoot, 'openapi', 'redocly.yaml');

@@ -1,6 +1,6 @@
 /**
  * The generator: from one spec, the bundled spec, the openapi-typescript types, the `AsyncKinds` map
- * and `asyncOperations` list, and the hey-api SDK. `pnpm generate` (this repository's reference spec,
+ * and `asyncOperations` list, the hey-api SDK and the server stubs (`server.gen.ts`). `pnpm generate` (this repository's reference spec,
  * laid out across the packages) and `longrun generate` (a user's spec, into one folder) both run it.
  */
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { formatTypeScript } from './format-typescript.ts';
 import { generatedNotice } from './generated-notice.ts';
 import { renderSchemaTypes } from './schema-types.ts';
 import { generateSdk } from './sdk.ts';
+import { folderStubModules, renderServerStubs, type ServerStubModules } from './server-stubs.ts';
 
 /** Where the generated files go, relative to the output root. */
 export interface GenerateLayout {
@@ -20,6 +21,8 @@ export interface GenerateLayout {
   types: string;
   /** Folder of the hey-api SDK. */
   sdk: string;
+  /** Folder of `server.gen.ts`, and where it imports from. */
+  server: { folder: string; modules: ServerStubModules };
   /** Folders the generator owns entirely: each run replaces them, so a file no longer generated goes. */
   owned: readonly string[];
   /** Also write an `index.ts` beside the types that exports them all (for a user's folder). */
@@ -30,12 +33,27 @@ export interface GenerateLayout {
 export const repositoryLayout: GenerateLayout = {
   types: 'openapi/generated',
   sdk: 'client/src/generated/sdk',
-  owned: ['openapi/generated', 'client/src/generated/sdk'],
+  server: {
+    folder: 'server/src/generated',
+    modules: {
+      server: '../http/spec-server.ts',
+      schema: '@longrun/openapi',
+      documentImports: ["import { bundledSpecPath } from '@longrun/openapi';"],
+      document: 'bundledSpecPath',
+    },
+  },
+  owned: ['openapi/generated', 'client/src/generated/sdk', 'server/src/generated'],
   index: false,
 };
 
 /** A user's API: everything in one folder, the SDK in its `sdk/`. */
-export const folderLayout: GenerateLayout = { types: '.', sdk: 'sdk', owned: ['.'], index: true };
+export const folderLayout: GenerateLayout = {
+  types: '.',
+  sdk: 'sdk',
+  server: { folder: '.', modules: folderStubModules },
+  owned: ['.'],
+  index: true,
+};
 
 /** What to generate, from where, to where. */
 export interface GenerateOptions {
@@ -97,7 +115,9 @@ async function generateInto(root: string, options: GenerateOptions): Promise<voi
   const notice = generatedNotice(options.specLabel, options.command);
   const typesDir = path.join(root, options.layout.types);
   const sdkDir = path.join(root, options.layout.sdk);
+  const serverDir = path.join(root, options.layout.server.folder);
   await mkdir(typesDir, { recursive: true });
+  await mkdir(serverDir, { recursive: true });
 
   const document = await bundleSpec(options.spec);
   const bundlePath = path.join(typesDir, 'openapi.gen.json');
@@ -112,6 +132,10 @@ async function generateInto(root: string, options: GenerateOptions): Promise<voi
     formatTypeScript(renderAsyncOperations(asyncOperations, notice), 'async-operations.gen.ts').then((source) =>
       writeFile(path.join(typesDir, 'async-operations.gen.ts'), source),
     ),
+    formatTypeScript(
+      renderServerStubs(document, asyncOperations, notice, options.layout.server.modules),
+      'server.gen.ts',
+    ).then((source) => writeFile(path.join(serverDir, 'server.gen.ts'), source)),
     generateSdk(bundlePath, sdkDir, notice).then(() => formatFolder(sdkDir)),
     options.layout.index
       ? formatTypeScript(renderIndex(notice), 'index.ts').then((source) =>

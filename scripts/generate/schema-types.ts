@@ -1,5 +1,5 @@
+import type { OpenApiDocument } from '@longrun/openapi/async-operations';
 import openapiTS, { astToString } from 'openapi-typescript';
-import type { OpenApiDocument } from './openapi-document.ts';
 
 /**
  * Renders `paths`, `webhooks`, `components` and `operations` types for the bundled document with

@@ -5,8 +5,9 @@
  *
  * @see https://spec.openapis.org/oas/v3.1.1.html#operation-object
  */
-import { type AsyncOperationEntry, readAsyncOperations } from '../generate/async-operations.ts';
-import type { OpenApiDocument } from '../generate/openapi-document.ts';
+
+import type { OpenApiDocument } from '@longrun/openapi/async-operations';
+import { type AsyncOperationEntry, readAsyncOperations } from '@longrun/openapi/async-operations';
 
 /** A long-running operation of the spec, as the generator lists it in `asyncOperations`. */
 export type AsyncOperation = Pick<AsyncOperationEntry, 'kind' | 'operationId' | 'product' | 'result'> & {

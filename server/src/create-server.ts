@@ -3,12 +3,14 @@
  * something to `listen()` on and `close()`.
  */
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadBundledSpec } from '@longrun/openapi';
+import { readAsyncOperations } from '@longrun/openapi/async-operations';
 import type express from 'express';
 import { pino } from 'pino';
 import type { BrokerConnection, BrokerOptions } from './broker/start-broker.ts';
+import { spec as referenceSpec } from './generated/server.gen.ts';
 import { answerBounds } from './http/answer-bounds.ts';
 import { apiReferenceRoutes } from './http/api-reference.ts';
 import { createApp, type ResponseValidation } from './http/app.ts';
@@ -20,17 +22,13 @@ import type { HttpContext } from './http/http-context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import { toMonitor } from './http/monitor-view.ts';
 import { RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
-import { carRoutes } from './http/routes/cars.ts';
 import { eventRoutes } from './http/routes/events.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { monitorRoutes } from './http/routes/monitors.ts';
-import { reindexRoutes } from './http/routes/reindex.ts';
-import { transcodeRoutes } from './http/routes/transcodes.ts';
-import { virtualMachineRoutes } from './http/routes/virtual-machines.ts';
 import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.ts';
-import { widgetOrderRoutes } from './http/routes/widget-orders.ts';
+import { type SpecRoutesOptions, SpecServerError, serverApi, specRoutes } from './http/spec-routes.ts';
+import type { ServerSpec } from './http/spec-server.ts';
 import type { RouteDefinition } from './http/typed-route.ts';
-import { referenceKinds } from './kinds/index.ts';
 import { instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
 import { LongrunMetrics, type MetricsAccess, metricsRoutes } from './observability/metrics.ts';
 import { traceRequests } from './observability/tracing.ts';
@@ -44,6 +42,7 @@ import { providesWebhookStore, type WebhookStore } from './operations/ports/webh
 import { DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS } from './operations/runner.ts';
 import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
+import { referenceHandlers, referenceKindMap } from './reference/reference-api.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 /** What one server process does: serve the API, run handlers, or both. */
@@ -52,8 +51,13 @@ export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
 /** One of {@link SERVER_ROLES}. */
 export type ServerRole = (typeof SERVER_ROLES)[number];
 
-/** What {@link createServer} is built from; everything has a working default. */
-export interface ServerOptions {
+/**
+ * What {@link createServer} is built from; everything has a working default (the reference API).
+ *
+ * @typeParam Handlers The spec's handlers (`Handlers` of the generated `server.gen.ts`).
+ * @typeParam Kinds The spec's kinds (`Kinds` of the generated `server.gen.ts`).
+ */
+export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Record<string, AnyKind>> {
   /** The store; default: PostgreSQL at `databaseUrl` when given, else SQLite in `dataDir`. */
   store?: OperationStore;
   /** Where the default SQLite store keeps its file. @default './.data' */
@@ -70,12 +74,22 @@ export interface ServerOptions {
   role?: ServerRole;
   /** API keys as `tenant:key,…` or a list. @default one tenant `development`, key `dev` */
   apiKeys?: string | readonly ApiKey[];
-  /** Operation kinds; default: the reference kinds. Pass a function to add yours to them. */
-  kinds?: readonly AnyKind[] | ((referenceKinds: readonly AnyKind[]) => readonly AnyKind[]);
-  /** Extra routes for your own resources (their paths must be in `spec`). */
+  /**
+   * The spec every route is built from and requests and responses are validated against: `spec` of
+   * the generated `server.gen.ts` (which types `handlers` and `kinds`), or a bundled document.
+   * @default the reference spec
+   */
+  spec?: ServerSpec<Handlers, Kinds> | Record<string, unknown>;
+  /** The plain handler of every synchronous operation of `spec`, by operationId. @default the reference handlers */
+  handlers?: NoInfer<Handlers>;
+  /**
+   * The kind of every long-running operation of `spec`, by kind name. A list (or a function of the
+   * reference kinds' list) replaces the reference kinds by name, for the reference spec.
+   * @default the reference kinds
+   */
+  kinds?: NoInfer<Kinds> | readonly AnyKind[] | ((referenceKinds: readonly AnyKind[]) => readonly AnyKind[]);
+  /** Routes of your own that take the place of a handler (their paths must be in `spec`). */
   routes?: (context: HttpContext) => readonly RouteDefinition[];
-  /** The spec requests and responses are validated against. @default the bundled longrun spec */
-  spec?: object;
   /** Factor on the reference kinds' simulated durations. @default 1 */
   simulationScale?: number;
   /** A pino logger, or false for none. @default pino at `info` */
@@ -137,12 +151,14 @@ export interface LongrunServer {
  * const server = await createServer({ dataDir: './data', apiKeys: 'acme:secret' });
  * const { url } = await server.listen(3000);
  */
-export async function createServer(options: ServerOptions = {}): Promise<LongrunServer> {
+export async function createServer<Handlers = Record<string, unknown>, Kinds = Record<string, AnyKind>>(
+  options: ServerOptions<Handlers, Kinds> = {},
+): Promise<LongrunServer> {
   const logger: pino.Logger =
     options.logger === false || options.logger === undefined
       ? pino({ level: options.logger === false ? 'silent' : 'info' })
       : options.logger;
-  const opened = await openStore(options, logger as OperationLogger);
+  const opened = await openStore(options as ServerOptions, logger as OperationLogger);
   const { changeSource } = opened;
   const ownsStore = options.store === undefined;
   const metricsAccess = options.metrics ?? 'local';
@@ -151,12 +167,18 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   const store = instrumentStore(opened.store, metrics);
   const clock = options.clock ?? systemClock;
   const simulation = { scale: options.simulationScale ?? 1 };
-  const defaults = referenceKinds(simulation, (tenant, collection, id) => store.getResource(tenant, collection, id));
-  const kinds = instrumentKinds(
-    typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults),
-    store,
-    metrics,
+  const specSource = options.spec ?? referenceSpec;
+  const isReference = specSource === referenceSpec;
+  const spec = await loadSpec(specSource);
+  const { kindList, kindMap } = chooseKinds(
+    options.kinds as KindsOption | undefined,
+    isReference,
+    referenceKindMap(simulation, (tenant, collection, id) => store.getResource(tenant, collection, id)) as Record<
+      string,
+      AnyKind
+    >,
   );
+  const kinds = instrumentKinds(withSpecLocks(kindList, spec), store, metrics);
 
   const engine = createEngine({
     ...options.engine,
@@ -173,7 +195,6 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     webhookStore && createPush({ ...options.push, webhooks: webhookStore, engine, render: toMonitor, clock, logger });
   if (!push)
     logger.warn({ store: store.name }, 'this store keeps no webhook data: callbacks and webhook subscriptions are off');
-  const spec = options.spec ?? (await loadBundledSpec());
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
   const context: HttpContext = {
     engine,
@@ -188,20 +209,33 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     typeof options.apiKeys === 'string'
       ? parseApiKeys(options.apiKeys)
       : (options.apiKeys ?? [{ tenant: 'development', key: 'dev' }]);
-  const routes: RouteDefinition[] = [
+  const builtins: RouteDefinition[] = [
+    ...(options.routes?.(context) ?? []),
     ...healthRoutes(context, store.name, async () => {
       await store.getOperation('\u0000health', 'op_0000000000');
     }),
     ...monitorRoutes(context),
-    ...carRoutes(context),
-    ...virtualMachineRoutes(context),
-    ...transcodeRoutes(context),
-    ...reindexRoutes(context),
-    ...widgetOrderRoutes(context),
     ...eventRoutes(context, options.push),
     ...(push ? webhookSubscriptionRoutes(context, push.context) : []),
-    ...(options.routes?.(context) ?? []),
   ];
+  // Every other route comes from the spec: the accept flow for each long-running operation, the
+  // plain handler for each other one. A spec the server cannot serve stops it here, before it starts.
+  let routes: RouteDefinition[];
+  try {
+    routes = specRoutes({
+      spec: spec as SpecRoutesOptions['spec'],
+      context,
+      builtins,
+      handlers: options.handlers ?? (isReference ? referenceHandlers : {}),
+      kinds: kindMap,
+      server: serverApi(context),
+      allowExtraKinds:
+        options.kinds === undefined || typeof options.kinds === 'function' || Array.isArray(options.kinds),
+    });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
   const app = createApp({
     routes,
     spec,
@@ -289,4 +323,71 @@ async function openStore(
     return { store, changeSource: store.changeSource({ pollIntervalMs: options.changePollMs }) };
   }
   return { store: await createSqliteStore({ dataDir: options.dataDir ?? '.data' }) };
+}
+
+type KindsOption =
+  | Record<string, AnyKind>
+  | readonly AnyKind[]
+  | ((referenceKinds: readonly AnyKind[]) => readonly AnyKind[]);
+
+/** The bundled document of a spec option: read from its file, or the document itself. */
+async function loadSpec(
+  source: ServerSpec<unknown, unknown> | Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  if (!('document' in source) || 'openapi' in source) return source as Record<string, unknown>;
+  const { document } = source as ServerSpec<unknown, unknown>;
+  if (typeof document === 'object' && !(document instanceof URL))
+    return structuredClone(document) as Record<string, unknown>;
+  return JSON.parse(await readFile(document, 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * The kinds to run and, by name, the kinds the spec's operations are served by. An object keyed by
+ * kind name is the spec's kinds; a list replaces the reference kinds of the same names (and adds
+ * others the engine runs without a route of their own).
+ */
+function chooseKinds(
+  option: KindsOption | undefined,
+  isReference: boolean,
+  reference: Record<string, AnyKind>,
+): { kindList: AnyKind[]; kindMap: Map<string, AnyKind> } {
+  if (option !== undefined && typeof option !== 'function' && !Array.isArray(option)) {
+    const map = new Map<string, AnyKind>();
+    const problems: string[] = [];
+    for (const [name, kind] of Object.entries(option as Record<string, AnyKind>)) {
+      if (kind.name !== name) problems.push(`kinds.${name} is a kind named "${kind.name}": use its name as the key`);
+      map.set(name, kind);
+    }
+    if (problems.length > 0) throw new SpecServerError(problems);
+    return { kindList: [...map.values()], kindMap: map };
+  }
+  const defaults = isReference ? Object.values(reference) : [];
+  const list =
+    typeof option === 'function' ? option(defaults) : Array.isArray(option) ? [...(option as AnyKind[])] : defaults;
+  const map = new Map<string, AnyKind>();
+  for (const kind of list) {
+    // A reference kind replaced by name keeps its acceptance (an outside worker runs it, the HTTP side stays).
+    const accept =
+      (kind as { accept?: unknown }).accept ?? (reference[kind.name] as { accept?: unknown } | undefined)?.accept;
+    map.set(kind.name, (isReference && accept !== undefined ? { ...kind, accept } : kind) as AnyKind);
+  }
+  return { kindList: list as AnyKind[], kindMap: map };
+}
+
+/** Kinds the spec declares `oneAtATime` run one at a time per tenant unless they choose their own lock key. */
+function withSpecLocks(kinds: readonly AnyKind[], spec: Record<string, unknown>): AnyKind[] {
+  let oneAtATime: Set<string>;
+  try {
+    oneAtATime = new Set(
+      readAsyncOperations(spec as never)
+        .filter((entry) => entry.oneAtATime)
+        .map((entry) => entry.kind),
+    );
+  } catch {
+    // The spec's mistakes are reported, all together, when its routes are built.
+    return [...kinds];
+  }
+  return kinds.map((kind) =>
+    oneAtATime.has(kind.name) && kind.lockKey === undefined ? { ...kind, lockKey: () => kind.name } : kind,
+  );
 }

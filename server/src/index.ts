@@ -19,6 +19,23 @@ export { acceptOperation } from './http/accept.ts';
 export { type ApiKey, parseApiKeys } from './http/auth.ts';
 export type { HttpContext } from './http/http-context.ts';
 export { HTTP_PROBLEMS, HttpProblem, type HttpProblemName } from './http/problem.ts';
+export { SpecServerError } from './http/spec-routes.ts';
+export {
+  type Acceptance,
+  type AcceptHook,
+  type AnswerHeaders,
+  type DirectAnswer,
+  type KindInput,
+  type KindTypes,
+  type OperationHandler,
+  type OperationRequest,
+  type OperationResult,
+  type ServerApi,
+  type ServerSpec,
+  type SpecKind,
+  type SpecKindBody,
+  specKinds,
+} from './http/spec-server.ts';
 export { defineRoute, type RouteDefinition, type RouteRequest, type RouteResult } from './http/typed-route.ts';
 export { referenceKinds } from './kinds/index.ts';
 export type { OperationContext } from './operations/context.ts';

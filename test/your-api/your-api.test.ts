@@ -73,6 +73,7 @@ describe('longrun lint', () => {
     expect(found('longrun-idempotency-key', 'paths./exports.post')?.message).toMatch(/IdempotencyKey/);
     expect(found('longrun-problem-json', 'paths./exports.post.responses.400')?.message).toMatch(/problem\+json/);
     expect(found('longrun-async-extension', 'paths./exports.post.x-longrun-async.colour')).toBeDefined();
+    expect(found('longrun-operation-id', 'paths./exports/{exportId}.get')?.message).toMatch(/operationId.*handler/);
     expect(found('longrun-async-extension', 'paths./row-counts.post.x-longrun-async.result')).toBeDefined();
     // The structural check still runs (on the resolved document), and still catches a response without a description.
     expect(found('longrun-oas3-schema', 'paths./archive-rebuilds.put.responses.429')?.message).toMatch(/description/);

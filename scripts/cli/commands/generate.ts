@@ -2,7 +2,8 @@
  * `longrun generate --spec api.yaml --out src/generated`: everything typed that a spec gives, in one
  * folder of the user's project — the bundled spec, openapi-typescript types (`paths`, `components`),
  * the `AsyncKinds` map and `asyncOperations` list of its long-running operations, the hey-api SDK
- * (`sdk/`) and an `index.ts` exporting them. `--check` fails when the folder is out of date instead.
+ * (`sdk/`), an `index.ts` exporting them, and the server stubs `server.gen.ts` (`Handlers`, `Kinds`,
+ * the spec-bound `defineKind` and `spec` for `createServer({ spec, handlers, kinds })`). `--check` fails when the folder is out of date instead.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import type { Command } from '../command.ts';
 const usage = `Usage: longrun generate --spec <api.yaml> --out <folder> [--check]
 
 Writes into <folder> (replacing it): openapi.gen.json, schema.gen.ts, async-operations.gen.ts,
-index.ts and sdk/. --check compares instead and exits 1 when the folder is out of date.
+index.ts, sdk/ (the client side) and server.gen.ts (the server stubs: Handlers, Kinds, defineKind, spec). --check compares instead and exits 1 when the folder is out of date.
 `;
 
 /** `longrun generate`. */

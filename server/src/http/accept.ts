@@ -1,5 +1,6 @@
 /**
- * Accepting a request for work: the one flow every async `POST` shares.
+ * Accepting a request for work: the one flow every long-running operation of a spec shares (its
+ * route is built from the spec, `spec-routes.ts`).
  *
  * Idempotency-Key (replay / 409 while in flight / 422 on another body), one-at-a-time 409,
  * `202` with `Location`, `Retry-After`, `Link rel="monitor"` and the monitor as body, and
@@ -61,7 +62,7 @@ const keysInFlight = new Set<string>();
 export async function acceptOperation<M extends AnyMonitor>(
   context: HttpContext,
   request: AcceptRequest,
-  method: 'GET' | 'POST',
+  method: string,
   spec: AcceptSpec,
 ): Promise<AcceptAnswer<M>> {
   // The monitor echoes the path: one longer than the spec lets it show would break every read of it.

@@ -9,7 +9,7 @@
 import type { paths } from './api-types.ts';
 
 /** The HTTP methods routes are written for. */
-export type RouteMethod = 'get' | 'post' | 'delete';
+export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** A path of the spec. */
 export type ApiPath = keyof paths;

@@ -1,6 +1,6 @@
 /**
  * Virtual machines (embedded status): embedded status. The machine exists from acceptance on and its
- * own representation carries status, progress and ETA (`http/routes/virtual-machines.ts` merges
+ * own representation carries status, progress and ETA (`reference/virtual-machine-view.ts` merges
  * them in from the operation); provisioning publishes its final body with the address.
  */
 import { randomInt } from 'node:crypto';

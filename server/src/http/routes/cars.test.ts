@@ -76,7 +76,9 @@ describe('/cars', () => {
     const answer = await api.get(carHref, { Prefer: 'respond-async, wait=30' });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('preference-applied')).toBe('wait=30');
-    expect(await answer.json()).toEqual(await (await api.get(carHref)).json());
+    const read = await api.get(carHref);
+    expect(answer.headers.get('etag')).toBe(read.headers.get('etag'));
+    expect(await answer.json()).toEqual(await read.json());
   });
 
   it('answers 404 for a car that does not exist, with or without respond-async', async () => {

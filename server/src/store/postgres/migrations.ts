@@ -203,6 +203,17 @@ ${OPERATION_INDEXES}
 
 ${DELIVERY_INDEXES}    `,
   },
+  {
+    version: 3,
+    name: 'a request body that is the input stored once',
+    // Rows written before: the body is dropped from the request where it repeats the input, and
+    // marked so a read takes the input in its place.
+    sql: `
+      UPDATE operations
+        SET request = ((request::jsonb - 'body') || '{"bodyIsInput": true}'::jsonb)::json
+        WHERE request::jsonb ? 'body' AND (request::jsonb -> 'body') = input::jsonb;
+    `,
+  },
 ];
 
 export { type Migration, SchemaTooNewError } from '../sql/migration-plan.ts';

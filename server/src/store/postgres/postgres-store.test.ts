@@ -75,6 +75,43 @@ describe('PostgresOperationStore', () => {
       }
     });
 
+    it('stores a request body that is the input once, and reads rows written before with their body', async () => {
+      const fresh = await freshDatabase();
+      const store = await createPostgresStore({ connectionString: fresh.url });
+      open.push(store);
+      const same = createCommand();
+      const other = createCommand({
+        at: 1,
+        input: { vmId: 'vm_1', configuration: { cpus: 2 } },
+        request: { method: 'POST', path: '/virtual-machines', body: { configuration: { cpus: 2 } } },
+      });
+      for (const command of [same, other]) expect((await store.createOperation(command)).outcome).toBe('created');
+      const client = await connectClient(fresh.url);
+      try {
+        const rawRequest = async (id: string) =>
+          (await client.query('SELECT request::jsonb AS request FROM operations WHERE id = $1', [id])).rows[0]?.request;
+        expect(await rawRequest(same.operation.id)).toStrictEqual({ method: 'POST', path: '/cars', bodyIsInput: true });
+        expect(await rawRequest(other.operation.id)).toStrictEqual(other.operation.request);
+
+        // As a release before this one wrote it: the body in the request too, schema version 2.
+        await client.query('UPDATE operations SET request = $1::json WHERE id = $2', [
+          JSON.stringify(same.operation.request),
+          same.operation.id,
+        ]);
+        await client.query('DELETE FROM longrun_schema_migrations WHERE version >= 3');
+        const reopened = await createPostgresStore({ connectionString: fresh.url });
+        open.push(reopened);
+        expect(await rawRequest(same.operation.id)).toStrictEqual({ method: 'POST', path: '/cars', bodyIsInput: true });
+        expect(await rawRequest(other.operation.id)).toStrictEqual(other.operation.request);
+        expect((await reopened.getOperation(TENANT, same.operation.id))?.request).toStrictEqual(same.operation.request);
+        expect((await reopened.getOperation(TENANT, other.operation.id))?.request).toStrictEqual(
+          other.operation.request,
+        );
+      } finally {
+        await client.end();
+      }
+    });
+
     it('refuses a database migrated by a newer release', async () => {
       const fresh = await freshDatabase();
       await (await createPostgresStore({ connectionString: fresh.url })).close();

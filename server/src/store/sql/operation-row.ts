@@ -46,14 +46,15 @@ export interface OperationRow {
 
 /** The values that store `record`, in {@link OPERATION_COLUMNS} order, to bind. */
 export function operationValues(record: OperationRecord, dialect: SqlDialect): unknown[] {
+  const inputJson = json(record.input);
   const values: Record<OperationColumn, unknown> = {
     id: record.id,
     tenant: record.tenant,
     kind: record.kind,
     state: record.state,
     version: record.version,
-    input: json(record.input),
-    request: json(record.request),
+    input: inputJson,
+    request: storedRequest(record.request, inputJson),
     progress: json(record.progress),
     steps: json(record.steps),
     estimated_completion_at: record.estimatedCompletionAt ?? null,
@@ -76,9 +77,26 @@ export function operationValues(record: OperationRecord, dialect: SqlDialect): u
   return OPERATION_COLUMNS.map((column) => values[column]);
 }
 
+/**
+ * A request as stored: a body that is the operation's input (what almost every request is) is not
+ * stored a second time, only marked `bodyIsInput`; {@link readRequest} puts it back.
+ */
+function storedRequest(request: OperationRecord['request'], inputJson: string): string {
+  if (request.body === undefined) return json(request);
+  const { body, ...rest } = request;
+  return json(json(body) === inputJson ? { ...rest, bodyIsInput: true } : request);
+}
+
+/** The request of a row: written before the body was stored once, it carries its body itself. */
+function readRequest(stored: unknown, input: unknown): OperationRecord['request'] {
+  const { bodyIsInput, ...request } = stored as OperationRecord['request'] & { bodyIsInput?: boolean };
+  return bodyIsInput === true ? { ...request, body: input } : request;
+}
+
 /** The record a row stores. */
 export function toRecord(row: OperationRow, dialect: SqlDialect): OperationRecord {
   const nullableJson = (value: unknown) => (value === null ? null : dialect.readJson(value));
+  const input = nullableJson(row.input) ?? null;
   return {
     id: row.id,
     tenant: row.tenant,
@@ -86,8 +104,8 @@ export function toRecord(row: OperationRow, dialect: SqlDialect): OperationRecor
     // The table's CHECK constraint admits only OperationState values.
     state: row.state as OperationState,
     version: row.version,
-    input: nullableJson(row.input) ?? null,
-    request: dialect.readJson(row.request) as OperationRecord['request'],
+    input,
+    request: readRequest(dialect.readJson(row.request), input),
     progress: dialect.readJson(row.progress) as OperationRecord['progress'],
     steps: dialect.readJson(row.steps) as OperationRecord['steps'],
     estimatedCompletionAt: readInstantOrNull(row.estimated_completion_at),

@@ -143,6 +143,17 @@ ${OPERATION_INDEXES}
 
 ${DELIVERY_INDEXES}    `,
   },
+  {
+    version: 3,
+    name: 'a request body that is the input stored once',
+    // Rows written before: the body is dropped from the request where it repeats the input (both
+    // were written as the same JSON text), and marked so a read takes the input in its place.
+    sql: `
+      UPDATE operations
+        SET request = json_set(json_remove(request, '$.body'), '$.bodyIsInput', json('true'))
+        WHERE json_type(request, '$.body') IS NOT NULL AND (request -> '$.body') = json(input);
+    `,
+  },
 ];
 
 export { type Migration, SchemaTooNewError } from '../sql/migration-plan.ts';

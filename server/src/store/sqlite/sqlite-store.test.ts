@@ -126,6 +126,36 @@ describe('SqliteOperationStore', () => {
       expect(migrate(db)).toStrictEqual([]);
     });
 
+    it('stores a request body that is the input once, and reads rows written before with their body', async () => {
+      const store = await openStore();
+      const same = createCommand();
+      const other = createCommand({
+        at: 1,
+        input: { vmId: 'vm_1', configuration: { cpus: 2 } },
+        request: { method: 'POST', path: '/virtual-machines', body: { configuration: { cpus: 2 } } },
+      });
+      for (const command of [same, other]) expect((await store.createOperation(command)).outcome).toBe('created');
+      await store.close();
+      const db = new BetterSqlite3(join(dir, DATABASE_FILENAME));
+      open.push(db);
+      const rawRequest = (id: string) =>
+        JSON.parse(db.prepare('SELECT request FROM operations WHERE id = ?').pluck().get(id) as string);
+      expect(rawRequest(same.operation.id)).toStrictEqual({ method: 'POST', path: '/cars', bodyIsInput: true });
+      expect(rawRequest(other.operation.id)).toStrictEqual(other.operation.request);
+
+      // As a release before this one wrote it: the body in the request too, schema version 2.
+      db.prepare('UPDATE operations SET request = ? WHERE id = ?').run(
+        JSON.stringify(same.operation.request),
+        same.operation.id,
+      );
+      db.prepare('DELETE FROM schema_migrations WHERE version >= 3').run();
+      const reopened = await openStore();
+      expect(rawRequest(same.operation.id)).toStrictEqual({ method: 'POST', path: '/cars', bodyIsInput: true });
+      expect(rawRequest(other.operation.id)).toStrictEqual(other.operation.request);
+      expect((await reopened.getOperation(TENANT, same.operation.id))?.request).toStrictEqual(same.operation.request);
+      expect((await reopened.getOperation(TENANT, other.operation.id))?.request).toStrictEqual(other.operation.request);
+    });
+
     it('refuses a database migrated by a newer release', async () => {
       await (await openStore()).close();
       const db = new BetterSqlite3(join(dir, DATABASE_FILENAME));
