@@ -41,7 +41,6 @@ import {
   acceptedRecord,
   actionRecord,
   cancelledRecord,
-  claimedRecord,
   holdsLease,
   patchedRecord,
   recoveredRecord,
@@ -391,7 +390,9 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
           owners.push(lease.owner);
           attempts.push(lease.attempt);
           const values = operationValues(next);
-          ENDING_INDEXES.forEach((at, i) => columns[i]?.push(values[at]));
+          ENDING_INDEXES.forEach((at, i) => {
+            columns[i]?.push(values[at]);
+          });
         }
         const { rows } = await this.#pool.query<OperationRow>({
           name: 'longrun_end_operations',
