@@ -31,7 +31,7 @@ import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.t
 import { widgetOrderRoutes } from './http/routes/widget-orders.ts';
 import type { RouteDefinition } from './http/typed-route.ts';
 import { referenceKinds } from './kinds/index.ts';
-import { instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
+import { ClaimedRecords, instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
 import { LongrunMetrics, type MetricsAccess, metricsRoutes } from './observability/metrics.ts';
 import { traceRequests } from './observability/tracing.ts';
 import type { ChangeSource } from './operations/changes.ts';
@@ -148,7 +148,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
   const metricsAccess = options.metrics ?? 'local';
   const metrics = metricsAccess === 'off' ? undefined : new LongrunMetrics(opened.store.queueStats?.bind(opened.store));
   // Metrics and traces wrap the store, the kinds and the engine: the core knows nothing of them.
-  const store = instrumentStore(opened.store, metrics);
+  const claimed = new ClaimedRecords();
+  const store = instrumentStore(opened.store, metrics, claimed);
   const clock = options.clock ?? systemClock;
   const simulation = { scale: options.simulationScale ?? 1 };
   const defaults = referenceKinds(simulation, (tenant, collection, id) => store.getResource(tenant, collection, id));
@@ -156,6 +157,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Longrun
     typeof options.kinds === 'function' ? options.kinds(defaults) : (options.kinds ?? defaults),
     store,
     metrics,
+    claimed,
   );
 
   const engine = createEngine({

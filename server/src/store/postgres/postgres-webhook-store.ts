@@ -211,7 +211,19 @@ export class PostgresWebhookStore implements WebhookStore {
     return toSecrets(single(rows));
   }
 
-  appendMessage(message: NewPushMessage): Promise<AppendMessageOutcome> {
+  async appendMessage(message: NewPushMessage): Promise<AppendMessageOutcome> {
+    if (message.callbackUrl === null) {
+      // Most changes have no one to tell: found in one statement, without a transaction or a lock.
+      // Nothing is written then, so there is no order among appends to keep; a subscription made
+      // meanwhile is missed just as a read under the lock below would miss it.
+      const { rows } = await this.#pool.query<{ any: boolean }>({
+        name: 'longrun_webhook_targets',
+        text: `SELECT EXISTS (SELECT 1 FROM webhook_subscriptions
+                 WHERE tenant = $1 AND state = 'enabled' AND $2 = ANY (event_types)) AS any`,
+        values: [message.tenant, message.type],
+      });
+      if (rows[0]?.any !== true) return { outcome: 'no-targets' };
+    }
     return inTransaction(this.#pool, async (client): Promise<AppendMessageOutcome> => {
       // One append per operation at a time, on any instance: each sees what the previous one stored.
       await lockUntilCommit(client, advisoryKey(MESSAGE_LOCK, message.tenant, message.operationId));
