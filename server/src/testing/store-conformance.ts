@@ -329,6 +329,18 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         });
       });
 
+      it('stores each of many concurrent creates exactly as it returned it', async () => {
+        const commands = Array.from({ length: 12 }, (_, i) =>
+          createCommand({ at: i, tenant: i % 2 === 0 ? TENANT : OTHER_TENANT }),
+        );
+        const outcomes = await Promise.all(commands.map((command) => store.createOperation(command)));
+        expect(outcomes.map((o) => o.outcome)).toStrictEqual(commands.map(() => 'created'));
+        expect(outcomes.map((o) => (o.outcome === 'created' ? o.operation.id : ''))).toStrictEqual(
+          commands.map((c) => c.operation.id),
+        );
+        for (const outcome of outcomes) if (outcome.outcome === 'created') await expectStored(outcome.operation);
+      });
+
       it('fails one bad write without failing the writes made alongside it', async () => {
         const taken = createCommand();
         await store.createOperation(taken);

@@ -125,6 +125,8 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   readonly #pool: pg.Pool;
   readonly #config: PoolConfig;
   readonly #logger: OperationLogger;
+  /** Simple creates of this turn of the event loop, inserted by one statement at its end. */
+  #inserts: PendingInsert[] = [];
   #closed: Promise<void> | undefined;
 
   /** Opens a pool (lazily connecting); prefer {@link createPostgresStore}, which also migrates. */
@@ -188,13 +190,9 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     const now = canonicalInstant(operation.createdAt, 'operation.createdAt');
     const record = acceptedRecord(operation);
     if (idempotency === undefined && operation.lockKey == null && resource === undefined) {
-      // Nothing to check and one row to write: one statement is atomic on its own.
-      const { rows } = await this.#pool.query<OperationRow>({
-        name: 'longrun_insert_operation',
-        text: insertOperationSql,
-        values: operationValues(record),
-      });
-      return { outcome: 'created', operation: toRecord(single(rows)) };
+      // Nothing to check and one row to write: one statement, shared with the creates of the
+      // same turn of the event loop.
+      return { outcome: 'created', operation: await this.#insert(record) };
     }
     return this.#transaction(async (client) => {
       const locks: bigint[] = [];
@@ -530,6 +528,63 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     return this.#closed;
   }
 
+  /**
+   * Inserts `record` together with the other inserts asked in this turn of the event loop: one
+   * statement (and one commit) for all of them. A batch that fails as a whole (a duplicate id) is
+   * retried row by row, so each create succeeds or fails on its own, as if alone.
+   */
+  #insert(record: OperationRecord): Promise<OperationRecord> {
+    return new Promise((resolve, reject) => {
+      if (this.#inserts.push({ record, resolve, reject }) > 1) return;
+      setImmediate(() => {
+        const batch = this.#inserts;
+        this.#inserts = [];
+        void this.#insertBatch(batch);
+      });
+    });
+  }
+
+  async #insertBatch(batch: PendingInsert[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const columns = OPERATION_COLUMNS.map(() => [] as unknown[]);
+        for (const { record } of batch) {
+          operationValues(record).forEach((value, i) => {
+            columns[i]?.push(value);
+          });
+        }
+        const { rows } = await this.#pool.query<OperationRow>({
+          name: 'longrun_insert_operations',
+          text: insertOperationsSql,
+          values: columns,
+        });
+        const inserted = new Map(rows.map((row) => [row.id, row]));
+        for (const { record, resolve, reject } of batch) {
+          const row = inserted.get(record.id);
+          if (row === undefined) reject(new Error('the batch insert returned no row for an operation'));
+          else resolve(toRecord(row));
+        }
+        return;
+      } catch {
+        // One bad row fails the statement: each is tried alone below and fails, or not, on its own.
+      }
+    }
+    await Promise.all(
+      batch.map(async ({ record, resolve, reject }) => {
+        try {
+          const { rows } = await this.#pool.query<OperationRow>({
+            name: 'longrun_insert_operation',
+            text: insertOperationSql,
+            values: operationValues(record),
+          });
+          resolve(toRecord(single(rows)));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  }
+
   /** Runs `work` in a transaction on one pooled connection; rolls back when it throws. */
   #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.#pool, work);
@@ -570,9 +625,15 @@ const ENDING_COLUMNS = [
   'finished_at',
 ] as const;
 
-const ENDING_TYPES: Record<(typeof ENDING_COLUMNS)[number], string> = {
+/** The SQL type of each column (see migrations.ts): what a value bound as text is cast to. */
+const COLUMN_TYPES: Record<(typeof OPERATION_COLUMNS)[number], string> = {
+  id: 'text',
+  tenant: 'text',
+  kind: 'text',
   state: 'text',
   version: 'integer',
+  input: 'json',
+  request: 'json',
   progress: 'json',
   steps: 'json',
   estimated_completion_at: 'timestamptz',
@@ -580,11 +641,34 @@ const ENDING_TYPES: Record<(typeof ENDING_COLUMNS)[number], string> = {
   product: 'json',
   related: 'json',
   error: 'json',
+  cancel_requested: 'boolean',
+  lock_key: 'text',
+  callback_url: 'text',
+  actions: 'json',
+  attempts: 'integer',
   lease_owner: 'text',
   lease_expires_at: 'timestamptz',
+  created_at: 'timestamptz',
   updated_at: 'timestamptz',
+  started_at: 'timestamptz',
   finished_at: 'timestamptz',
 };
+
+/** A create waiting for its turn's batch insert. */
+interface PendingInsert {
+  record: OperationRecord;
+  resolve: (record: OperationRecord) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Inserts a batch of operations: one array per column, bound as text and cast per column (JSON
+ * stays verbatim, as in the one-row insert).
+ */
+const insertOperationsSql = `INSERT INTO operations (${OPERATION_SELECT})
+  SELECT ${OPERATION_COLUMNS.map((c) => `r.${c}::${COLUMN_TYPES[c]}`).join(', ')}
+  FROM unnest(${OPERATION_COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS r (${OPERATION_SELECT})
+  RETURNING ${OPERATION_SELECT}`;
 
 /** Positions of the ending columns in {@link OPERATION_COLUMNS}. */
 const ENDING_INDEXES = ENDING_COLUMNS.map((c) => OPERATION_COLUMNS.indexOf(c));
@@ -594,7 +678,7 @@ const ENDING_INDEXES = ENDING_COLUMNS.map((c) => OPERATION_COLUMNS.indexOf(c));
  * $4 attempts, then one array per ending column), each only where the row is still running under
  * that lease at that version. Arrays go as text and are cast per column (JSON stays verbatim).
  */
-const endOperationsSql = `UPDATE operations o SET ${ENDING_COLUMNS.map((c) => `${c} = e.${c}::${ENDING_TYPES[c]}`).join(
+const endOperationsSql = `UPDATE operations o SET ${ENDING_COLUMNS.map((c) => `${c} = e.${c}::${COLUMN_TYPES[c]}`).join(
   ', ',
 )}
   FROM unnest($1::text[], $2::integer[], $3::text[], $4::integer[], ${ENDING_COLUMNS.map(
