@@ -127,6 +127,8 @@ export class OperationRunner {
   readonly #maxAttempts: number;
   readonly #stopTimeoutMs: number;
   readonly #jobs = new Map<string, Job>();
+  /** Jobs whose handler has not returned: what the concurrency bound counts. */
+  #running = 0;
   readonly #endings: EndingBatcher;
   #state: RunnerState = 'idle';
   #filling: Promise<void> | undefined;
@@ -153,9 +155,9 @@ export class OperationRunner {
     this.#endings = new EndingBatcher(this.#store, this.#clock);
   }
 
-  /** How many handlers are running now. */
+  /** How many handlers are running now (not counting operations whose ending is being written). */
   get activeCount(): number {
-    return this.#jobs.size;
+    return this.#running;
   }
 
   /** Recovers expired leases, then starts claiming; resolves once the first claims were made. */
@@ -270,8 +272,8 @@ export class OperationRunner {
       this.#fillAgain = false;
       // Every free slot in one claim: a store takes the batch in one statement or one commit, and
       // an empty queue costs a single claim.
-      while (this.#state === 'running' && this.#jobs.size < this.#concurrency) {
-        const wanted = this.#concurrency - this.#jobs.size;
+      while (this.#state === 'running' && this.#room() > 0) {
+        const wanted = this.#room();
         let claims: Claim[];
         try {
           claims = await this.#store.claimBatch(
@@ -289,6 +291,23 @@ export class OperationRunner {
         if (claims.length < wanted) break;
       }
     } while (this.#fillAgain && this.#state === 'running');
+  }
+
+  /**
+   * How many more operations may be claimed now: a slot is free once its handler has returned,
+   * while its ending is still being written, so the next claim overlaps that write. Operations
+   * held at once stay under twice the concurrency.
+   */
+  #room(): number {
+    return Math.min(this.#concurrency - this.#running, 2 * this.#concurrency - this.#jobs.size);
+  }
+
+  /** The handler of `job` has returned (or will not run): its slot is free for the next claim. */
+  #handlerReturned(job: Job): void {
+    if (job.handlerDone) return;
+    job.handlerDone = true;
+    this.#running -= 1;
+    this.wake();
   }
 
   #launch(operation: OperationRecord, lease: Lease): void {
@@ -317,11 +336,13 @@ export class OperationRunner {
       done: Promise.resolve(),
     };
     this.#jobs.set(operation.id, job);
+    this.#running += 1;
     job.done = this.#execute(job)
       .catch((error: unknown) => {
         this.#logger.error({ err: error, operationId: operation.id }, 'writing the end of an operation failed');
       })
       .finally(() => {
+        this.#handlerReturned(job);
         this.#jobs.delete(operation.id);
         this.wake();
       });
@@ -337,7 +358,7 @@ export class OperationRunner {
     };
     const kind = this.#kinds.get(operation.kind);
     if (job.cancelRequested || !kind) {
-      job.handlerDone = true;
+      this.#handlerReturned(job);
       context.close();
       const write = kind
         ? cancelledWrite(operation.steps)
@@ -356,7 +377,7 @@ export class OperationRunner {
       threw = true;
       failure = error;
     }
-    job.handlerDone = true;
+    this.#handlerReturned(job);
     this.#timers.clearTimeout(job.heartbeat);
     await job.beating;
     context.close();
@@ -457,7 +478,7 @@ export class OperationRunner {
   async #abandon(job: Job): Promise<void> {
     this.#abortForShutdown(job);
     job.abandoned = true;
-    job.handlerDone = true;
+    this.#handlerReturned(job);
     this.#timers.clearTimeout(job.heartbeat);
     await job.beating;
     job.context.close();
