@@ -127,6 +127,8 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   readonly #logger: OperationLogger;
   /** Simple creates of this turn of the event loop, inserted by one statement at its end. */
   #inserts: PendingInsert[] = [];
+  /** The batch insert asked for and not yet settled: {@link close} waits for it. */
+  #insertsFlushed: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
 
   /** Opens a pool (lazily connecting); prefer {@link createPostgresStore}, which also migrates. */
@@ -522,9 +524,12 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     });
   }
 
-  /** Waits for queries in flight, then closes every connection. */
+  /** Waits for queries in flight (and creates waiting for their batch), then closes every connection. */
   close(): Promise<void> {
-    this.#closed ??= this.#pool.end();
+    this.#closed ??= (async () => {
+      while (this.#insertsFlushed !== undefined) await this.#insertsFlushed;
+      await this.#pool.end();
+    })();
     return this.#closed;
   }
 
@@ -536,10 +541,16 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   #insert(record: OperationRecord): Promise<OperationRecord> {
     return new Promise((resolve, reject) => {
       if (this.#inserts.push({ record, resolve, reject }) > 1) return;
-      setImmediate(() => {
-        const batch = this.#inserts;
-        this.#inserts = [];
-        void this.#insertBatch(batch);
+      const flushed = new Promise<void>((done) => {
+        setImmediate(() => {
+          const batch = this.#inserts;
+          this.#inserts = [];
+          void this.#insertBatch(batch).finally(done);
+        });
+      });
+      this.#insertsFlushed = flushed;
+      void flushed.finally(() => {
+        if (this.#insertsFlushed === flushed) this.#insertsFlushed = undefined;
       });
     });
   }
