@@ -76,15 +76,26 @@ export function renderTables(report: BenchReport): string {
   }
   if (report.e2e) {
     out.push('### End to end: 202 to terminal state, no-op handler', '');
-    out.push('| store | operations/s | accepted per round | drain after last 202 |');
-    out.push('| --- | --- | --- | --- |');
+    out.push(
+      '| what | operations (jobs)/s | per round | drain after last 202 (add) | PostgreSQL round trips per operation (job) | longrun on PostgreSQL ÷ this |',
+    );
+    out.push('| --- | --- | --- | --- | --- | --- |');
     for (const row of report.e2e.stores) {
       if (row.skipped) {
-        out.push(`| ${row.store} | not measured: ${row.skipped} | | |`);
+        out.push(`| longrun, ${row.store} | not measured: ${row.skipped} | | | | |`);
         continue;
       }
       out.push(
-        `| ${row.store} | ${spread(row.operationsPerSecond)} | ${row.operationsPerRound} | ${spread(row.drainMs, 0, ' ms')} |`,
+        `| longrun, ${row.store} | ${spread(row.operationsPerSecond)} | ${row.operationsPerRound} | ${spread(row.drainMs, 0, ' ms')} | ${row.roundTripsPerOperation ? spread(row.roundTripsPerOperation, 2) : '—'} | — |`,
+      );
+    }
+    for (const row of report.e2e.anchors ?? []) {
+      if (row.skipped) {
+        out.push(`| ${row.library} ${row.version} (PostgreSQL) | not measured: ${row.skipped} | | | | |`);
+        continue;
+      }
+      out.push(
+        `| ${row.library} ${row.version} (PostgreSQL) | ${spread(row.jobsPerSecond)} | ${row.jobsPerRound} | ${spread(row.drainMs, 0, ' ms')} | ${spread(row.roundTripsPerJob, 2)} | ${spread(row.longrunPostgresRatio, 2, '×')} |`,
       );
     }
     out.push('');

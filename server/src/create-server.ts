@@ -29,7 +29,7 @@ import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.t
 import { type SpecRoutesOptions, SpecServerError, serverApi, specRoutes } from './http/spec-routes.ts';
 import type { ServerSpec } from './http/spec-server.ts';
 import type { RouteDefinition } from './http/typed-route.ts';
-import { instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
+import { ClaimedRecords, instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
 import { LongrunMetrics, type MetricsAccess, metricsRoutes } from './observability/metrics.ts';
 import { traceRequests } from './observability/tracing.ts';
 import type { ChangeSource } from './operations/changes.ts';
@@ -164,7 +164,8 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
   const metricsAccess = options.metrics ?? 'local';
   const metrics = metricsAccess === 'off' ? undefined : new LongrunMetrics(opened.store.queueStats?.bind(opened.store));
   // Metrics and traces wrap the store, the kinds and the engine: the core knows nothing of them.
-  const store = instrumentStore(opened.store, metrics);
+  const claimed = new ClaimedRecords();
+  const store = instrumentStore(opened.store, metrics, claimed);
   const clock = options.clock ?? systemClock;
   const simulation = { scale: options.simulationScale ?? 1 };
   const specSource = options.spec ?? referenceSpec;
@@ -178,7 +179,7 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
       AnyKind
     >,
   );
-  const kinds = instrumentKinds(withSpecLocks(kindList, spec), store, metrics);
+  const kinds = instrumentKinds(withSpecLocks(kindList, spec), store, metrics, claimed);
 
   const engine = createEngine({
     ...options.engine,

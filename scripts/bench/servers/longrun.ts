@@ -40,6 +40,12 @@ export interface ServerStats {
   lastTerminalAt: number;
   /** Long polls waiting on a change. */
   waiters: number;
+  /**
+   * Statements sent to PostgreSQL since the last reset, by every connection of the process (its
+   * pool and its listener); node-postgres sends one at a time per connection, so each is a round
+   * trip. 0 on SQLite.
+   */
+  postgresQueries: number;
   memory: NodeJS.MemoryUsage;
 }
 
@@ -70,6 +76,17 @@ const { pino } = requireFromServer('pino') as {
   pino: (options: { level: string }) => Exclude<ServerOptions['logger'], false | undefined>;
 };
 const logger = pino({ level: config.logLevel });
+
+// Counted at the driver, before the server opens a connection: every statement the process sends.
+let postgresQueries = 0;
+if (config.databaseUrl !== undefined) {
+  const pg = requireFromServer('pg') as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function countedQuery(this: unknown, ...args: unknown[]) {
+    postgresQueries += 1;
+    return query.apply(this, args);
+  };
+}
 const outside = benchKinds === 'outside';
 const transcode = outside
   ? (defineOutsideKind({
@@ -113,6 +130,7 @@ process.on('message', (command: ServerCommand) => {
     terminal = 0;
     firstAcceptedAt = 0;
     lastTerminalAt = 0;
+    postgresQueries = 0;
     process.send?.({ type: 'reset' });
     return;
   }
@@ -128,6 +146,7 @@ process.on('message', (command: ServerCommand) => {
     terminal,
     lastTerminalAt,
     waiters: server.engine.changes.listenerCount(),
+    postgresQueries,
     memory: process.memoryUsage(),
   };
   process.send?.(stats);

@@ -11,6 +11,7 @@
 import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { OperationEngine } from '../operations/engine.ts';
 import type { AnyKind } from '../operations/kind.ts';
+import type { OperationRecord } from '../operations/model.ts';
 import type { OperationStore } from '../operations/ports/operation-store.ts';
 import type { ClaimedDelivery, DeliveryAttempt, WebhookStore } from '../operations/ports/webhook-store.ts';
 import { isTerminal } from '../operations/state.ts';
@@ -22,8 +23,10 @@ import { longrunTracer } from './tracing.ts';
 const WRITE_CALLS = new Set([
   'createOperation',
   'claimNext',
+  'claimBatch',
   'renewLease',
   'updateOperation',
+  'updateOperations',
   'requestCancel',
   'deliverAction',
   'recoverExpiredLeases',
@@ -31,13 +34,48 @@ const WRITE_CALLS = new Set([
   'deleteExpired',
 ]);
 
+/** Most claimed records kept for {@link ClaimedRecords}; past it the oldest are dropped. */
+const CLAIMED_RECORDS_KEPT = 10_000;
+
+/**
+ * The records the store handed to this process's claims, kept until their handler starts: the
+ * queue span and the queue-wait metric need the operation as claimed, and reading it again would
+ * cost every run a store read. Bounded: a claim whose handler never starts (an unknown kind) is
+ * dropped in time, and a run that finds nothing here reads the store instead.
+ */
+export class ClaimedRecords {
+  readonly #records = new Map<string, OperationRecord>();
+
+  /** Remembers the records of claims that came back from the store. */
+  remember(claims: unknown): void {
+    const list = Array.isArray(claims) ? claims : claims === undefined ? [] : [claims];
+    for (const claim of list as { operation?: OperationRecord }[]) {
+      if (claim?.operation === undefined) continue;
+      this.#records.set(claim.operation.id, claim.operation);
+      if (this.#records.size > CLAIMED_RECORDS_KEPT) {
+        const oldest = this.#records.keys().next().value;
+        if (oldest !== undefined) this.#records.delete(oldest);
+      }
+    }
+  }
+
+  /** The claimed record of `operationId`, forgotten once taken. */
+  take(operationId: string): OperationRecord | undefined {
+    const record = this.#records.get(operationId);
+    this.#records.delete(operationId);
+    return record;
+  }
+}
+
 /**
  * The store, its writes timed; its webhook store (when it keeps one) reports delivery attempts.
- * Methods run on the store itself (private fields stay reachable).
+ * Methods run on the store itself (private fields stay reachable). Claims are remembered in
+ * `claimed` for {@link instrumentKinds}.
  */
 export function instrumentStore<Store extends OperationStore>(
   store: Store,
   metrics: LongrunMetrics | undefined,
+  claimed?: ClaimedRecords,
 ): Store {
   let webhooks: WebhookStore | undefined;
   return new Proxy(store, {
@@ -49,6 +87,18 @@ export function instrumentStore<Store extends OperationStore>(
       }
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
+      if (claimed !== undefined && (property === 'claimNext' || property === 'claimBatch')) {
+        return (...args: unknown[]) => {
+          const end = metrics?.storeWrite.startTimer({ call: property });
+          const result = method.apply(target, args) as Promise<unknown>;
+          return result
+            .then((claims) => {
+              claimed.remember(claims);
+              return claims;
+            })
+            .finally(() => end?.());
+        };
+      }
       if (metrics === undefined || typeof property !== 'string' || !WRITE_CALLS.has(property)) {
         return method.bind(target);
       }
@@ -137,11 +187,12 @@ export function instrumentKinds(
   kinds: readonly AnyKind[],
   store: OperationStore,
   metrics: LongrunMetrics | undefined,
+  claimed?: ClaimedRecords,
 ): AnyKind[] {
   return kinds.map((kind) => ({
     ...kind,
     async run(input, ctx) {
-      const operation = await store.getOperation(ctx.tenant, ctx.operationId);
+      const operation = claimed?.take(ctx.operationId) ?? (await store.getOperation(ctx.tenant, ctx.operationId));
       const parent = contextFrom(operation?.request as Record<string, unknown> | undefined);
       const attributes = {
         'longrun.operation.id': ctx.operationId,

@@ -163,6 +163,11 @@ export class LeasedOperationContext implements OperationContext {
     return this.#lost;
   }
 
+  /** The newest record of the operation this context has seen (its claim, its writes, re-reads). */
+  get record(): OperationRecord {
+    return this.#record;
+  }
+
   /** The steps as the handler last set them (written or about to be). */
   get steps(): readonly StoredStep[] {
     return this.#steps;

@@ -33,7 +33,7 @@ import {
   type TerminalWrite,
 } from './outcome.ts';
 import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './ports/clock.ts';
-import type { Lease, OperationStore } from './ports/index.ts';
+import type { Claim, Lease, LeasedWrite, OperationStore } from './ports/index.ts';
 import { problemFromError, workerLostProblem } from './problems.ts';
 
 /** Default {@link OperationRunnerOptions.concurrency}. */
@@ -127,6 +127,9 @@ export class OperationRunner {
   readonly #maxAttempts: number;
   readonly #stopTimeoutMs: number;
   readonly #jobs = new Map<string, Job>();
+  /** Jobs whose handler has not returned: what the concurrency bound counts. */
+  #running = 0;
+  readonly #endings: EndingBatcher;
   #state: RunnerState = 'idle';
   #filling: Promise<void> | undefined;
   #fillAgain = false;
@@ -149,11 +152,12 @@ export class OperationRunner {
     this.#maxAttempts = positiveInteger(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
     this.#stopTimeoutMs = Math.max(0, options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     this.workerId = options.workerId ?? newId('wrk');
+    this.#endings = new EndingBatcher(this.#store, this.#clock);
   }
 
-  /** How many handlers are running now. */
+  /** How many handlers are running now (not counting operations whose ending is being written). */
   get activeCount(): number {
-    return this.#jobs.size;
+    return this.#running;
   }
 
   /** Recovers expired leases, then starts claiming; resolves once the first claims were made. */
@@ -266,34 +270,44 @@ export class OperationRunner {
   async #claimWhileRoom(): Promise<void> {
     do {
       this.#fillAgain = false;
-      // Claims go out in growing batches (1, 2, 4… up to the free slots): a store that group-commits
-      // takes a batch in one transaction, and an empty queue costs a single claim.
-      let batch = 1;
-      while (this.#state === 'running' && this.#jobs.size < this.#concurrency) {
-        const wanted = Math.min(batch, this.#concurrency - this.#jobs.size);
-        const now = this.#clock.now();
-        const claims = await Promise.allSettled(
-          Array.from({ length: wanted }, () =>
-            this.#store.claimNext(this.workerId, this.#kindNames, this.#leaseMs, now),
-          ),
-        );
-        let claimed = 0;
-        let failed = false;
-        for (const claim of claims) {
-          if (claim.status === 'rejected') {
-            failed = true;
-            this.#logger.error({ err: claim.reason, workerId: this.workerId }, 'claiming an operation failed');
-          } else if (claim.value) {
-            // Launched even if a sibling claim failed: it is leased to this worker now.
-            this.#launch(claim.value.operation, claim.value.lease);
-            claimed += 1;
-          }
+      // Every free slot in one claim: a store takes the batch in one statement or one commit, and
+      // an empty queue costs a single claim.
+      while (this.#state === 'running' && this.#room() > 0) {
+        const wanted = this.#room();
+        let claims: Claim[];
+        try {
+          claims = await this.#store.claimBatch(
+            this.workerId,
+            this.#kindNames,
+            this.#leaseMs,
+            this.#clock.now(),
+            wanted,
+          );
+        } catch (error) {
+          this.#logger.error({ err: error, workerId: this.workerId }, 'claiming operations failed');
+          return;
         }
-        if (failed) return;
-        if (claimed < wanted) break;
-        batch *= 2;
+        for (const claim of claims) this.#launch(claim.operation, claim.lease);
+        if (claims.length < wanted) break;
       }
     } while (this.#fillAgain && this.#state === 'running');
+  }
+
+  /**
+   * How many more operations may be claimed now: a slot is free once its handler has returned,
+   * while its ending is still being written, so the next claim overlaps that write. Operations
+   * held at once stay under twice the concurrency.
+   */
+  #room(): number {
+    return Math.min(this.#concurrency - this.#running, 2 * this.#concurrency - this.#jobs.size);
+  }
+
+  /** The handler of `job` has returned (or will not run): its slot is free for the next claim. */
+  #handlerReturned(job: Job): void {
+    if (job.handlerDone) return;
+    job.handlerDone = true;
+    this.#running -= 1;
+    this.wake();
   }
 
   #launch(operation: OperationRecord, lease: Lease): void {
@@ -322,11 +336,13 @@ export class OperationRunner {
       done: Promise.resolve(),
     };
     this.#jobs.set(operation.id, job);
+    this.#running += 1;
     job.done = this.#execute(job)
       .catch((error: unknown) => {
         this.#logger.error({ err: error, operationId: operation.id }, 'writing the end of an operation failed');
       })
       .finally(() => {
+        this.#handlerReturned(job);
         this.#jobs.delete(operation.id);
         this.wake();
       });
@@ -342,7 +358,7 @@ export class OperationRunner {
     };
     const kind = this.#kinds.get(operation.kind);
     if (job.cancelRequested || !kind) {
-      job.handlerDone = true;
+      this.#handlerReturned(job);
       context.close();
       const write = kind
         ? cancelledWrite(operation.steps)
@@ -361,7 +377,7 @@ export class OperationRunner {
       threw = true;
       failure = error;
     }
-    job.handlerDone = true;
+    this.#handlerReturned(job);
     this.#timers.clearTimeout(job.heartbeat);
     await job.beating;
     context.close();
@@ -392,12 +408,12 @@ export class OperationRunner {
   }
 
   async #writeEnd(job: Job, write: TerminalWrite): Promise<void> {
-    const record = await this.#store.updateOperation(
-      job.lease,
-      write.patch,
-      this.#clock.now(),
-      write.resources.length > 0 ? write.resources : undefined,
-    );
+    const record = await this.#endings.write({
+      lease: job.lease,
+      patch: write.patch,
+      resources: write.resources.length > 0 ? write.resources : undefined,
+      seen: job.context.record,
+    });
     if (!record) {
       this.#logger.warn({ operationId: job.operation.id }, 'lost the lease before writing the end of an operation');
       return;
@@ -462,7 +478,7 @@ export class OperationRunner {
   async #abandon(job: Job): Promise<void> {
     this.#abortForShutdown(job);
     job.abandoned = true;
-    job.handlerDone = true;
+    this.#handlerReturned(job);
     this.#timers.clearTimeout(job.heartbeat);
     await job.beating;
     job.context.close();
@@ -484,6 +500,62 @@ export class OperationRunner {
         resolve(true);
       });
     });
+  }
+}
+
+/**
+ * Writes the endings of operations in batches: the endings of one turn of the event loop go out
+ * together at its end, and those that come while a batch is being written go out together in the
+ * next, so a busy worker pays one store call per batch and an idle one waits for nothing.
+ */
+class EndingBatcher {
+  readonly #store: OperationStore;
+  readonly #clock: Clock;
+  #pending: { write: LeasedWrite; settle: (result: PromiseSettledResult<OperationRecord | undefined>) => void }[] = [];
+  #flushing = false;
+
+  constructor(store: OperationStore, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  /** Resolves as `updateOperation` would for this write. */
+  write(write: LeasedWrite): Promise<OperationRecord | undefined> {
+    const settled = new Promise<PromiseSettledResult<OperationRecord | undefined>>((settle) => {
+      this.#pending.push({ write, settle });
+    });
+    if (!this.#flushing) {
+      // At the end of this turn of the event loop, so endings that come together go together.
+      this.#flushing = true;
+      setImmediate(() => void this.#flush());
+    }
+    return settled.then((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    });
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending;
+        this.#pending = [];
+        let results: PromiseSettledResult<OperationRecord | undefined>[];
+        try {
+          results = await this.#store.updateOperations(
+            batch.map((entry) => entry.write),
+            this.#clock.now(),
+          );
+        } catch (error) {
+          results = batch.map(() => ({ status: 'rejected', reason: error }));
+        }
+        batch.forEach((entry, index) => {
+          entry.settle(results[index] ?? { status: 'rejected', reason: new Error('the store returned no result') });
+        });
+      }
+    } finally {
+      this.#flushing = false;
+    }
   }
 }
 

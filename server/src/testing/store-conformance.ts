@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperationRecord, StoredStep } from '../operations/model.ts';
 import { InvalidCursorError, type Lease, type OperationStore } from '../operations/ports/index.ts';
 import { IllegalTransitionError, type OperationState } from '../operations/state.ts';
+import { claimedRecord, patchedRecord } from '../operations/transitions.ts';
 import {
   at,
   CAR,
@@ -318,6 +319,18 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         });
       });
 
+      it('stores each of many concurrent creates exactly as it returned it', async () => {
+        const commands = Array.from({ length: 12 }, (_, i) =>
+          createCommand({ at: i, tenant: i % 2 === 0 ? TENANT : OTHER_TENANT }),
+        );
+        const outcomes = await Promise.all(commands.map((command) => store.createOperation(command)));
+        expect(outcomes.map((o) => o.outcome)).toStrictEqual(commands.map(() => 'created'));
+        expect(outcomes.map((o) => (o.outcome === 'created' ? o.operation.id : ''))).toStrictEqual(
+          commands.map((c) => c.operation.id),
+        );
+        for (const outcome of outcomes) if (outcome.outcome === 'created') await expectStored(outcome.operation);
+      });
+
       it('fails one bad write without failing the writes made alongside it', async () => {
         const taken = createCommand();
         await store.createOperation(taken);
@@ -500,6 +513,123 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(second.operation.id).toBe(first.operation.id);
         expect(second.lease).toStrictEqual({ operationId: first.operation.id, owner: 'worker-2', attempt: 2 });
         expect(second.operation.startedAt).toBe(iso(1));
+      });
+    });
+
+    describe('claimBatch', () => {
+      it("claims up to the limit, oldest first, each exactly as the core's claim rule makes it", async () => {
+        const created = [await create({ at: 3 }), await create({ at: 1 }), await create({ at: 2 })];
+        const oldest = [...created].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        const claims = await store.claimBatch('worker-3', [CAR], LEASE_MS, at(10), 2);
+        expect(claims.map((c) => c.operation)).toStrictEqual(
+          oldest.slice(0, 2).map((record) => claimedRecord(record, 'worker-3', LEASE_MS, at(10))),
+        );
+        expect(claims.map((c) => c.lease)).toStrictEqual(
+          oldest.slice(0, 2).map((record) => ({ operationId: record.id, owner: 'worker-3', attempt: 1 })),
+        );
+        for (const claimed of claims) await expectStored(claimed.operation);
+        const rest = await store.claimBatch('worker-3', [CAR], LEASE_MS, at(11), 5);
+        expect(rest.map((c) => c.operation.id)).toStrictEqual([oldest[2]?.id]);
+        expect(await store.claimBatch('worker-3', [CAR], LEASE_MS, at(12), 5)).toStrictEqual([]);
+      });
+
+      it('claims only the given kinds, and nothing for no kinds', async () => {
+        await create({ kind: TRANSCODE });
+        await create({ kind: CAR });
+        expect(await store.claimBatch('worker-1', [], LEASE_MS, at(1), 5)).toStrictEqual([]);
+        const claims = await store.claimBatch('worker-1', [TRANSCODE], LEASE_MS, at(1), 5);
+        expect(claims.map((c) => c.operation.kind)).toStrictEqual([TRANSCODE]);
+      });
+
+      it('never gives the same operation to two concurrent batches', async () => {
+        for (let i = 0; i < 30; i++) await create({ at: i });
+        const batches = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => store.claimBatch(`worker-${i}`, [CAR], LEASE_MS, at(40), 8)),
+        );
+        const won = batches.flat();
+        expect(won).toHaveLength(30);
+        expect(new Set(won.map((c) => c.operation.id)).size).toBe(30);
+        expect(won.every((c) => c.operation.leaseOwner === c.lease.owner && c.operation.state === 'running')).toBe(
+          true,
+        );
+      });
+    });
+
+    describe('updateOperations', () => {
+      it('applies each write as updateOperation would, with or without the record the worker saw', async () => {
+        for (let i = 0; i < 3; i++) await create({ at: i });
+        const claims = await store.claimBatch('worker-1', [CAR], LEASE_MS, at(5), 3);
+        const [a, b, c] = claims as [(typeof claims)[0], (typeof claims)[0], (typeof claims)[0]];
+        const results = await store.updateOperations(
+          [
+            { lease: a.lease, patch: { state: 'succeeded', result: { n: 1 } }, seen: a.operation },
+            { lease: b.lease, patch: { state: 'failed', error: WORKER_LOST } },
+            { lease: c.lease, patch: { state: 'cancelled' }, seen: c.operation },
+          ],
+          at(9),
+        );
+        const expected = [
+          patchedRecord(a.operation, { state: 'succeeded', result: { n: 1 } }, at(9)).record,
+          patchedRecord(b.operation, { state: 'failed', error: WORKER_LOST }, at(9)).record,
+          patchedRecord(c.operation, { state: 'cancelled' }, at(9)).record,
+        ];
+        expect(results).toStrictEqual(expected.map((value) => ({ status: 'fulfilled', value })));
+        for (const record of expected) await expectStored(record);
+      });
+
+      it('reads the row when the record the worker saw is out of date: cancel still wins', async () => {
+        const created = await create();
+        const { operation, lease } = await claim(1);
+        await store.requestCancel(TENANT, created.id, at(2));
+        const [result] = await store.updateOperations(
+          [{ lease, patch: { state: 'succeeded', result: { vin: 'YV1XZ' } }, seen: operation }],
+          at(3),
+        );
+        expect(result).toMatchObject({
+          status: 'fulfilled',
+          value: { state: 'cancelled', cancelRequested: true, result: null, version: operation.version + 2 },
+        });
+        await expectStored((result as PromiseFulfilledResult<OperationRecord>).value);
+      });
+
+      it('refuses a write whose lease was lost and applies the others', async () => {
+        await create({ at: 0 });
+        await create({ at: 1 });
+        const [first, second] = await store.claimBatch('worker-1', [CAR], LEASE_MS, at(2), 2);
+        if (first === undefined || second === undefined) throw new Error('expected two claims');
+        await store.recoverExpiredLeases(at(100), MAX_ATTEMPTS, WORKER_LOST);
+        const again = await store.claimBatch('worker-2', [CAR], LEASE_MS, at(101), 2);
+        expect(again).toHaveLength(2);
+        const mine = again.find((c) => c.operation.id === second.operation.id);
+        if (mine === undefined) throw new Error('expected the second operation to be claimed again');
+        const results = await store.updateOperations(
+          [
+            { lease: first.lease, patch: { state: 'succeeded' }, seen: first.operation },
+            { lease: mine.lease, patch: { state: 'succeeded' }, seen: mine.operation },
+          ],
+          at(102),
+        );
+        expect(results[0]).toStrictEqual({ status: 'fulfilled', value: undefined });
+        expect(results[1]).toMatchObject({ status: 'fulfilled', value: { state: 'succeeded', attempts: 2 } });
+        expect((await store.getOperation(TENANT, first.operation.id))?.state).toBe('running');
+      });
+
+      it('publishes the resources of a success written in a batch', async () => {
+        await create();
+        const { operation, lease } = await claim(1);
+        const [result] = await store.updateOperations(
+          [
+            {
+              lease,
+              patch: { state: 'succeeded' },
+              resources: [{ collection: 'widgets', id: 'w-9', body: { id: 'w-9' } }],
+              seen: operation,
+            },
+          ],
+          at(4),
+        );
+        expect(result).toMatchObject({ status: 'fulfilled', value: { state: 'succeeded' } });
+        expect(await store.getResource(TENANT, 'widgets', 'w-9')).toMatchObject({ operationId: operation.id });
       });
     });
 

@@ -112,6 +112,25 @@ export interface Lease {
   attempt: number;
 }
 
+/** An operation a worker claimed, and the lease it holds it by. */
+export interface Claim {
+  operation: OperationRecord;
+  lease: Lease;
+}
+
+/** One worker write of {@link OperationStore.updateOperations}: what `updateOperation` takes. */
+export interface LeasedWrite {
+  lease: Lease;
+  patch: OperationPatch;
+  resources?: readonly PublishedResource[] | undefined;
+  /**
+   * The record as this worker last saw it (its claim, or its own latest write). A hint: a store
+   * may apply the patch to it and write without reading the row first, provided the row is still
+   * at that version under the same lease; otherwise it reads the row as `updateOperation` does.
+   */
+  seen?: OperationRecord | undefined;
+}
+
 /** What became of {@link OperationStore.deliverAction}. */
 export type DeliverActionOutcome =
   /** Recorded: the step's handler resumes with the payload. */
@@ -171,12 +190,14 @@ export interface OperationStore {
    * Claims the oldest queued operation of the given kinds for `owner` until `now + leaseMs`:
    * state → running, attempts + 1, startedAt set on first claim. Undefined when none is queued.
    */
-  claimNext(
-    owner: string,
-    kinds: readonly string[],
-    leaseMs: number,
-    now: Date,
-  ): Promise<{ operation: OperationRecord; lease: Lease } | undefined>;
+  claimNext(owner: string, kinds: readonly string[], leaseMs: number, now: Date): Promise<Claim | undefined>;
+
+  /**
+   * Claims up to `limit` queued operations of the given kinds for `owner`, oldest first, each as
+   * {@link claimNext} would, in one step: a store with round trips or commits to pay pays them
+   * once per batch. Fewer (or none) when fewer are queued; never one that another claimer holds.
+   */
+  claimBatch(owner: string, kinds: readonly string[], leaseMs: number, now: Date, limit: number): Promise<Claim[]>;
 
   /**
    * Extends a lease to `now + leaseMs`; false when the lease was lost (fenced: another attempt,
@@ -204,6 +225,17 @@ export interface OperationStore {
     now: Date,
     resources?: readonly PublishedResource[],
   ): Promise<OperationRecord | undefined>;
+
+  /**
+   * Applies several workers' writes, each exactly as {@link updateOperation} would (fenced by its
+   * lease, cancel wins, resources published with it), in as few round trips as the store can.
+   * Each write stands alone: one refused or rejected leaves the others applied. Settles with one
+   * result per write, in order.
+   */
+  updateOperations(
+    writes: readonly LeasedWrite[],
+    now: Date,
+  ): Promise<PromiseSettledResult<OperationRecord | undefined>[]>;
 
   /**
    * Asks to cancel. A queued operation becomes `cancelled` at once (`finishedAt` set, its lock

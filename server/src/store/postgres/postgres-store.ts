@@ -21,10 +21,12 @@ import { newId } from '../../operations/ids.ts';
 import { type OperationLogger, silentLogger } from '../../operations/logger.ts';
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
+  Claim,
   CreateOperationCommand,
   CreateOperationOutcome,
   DeliverActionOutcome,
   Lease,
+  LeasedWrite,
   ListOperationsQuery,
   OperationPage,
   OperationPatch,
@@ -34,11 +36,11 @@ import type {
   ResourceRecord,
   WebhookStoreProvider,
 } from '../../operations/ports/index.ts';
+import { isTerminal } from '../../operations/state.ts';
 import {
   acceptedRecord,
   actionRecord,
   cancelledRecord,
-  claimedRecord,
   holdsLease,
   patchedRecord,
   recoveredRecord,
@@ -123,6 +125,10 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   readonly #pool: pg.Pool;
   readonly #config: PoolConfig;
   readonly #logger: OperationLogger;
+  /** Simple creates of this turn of the event loop, inserted by one statement at its end. */
+  #inserts: PendingInsert[] = [];
+  /** The batch insert asked for and not yet settled: {@link close} waits for it. */
+  #insertsFlushed: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
 
   /** Opens a pool (lazily connecting); prefer {@link createPostgresStore}, which also migrates. */
@@ -186,9 +192,9 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     const now = canonicalInstant(operation.createdAt, 'operation.createdAt');
     const record = acceptedRecord(operation);
     if (idempotency === undefined && operation.lockKey == null && resource === undefined) {
-      // Nothing to check and one row to write: one statement is atomic on its own.
-      const { rows } = await this.#pool.query<OperationRow>(insertOperationSql, operationValues(record));
-      return { outcome: 'created', operation: toRecord(single(rows)) };
+      // Nothing to check and one row to write: one statement, shared with the creates of the
+      // same turn of the event loop.
+      return { outcome: 'created', operation: await this.#insert(record) };
     }
     return this.#transaction(async (client) => {
       const locks: bigint[] = [];
@@ -260,10 +266,11 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
       await this.ping();
       return undefined;
     }
-    const { rows } = await this.#pool.query<OperationRow>(
-      `SELECT ${OPERATION_SELECT} FROM operations WHERE id = $1 AND tenant = $2`,
-      [id, tenant],
-    );
+    const { rows } = await this.#pool.query<OperationRow>({
+      name: 'longrun_get_operation',
+      text: `SELECT ${OPERATION_SELECT} FROM operations WHERE id = $1 AND tenant = $2`,
+      values: [id, tenant],
+    });
     return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 
@@ -288,25 +295,31 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
   }
 
-  async claimNext(
+  async claimNext(owner: string, kinds: readonly string[], leaseMs: number, now: Date): Promise<Claim | undefined> {
+    return (await this.claimBatch(owner, kinds, leaseMs, now, 1))[0];
+  }
+
+  async claimBatch(
     owner: string,
     kinds: readonly string[],
     leaseMs: number,
     now: Date,
-  ): Promise<{ operation: OperationRecord; lease: Lease } | undefined> {
-    leaseDeadline(now, leaseMs);
-    if (kinds.length === 0) return undefined;
-    return this.#transaction(async (client) => {
-      // SKIP LOCKED passes over rows another worker is claiming right now instead of waiting for
-      // them; the claim itself is the core's `claimedRecord`, as for every other change.
-      const record = await lockedOperation(
-        client,
-        `state = 'queued' AND kind = ANY ($1::text[]) ORDER BY created_at, id LIMIT 1`,
-        [kinds],
-        'FOR UPDATE SKIP LOCKED',
-      );
-      if (record === undefined) return undefined;
-      const operation = await saveOperation(client, claimedRecord(record, owner, leaseMs, now));
+    limit: number,
+  ): Promise<Claim[]> {
+    const deadline = leaseDeadline(now, leaseMs);
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`claim limit must be a positive integer: ${limit}`);
+    if (kinds.length === 0 || hasNul(owner)) return [];
+    // One statement, one round trip, however many are claimed. SKIP LOCKED passes over rows
+    // another worker is claiming right now instead of waiting for them (docs/decisions/0001).
+    const { rows } = await this.#pool.query<OperationRow>({
+      name: 'longrun_claim_operations',
+      text: claimOperationsSql,
+      values: [kinds, limit, owner, deadline, now.toISOString()],
+    });
+    // RETURNING keeps no order: oldest first, as they were queued.
+    rows.sort(queueOrder);
+    return rows.map((row) => {
+      const operation = toRecord(row);
       return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
     });
   }
@@ -315,11 +328,12 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     const deadline = leaseDeadline(now, leaseMs);
     if (hasNul(lease.operationId, lease.owner)) return false;
     // Fenced: only the holder of this attempt extends it. Same version, so no notification.
-    const { rowCount } = await this.#pool.query(
-      `UPDATE operations SET lease_expires_at = $4
+    const { rowCount } = await this.#pool.query({
+      name: 'longrun_renew_lease',
+      text: `UPDATE operations SET lease_expires_at = $4
        WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempts = $3`,
-      [lease.operationId, lease.owner, lease.attempt, deadline],
-    );
+      values: [lease.operationId, lease.owner, lease.attempt, deadline],
+    });
     return rowCount === 1;
   }
 
@@ -348,6 +362,63 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
       }
       return saved;
     });
+  }
+
+  async updateOperations(
+    writes: readonly LeasedWrite[],
+    now: Date,
+  ): Promise<PromiseSettledResult<OperationRecord | undefined>[]> {
+    const results: (PromiseSettledResult<OperationRecord | undefined> | undefined)[] = writes.map(() => undefined);
+    // Endings computed from the record the worker last saw go out in one statement, each applied
+    // only if its row is still that version under that lease (compare-and-set under the row lock).
+    const fast: { index: number; expected: number; next: OperationRecord }[] = [];
+    writes.forEach((write, index) => {
+      const next = endingFromSeen(write, now);
+      if (next !== undefined) fast.push({ index, expected: write.seen?.version ?? 0, next });
+    });
+    if (fast.length > 0) {
+      try {
+        const columns = ENDING_COLUMNS.map(() => [] as unknown[]);
+        const ids: string[] = [];
+        const expected: number[] = [];
+        const owners: string[] = [];
+        const attempts: number[] = [];
+        for (const { index, expected: version, next } of fast) {
+          const lease = (writes[index] as LeasedWrite).lease;
+          ids.push(lease.operationId);
+          expected.push(version);
+          owners.push(lease.owner);
+          attempts.push(lease.attempt);
+          const values = operationValues(next);
+          ENDING_INDEXES.forEach((at, i) => {
+            columns[i]?.push(values[at]);
+          });
+        }
+        const { rows } = await this.#pool.query<OperationRow>({
+          name: 'longrun_end_operations',
+          text: endOperationsSql,
+          values: [ids, expected, owners, attempts, ...columns],
+        });
+        const written = new Map(rows.map((row) => [row.id, toRecord(row)]));
+        for (const { index } of fast) {
+          const record = written.get((writes[index] as LeasedWrite).lease.operationId);
+          // Not written: the row moved on (a cancel request, an action) or the lease was lost; the
+          // read-then-write below decides which.
+          if (record !== undefined) results[index] = { status: 'fulfilled', value: record };
+        }
+      } catch (error) {
+        // The statement failed as a whole (a connection error): each write is tried on its own.
+        this.#logger.warn({ err: error }, 'writing a batch of operation endings failed; writing them one by one');
+      }
+    }
+    const rest = await Promise.allSettled(
+      writes.map((write, index) =>
+        results[index] === undefined
+          ? this.updateOperation(write.lease, write.patch, now, write.resources)
+          : Promise.resolve(undefined),
+      ),
+    );
+    return rest.map((settled, index) => results[index] ?? settled);
   }
 
   async requestCancel(
@@ -453,15 +524,197 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     });
   }
 
-  /** Waits for queries in flight, then closes every connection. */
+  /** Waits for queries in flight (and creates waiting for their batch), then closes every connection. */
   close(): Promise<void> {
-    this.#closed ??= this.#pool.end();
+    this.#closed ??= (async () => {
+      while (this.#insertsFlushed !== undefined) await this.#insertsFlushed;
+      await this.#pool.end();
+    })();
     return this.#closed;
+  }
+
+  /**
+   * Inserts `record` together with the other inserts asked in this turn of the event loop: one
+   * statement (and one commit) for all of them. A batch that fails as a whole (a duplicate id) is
+   * retried row by row, so each create succeeds or fails on its own, as if alone.
+   */
+  #insert(record: OperationRecord): Promise<OperationRecord> {
+    return new Promise((resolve, reject) => {
+      if (this.#inserts.push({ record, resolve, reject }) > 1) return;
+      const flushed = new Promise<void>((done) => {
+        setImmediate(() => {
+          const batch = this.#inserts;
+          this.#inserts = [];
+          void this.#insertBatch(batch).finally(done);
+        });
+      });
+      this.#insertsFlushed = flushed;
+      void flushed.finally(() => {
+        if (this.#insertsFlushed === flushed) this.#insertsFlushed = undefined;
+      });
+    });
+  }
+
+  async #insertBatch(batch: PendingInsert[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const columns = OPERATION_COLUMNS.map(() => [] as unknown[]);
+        for (const { record } of batch) {
+          operationValues(record).forEach((value, i) => {
+            columns[i]?.push(value);
+          });
+        }
+        const { rows } = await this.#pool.query<OperationRow>({
+          name: 'longrun_insert_operations',
+          text: insertOperationsSql,
+          values: columns,
+        });
+        const inserted = new Map(rows.map((row) => [row.id, row]));
+        for (const { record, resolve, reject } of batch) {
+          const row = inserted.get(record.id);
+          if (row === undefined) reject(new Error('the batch insert returned no row for an operation'));
+          else resolve(toRecord(row));
+        }
+        return;
+      } catch {
+        // One bad row fails the statement: each is tried alone below and fails, or not, on its own.
+      }
+    }
+    await Promise.all(
+      batch.map(async ({ record, resolve, reject }) => {
+        try {
+          const { rows } = await this.#pool.query<OperationRow>({
+            name: 'longrun_insert_operation',
+            text: insertOperationSql,
+            values: operationValues(record),
+          });
+          resolve(toRecord(single(rows)));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
   }
 
   /** Runs `work` in a transaction on one pooled connection; rolls back when it throws. */
   #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.#pool, work);
+  }
+}
+
+/**
+ * Claims up to $2 queued operations of the kinds $1 for owner $3 until $4, at $5: the change of
+ * the core's `claimedRecord` (running, version + 1, attempts + 1, leased, `startedAt` on the first
+ * claim), written in SQL so that a batch costs one statement. The conformance suite holds the two
+ * to the same record.
+ */
+const claimOperationsSql = `WITH picked AS (
+    SELECT id FROM operations
+    WHERE state = 'queued' AND kind = ANY ($1::text[])
+    ORDER BY created_at, id LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  )
+  UPDATE operations o SET state = 'running', version = o.version + 1, attempts = o.attempts + 1,
+    lease_owner = $3, lease_expires_at = $4, started_at = coalesce(o.started_at, $5), updated_at = $5
+  FROM picked WHERE o.id = picked.id
+  RETURNING ${prefixed('o', OPERATION_COLUMNS)}`;
+
+/** What an ending changes (`patchedRecord` touches nothing else); the rest of the row stays. */
+const ENDING_COLUMNS = [
+  'state',
+  'version',
+  'progress',
+  'steps',
+  'estimated_completion_at',
+  'result',
+  'product',
+  'related',
+  'error',
+  'lease_owner',
+  'lease_expires_at',
+  'updated_at',
+  'finished_at',
+] as const;
+
+/** The SQL type of each column (see migrations.ts): what a value bound as text is cast to. */
+const COLUMN_TYPES: Record<(typeof OPERATION_COLUMNS)[number], string> = {
+  id: 'text',
+  tenant: 'text',
+  kind: 'text',
+  state: 'text',
+  version: 'integer',
+  input: 'json',
+  request: 'json',
+  progress: 'json',
+  steps: 'json',
+  estimated_completion_at: 'timestamptz',
+  result: 'json',
+  product: 'json',
+  related: 'json',
+  error: 'json',
+  cancel_requested: 'boolean',
+  lock_key: 'text',
+  callback_url: 'text',
+  actions: 'json',
+  attempts: 'integer',
+  lease_owner: 'text',
+  lease_expires_at: 'timestamptz',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  started_at: 'timestamptz',
+  finished_at: 'timestamptz',
+};
+
+/** A create waiting for its turn's batch insert. */
+interface PendingInsert {
+  record: OperationRecord;
+  resolve: (record: OperationRecord) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Inserts a batch of operations: one array per column, bound as text and cast per column (JSON
+ * stays verbatim, as in the one-row insert).
+ */
+const insertOperationsSql = `INSERT INTO operations (${OPERATION_SELECT})
+  SELECT ${OPERATION_COLUMNS.map((c) => `r.${c}::${COLUMN_TYPES[c]}`).join(', ')}
+  FROM unnest(${OPERATION_COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS r (${OPERATION_SELECT})
+  RETURNING ${OPERATION_SELECT}`;
+
+/** Positions of the ending columns in {@link OPERATION_COLUMNS}. */
+const ENDING_INDEXES = ENDING_COLUMNS.map((c) => OPERATION_COLUMNS.indexOf(c));
+
+/**
+ * Writes a batch of endings: one row per lease ($1 ids, $2 the versions the workers saw, $3 owners,
+ * $4 attempts, then one array per ending column), each only where the row is still running under
+ * that lease at that version. Arrays go as text and are cast per column (JSON stays verbatim).
+ */
+const endOperationsSql = `UPDATE operations o SET ${ENDING_COLUMNS.map((c) => `${c} = e.${c}::${COLUMN_TYPES[c]}`).join(
+  ', ',
+)}
+  FROM unnest($1::text[], $2::integer[], $3::text[], $4::integer[], ${ENDING_COLUMNS.map(
+    (_, i) => `$${i + 5}::text[]`,
+  ).join(', ')}) AS e (id, expected, owner, attempt, ${ENDING_COLUMNS.join(', ')})
+  WHERE o.id = e.id AND o.version = e.expected AND o.state = 'running'
+    AND o.lease_owner = e.owner AND o.attempts = e.attempt
+  RETURNING ${prefixed('o', OPERATION_COLUMNS)}`;
+
+/**
+ * The ending of `write` computed from the record its worker saw, when it can be written without
+ * reading the row: a terminal patch without resources to publish, on a record the lease holds.
+ * Undefined otherwise (the store reads the row under its lock instead).
+ */
+function endingFromSeen(write: LeasedWrite, now: Date): OperationRecord | undefined {
+  const { seen, lease, patch } = write;
+  if (seen === undefined || !holdsLease(seen, lease) || hasNul(lease.operationId, lease.owner)) return undefined;
+  if (patch.state === undefined || !isTerminal(patch.state)) return undefined;
+  try {
+    const { record, publish } = patchedRecord(seen, patch, now);
+    if (publish && write.resources !== undefined && write.resources.length > 0) return undefined;
+    return record;
+  } catch {
+    // A move the state machine forbids: the read-then-write path reports it on the current row.
+    return undefined;
   }
 }
 
@@ -529,6 +782,12 @@ async function upsertResource(
 
 function prefixed(alias: string, columns: readonly string[]): string {
   return columns.map((c) => `${alias}.${c}`).join(', ');
+}
+
+/** Queue order: `created_at`, then `id` (byte-wise, as the column's collation). */
+function queueOrder(a: OperationRow, b: OperationRow): number {
+  const at = new Date(a.created_at).getTime() - new Date(b.created_at).getTime();
+  return at !== 0 ? at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function single<T>(rows: readonly T[]): T {

@@ -82,9 +82,47 @@ const DROP = `SET state = 'dropped', next_attempt_at = NULL, lease_owner = NULL,
 export class PostgresWebhookStore implements WebhookStore {
   readonly #pool: Pool;
 
+  /** Checks of {@link #subscribed} asked this turn of the event loop, answered together at its end. */
+  #checks: { tenant: string; type: string; answer: (subscribed: boolean) => void; fail: (error: unknown) => void }[] =
+    [];
+
   /** Works on `pool` (the operation store's); the schema comes from its migrations. */
   constructor(pool: Pool) {
     this.#pool = pool;
+  }
+
+  /**
+   * Whether an enabled subscription of `tenant` takes events of `type`. The checks of one turn
+   * of the event loop go in one statement, sent after every one of them was asked: each answer
+   * comes from a read that began after its question.
+   */
+  #subscribed(tenant: string, type: string): Promise<boolean> {
+    return new Promise((answer, fail) => {
+      if (this.#checks.push({ tenant, type, answer, fail }) > 1) return;
+      setImmediate(() => {
+        const checks = this.#checks;
+        this.#checks = [];
+        this.#pool
+          .query<{ n: number }>({
+            name: 'longrun_webhook_subscribed',
+            text: `SELECT t.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t (tenant, type, n)
+                   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s
+                     WHERE s.tenant = t.tenant AND s.state = 'enabled' AND t.type = ANY (s.event_types))`,
+            values: [checks.map((c) => c.tenant), checks.map((c) => c.type)],
+          })
+          .then(
+            ({ rows }) => {
+              const yes = new Set(rows.map((row) => Number(row.n)));
+              checks.forEach((check, index) => {
+                check.answer(yes.has(index + 1));
+              });
+            },
+            (error: unknown) => {
+              for (const check of checks) check.fail(error);
+            },
+          );
+      });
+    });
   }
 
   createSubscription(
@@ -211,7 +249,13 @@ export class PostgresWebhookStore implements WebhookStore {
     return toSecrets(single(rows));
   }
 
-  appendMessage(message: NewPushMessage): Promise<AppendMessageOutcome> {
+  async appendMessage(message: NewPushMessage): Promise<AppendMessageOutcome> {
+    // Most changes have no one to tell: found without a transaction or a lock, and nothing is
+    // written then, so there is no order among appends to keep. A subscription made meanwhile is
+    // missed just as a read under the lock below would miss it.
+    if (message.callbackUrl === null && !(await this.#subscribed(message.tenant, message.type))) {
+      return { outcome: 'no-targets' };
+    }
     return inTransaction(this.#pool, async (client): Promise<AppendMessageOutcome> => {
       // One append per operation at a time, on any instance: each sees what the previous one stored.
       await lockUntilCommit(client, advisoryKey(MESSAGE_LOCK, message.tenant, message.operationId));

@@ -12,10 +12,12 @@ import type { Database } from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
+  Claim,
   CreateOperationCommand,
   CreateOperationOutcome,
   DeliverActionOutcome,
   Lease,
+  LeasedWrite,
   ListOperationsQuery,
   OperationPage,
   OperationPatch,
@@ -134,6 +136,30 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       const operation = this.#save(claimedRecord(toRecord(row), owner, leaseMs, now));
       return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
     });
+  }
+
+  claimBatch(owner: string, kinds: readonly string[], leaseMs: number, now: Date, limit: number): Promise<Claim[]> {
+    // One write of the group commit: each claim saves its row, so the next read finds the next one.
+    return this.#writes.write(() => {
+      const claims: Claim[] = [];
+      if (kinds.length === 0) return claims;
+      const queued = JSON.stringify(kinds);
+      while (claims.length < limit) {
+        const row = this.#sql.oldestQueued.get(queued);
+        if (row === undefined) break;
+        const operation = this.#save(claimedRecord(toRecord(row), owner, leaseMs, now));
+        claims.push({ operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } });
+      }
+      return claims;
+    });
+  }
+
+  updateOperations(
+    writes: readonly LeasedWrite[],
+    now: Date,
+  ): Promise<PromiseSettledResult<OperationRecord | undefined>[]> {
+    // Issued together, the writes share one group commit; no read is saved by `seen` in process.
+    return Promise.allSettled(writes.map((w) => this.updateOperation(w.lease, w.patch, now, w.resources)));
   }
 
   renewLease(lease: Lease, leaseMs: number, now: Date): Promise<boolean> {
