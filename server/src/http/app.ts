@@ -17,6 +17,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import { jsonBodyWithin, refuseUnreadableTargets, refuseUnsupportedCharsets } from './request-limits.ts';
 import { memoiseValidatorRouteRegexps } from './route-regexp-cache.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
+import { latchUrlParseWarning } from './url-parse-warning.ts';
 import { rewriteDiscriminatedUnions } from './validator-schemas.ts';
 
 /** What the application is assembled from. */
@@ -157,6 +158,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(refuseUnsupportedCharsets);
   app.use(jsonBodyWithin(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   memoiseValidatorRouteRegexps();
+  latchUrlParseWarning();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: validatorSpec(options.spec) as never,

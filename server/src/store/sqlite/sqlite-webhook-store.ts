@@ -82,17 +82,21 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async getSubscription(tenant: string, id: string): Promise<WebhookSubscriptionRecord | undefined> {
-    const row = this.#sql.subscription.get(id, tenant);
-    return row === undefined ? undefined : toSubscription(row);
+    return this.#writes.read(() => {
+      const row = this.#sql.subscription.get(id, tenant);
+      return row === undefined ? undefined : toSubscription(row);
+    });
   }
 
   async listSubscriptions(query: PushListQuery): Promise<PushPage<WebhookSubscriptionRecord>> {
     checkLimit(query.limit);
     const after = query.after === undefined ? null : decodeCursor(query.after);
-    const rows = this.#sql.subscriptionPage.all({ tenant: query.tenant, after, limit: query.limit + 1 });
-    const items = rows.slice(0, query.limit).map(toSubscription);
-    const last = items.at(-1);
-    return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+    return this.#writes.read(() => {
+      const rows = this.#sql.subscriptionPage.all({ tenant: query.tenant, after, limit: query.limit + 1 });
+      const items = rows.slice(0, query.limit).map(toSubscription);
+      const last = items.at(-1);
+      return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+    });
   }
 
   deleteSubscription(tenant: string, id: string): Promise<boolean> {
@@ -120,8 +124,10 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async getCallbackSecrets(tenant: string): Promise<SigningSecrets | undefined> {
-    const row = this.#sql.callbackSecret.get(tenant);
-    return row === undefined ? undefined : toSecrets(row);
+    return this.#writes.read(() => {
+      const row = this.#sql.callbackSecret.get(tenant);
+      return row === undefined ? undefined : toSecrets(row);
+    });
   }
 
   ensureCallbackSecrets(tenant: string, candidate: string, now: Date): Promise<SigningSecrets> {
@@ -252,25 +258,26 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async nextDeliveryDueAt(): Promise<string | undefined> {
-    const next = this.#sql.nextDue.pluck().get() as string | null | undefined;
-    return next ?? undefined;
+    return this.#writes.read(() => (this.#sql.nextDue.pluck().get() as string | null | undefined) ?? undefined);
   }
 
   async listDeliveries(query: DeliveryListQuery): Promise<PushPage<DeliveryRecord>> {
     checkLimit(query.limit);
     const after = query.after === undefined ? null : decodeSeq(query.after);
-    const rows = this.#sql.deliveryPage.all({
-      tenant: query.tenant,
-      subscription: query.subscriptionId,
-      after,
-      limit: query.limit + 1,
+    return this.#writes.read(() => {
+      const rows = this.#sql.deliveryPage.all({
+        tenant: query.tenant,
+        subscription: query.subscriptionId,
+        after,
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toDeliveryRecord),
+        next: rows.length > query.limit && last !== undefined ? encodeCursor(String(last.seq)) : null,
+      };
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toDeliveryRecord),
-      next: rows.length > query.limit && last !== undefined ? encodeCursor(String(last.seq)) : null,
-    };
   }
 
   deleteFinishedDeliveries(finishedBefore: Date): Promise<number> {
