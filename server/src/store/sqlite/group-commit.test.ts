@@ -148,6 +148,10 @@ describe('GroupCommit on a WAL file opened with synchronous=FULL', () => {
     expect(names()).toStrictEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('refuses a second queue on the connection, which would leave its writes unsynced', () => {
+    expect(() => new GroupCommit(db)).toThrow(/already has a GroupCommit/);
+  });
+
   it('settles the writes committed on close', async () => {
     const pending = writes.write(insert('a'));
     writes.close();

@@ -189,9 +189,16 @@ const SYNCHRONOUS_FULL = 2;
  * without per-commit syncs is left as it is (`undefined`).
  */
 function takeOverWalSync(db: Database): WalSync | undefined {
+  // A second queue would find `NORMAL` and leave the syncing to nobody: its writes would resolve
+  // before they are durable.
+  if (syncedByAQueue.has(db)) throw new Error('this connection already has a GroupCommit: use one per connection');
   if (db.memory) return undefined;
   if (db.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
   if (Number(db.pragma('synchronous', { simple: true })) < SYNCHRONOUS_FULL) return undefined;
   db.pragma('synchronous = NORMAL');
+  syncedByAQueue.add(db);
   return new WalSync(`${db.name}-wal`);
 }
+
+/** Connections whose WAL sync a {@link GroupCommit} took over. */
+const syncedByAQueue = new WeakSet<Database>();
