@@ -9,7 +9,7 @@
  *   pnpm bench --only=http,e2e --rounds=7 --duration=10
  *
  * Sections: http (route throughput and latency vs plain Express and node:http), e2e (202 → terminal
- * on SQLite and PostgreSQL), waitfor (completion → resolution per client mode), scale (1k vs 1M
+ * on SQLite and PostgreSQL), idle (the server's RSS at rest after 1,000 operations), waitfor (completion → resolution per client mode), scale (1k vs 1M
  * stored operations), longpoll (memory per waiting client), workers (an outside worker's `succeeded`
  * report → the waiting client, through RabbitMQ). Not part of `pnpm test`.
  */
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { type BenchReport, renderTables } from './bench/report.ts';
 import { benchEndToEnd } from './bench/sections/end-to-end.ts';
 import { benchHttpRoutes } from './bench/sections/http-routes.ts';
+import { benchIdleMemory } from './bench/sections/idle-memory.ts';
 import { benchLongPolls } from './bench/sections/long-polls.ts';
 import { benchOutsideWorkers } from './bench/sections/outside-workers.ts';
 import { benchScale } from './bench/sections/scale.ts';
@@ -81,6 +82,9 @@ async function runSection(section: SectionName): Promise<void> {
       break;
     case 'e2e':
       report.e2e = await benchEndToEnd(settings, log);
+      break;
+    case 'idle':
+      report.idleMemory = await benchIdleMemory(settings, log);
       break;
     case 'waitfor':
       report.waitFor = await benchWaitFor(settings, log);

@@ -3,6 +3,7 @@
  */
 import type { EndToEndResult } from './sections/end-to-end.ts';
 import type { HttpRoutesResult } from './sections/http-routes.ts';
+import type { IdleMemoryResult } from './sections/idle-memory.ts';
 import type { LongPollsResult } from './sections/long-polls.ts';
 import type { OutsideWorkersResult } from './sections/outside-workers.ts';
 import type { ScaleResult } from './sections/scale.ts';
@@ -30,6 +31,7 @@ export interface BenchReport {
   settings: BenchSettings;
   http?: HttpRoutesResult;
   e2e?: EndToEndResult;
+  idleMemory?: IdleMemoryResult;
   waitFor?: WaitForResult;
   scale?: ScaleResult;
   longPolls?: LongPollsResult;
@@ -139,6 +141,21 @@ export function renderTables(report: BenchReport): string {
       `Large ÷ small, p50 latency round by round: ${spread(report.scale.p50Ratio, 2, '×')}; req/s: ${spread(report.scale.throughputRatio, 2, '×')}.`,
       '',
     );
+  }
+  if (report.idleMemory) {
+    const im = report.idleMemory;
+    const m = (s: Summary) =>
+      `${(s.median / 2 ** 20).toFixed(0)} MiB (${(s.min / 2 ** 20).toFixed(0)}–${(s.max / 2 ** 20).toFixed(0)})`;
+    out.push(
+      `### Server memory at rest (SQLite, ${im.operations.toLocaleString('en-US')} operations, ${im.idleSeconds} s idle)`,
+      '',
+    );
+    out.push('| RSS started | RSS idle after the operations | RSS after a full GC | JS heap used, idle |');
+    out.push('| --- | --- | --- | --- |');
+    out.push(
+      `| ${m(im.rssStartedBytes)} | ${m(im.rssIdleBytes)} | ${m(im.rssAfterGcBytes)} | ${m(im.heapUsedBytes)} |`,
+    );
+    out.push('');
   }
   if (report.longPolls) {
     const lp = report.longPolls;

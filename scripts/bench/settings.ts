@@ -28,7 +28,7 @@ export interface BenchSettings {
 }
 
 /** The parts of the benchmark, in the order they run. */
-export const SECTION_NAMES = ['http', 'e2e', 'waitfor', 'scale', 'longpoll', 'workers'] as const;
+export const SECTION_NAMES = ['http', 'e2e', 'idle', 'waitfor', 'scale', 'longpoll', 'workers'] as const;
 /** One part of the benchmark. */
 export type SectionName = (typeof SECTION_NAMES)[number];
 

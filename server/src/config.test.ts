@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       corsOrigins: '*',
       rateLimit: { limit: 6000, windowSeconds: 60 },
       validateResponses: 'log',
+      responseSample: 0.01,
       http: {
         headersTimeoutMs: 20_000,
         requestTimeoutMs: 30_000,
@@ -34,6 +35,13 @@ describe('loadConfig', () => {
       { tenant: 'acme', key: 'k1' },
       { tenant: 'globex', key: 'k2' },
     ]);
+  });
+
+  it('validates every response with LONGRUN_VALIDATE_RESPONSES=true, a sample with log, as LONGRUN_VALIDATE_RESPONSES_SAMPLE says', () => {
+    expect(loadConfig({ ...KEYS, LONGRUN_VALIDATE_RESPONSES: 'true' }).responseSample).toBe(1);
+    expect(loadConfig({ ...KEYS, LONGRUN_VALIDATE_RESPONSES: 'log' }).responseSample).toBe(0.01);
+    expect(loadConfig({ ...KEYS, LONGRUN_VALIDATE_RESPONSES_SAMPLE: '0.25' }).responseSample).toBe(0.25);
+    expect(loadConfig({ ...KEYS, LONGRUN_VALIDATE_RESPONSES_SAMPLE: '0' }).responseSample).toBe(0);
   });
 
   it('reads every variable', () => {
@@ -87,6 +95,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://db'],
     ['LONGRUN_API_KEYS', 'no-colon'],
     ['LONGRUN_VALIDATE_RESPONSES', 'sometimes'],
+    ['LONGRUN_VALIDATE_RESPONSES_SAMPLE', '1.5'],
+    ['LONGRUN_VALIDATE_RESPONSES_SAMPLE', 'half'],
     ['LONGRUN_HEADERS_TIMEOUT_MS', '0'],
     ['LONGRUN_HEADERS_TIMEOUT_MS', '40000'],
     ['LONGRUN_MAX_CONNECTIONS', 'many'],

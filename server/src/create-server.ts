@@ -104,6 +104,11 @@ export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Recor
    * @default true
    */
   validateResponses?: ResponseValidation;
+  /**
+   * The share of responses validated (0–1, picked at random); `pnpm start` checks a sample
+   * (`LONGRUN_VALIDATE_RESPONSES_SAMPLE`). @default 1 (every response)
+   */
+  responseSample?: number;
   /** Timeouts and caps of the HTTP server (see {@link HttpLimits}). */
   http?: Partial<HttpLimits>;
   /** @default 1 MiB */
@@ -250,6 +255,7 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
     logger: logger as OperationLogger & { isLevelEnabled(level: string): boolean },
     corsOrigins: options.corsOrigins,
     validateResponses: options.validateResponses,
+    responseSample: options.responseSample,
     bodyLimitBytes: options.bodyLimitBytes,
   });
   // Before the engine: changes published while it starts (recovered operations) are queued too.

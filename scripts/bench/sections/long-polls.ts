@@ -57,7 +57,13 @@ export async function benchLongPolls(settings: BenchSettings, log: (line: string
     const server = await startServer({
       name: 'longrun (API only)',
       entry: 'longrun',
-      env: longrunEnv(dataDir, { LONGRUN_ROLE: 'api' }),
+      // The per-tenant cap on held polls (100 by default) and the connection cap would answer or
+      // close most of them at once: this measures what holding them costs, so both allow them all.
+      env: longrunEnv(dataDir, {
+        LONGRUN_ROLE: 'api',
+        LONGRUN_MAX_HELD_POLLS: String(count),
+        LONGRUN_MAX_CONNECTIONS: String(count + 1_000),
+      }),
       nodeArgs: ['--expose-gc'],
     });
     try {

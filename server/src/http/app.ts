@@ -17,6 +17,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import { jsonBodyWithin, refuseUnreadableTargets, refuseUnsupportedCharsets } from './request-limits.ts';
 import { memoiseValidatorRouteRegexps } from './route-regexp-cache.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
+import { latchUrlParseWarning } from './url-parse-warning.ts';
 import { rewriteDiscriminatedUnions } from './validator-schemas.ts';
 
 /** What the application is assembled from. */
@@ -38,6 +39,13 @@ export interface AppOptions {
    * @default true
    */
   validateResponses?: ResponseValidation;
+  /**
+   * The share of responses validated (0–1), each picked at random: 1 checks every one (development,
+   * tests); production checks a sample, so the check costs a fraction of its CPU and a record that
+   * breaks the spec is still logged within a few reads. Ignored when `validateResponses` is false.
+   * @default 1
+   */
+  responseSample?: number;
   /** Paths that need no API key. @default ['/healthz'] */
   publicPaths?: readonly string[];
   /**
@@ -80,6 +88,29 @@ function responseValidation(mode: ResponseValidation, logger: OperationLogger): 
 }
 
 type OnResponseError = (error: unknown, body: unknown, req: Request) => void;
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
+
+/**
+ * The validator's middlewares with its response check run on a random `share` of requests only
+ * (the rest pass it by), and without its security step, which does nothing here (the API key is
+ * checked before) but still costs a promise turn per request. The steps are found by the names the
+ * validator gives them; a validator whose steps are named otherwise fails the start.
+ */
+function sampleResponseValidation(middlewares: readonly Middleware[], share: number): Middleware[] {
+  if (!(share >= 0 && share <= 1)) throw new RangeError(`responseSample must be between 0 and 1, got ${share}`);
+  const named = (name: string) => middlewares.some((middleware) => middleware.name === name);
+  if (!named('securityMiddleware') || !named('requestMiddleware'))
+    throw new Error('express-openapi-validator no longer names its steps as expected; see sampleResponseValidation');
+  return middlewares
+    .filter((middleware) => middleware.name !== 'securityMiddleware')
+    .map((middleware) => {
+      if (middleware.name !== 'responseMiddleware' || share === 1) return middleware;
+      return function sampledResponseMiddleware(req: Request, res: Response, next: NextFunction) {
+        return Math.random() < share ? middleware(req, res, next) : next();
+      };
+    });
+}
 
 /** The monitor ids an answer shows (one monitor, or a page of them): what to look up in the store. */
 function operationIdsIn(body: unknown): string[] {
@@ -157,17 +188,21 @@ export function createApp(options: AppOptions): express.Express {
   app.use(refuseUnsupportedCharsets);
   app.use(jsonBodyWithin(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   memoiseValidatorRouteRegexps();
+  latchUrlParseWarning();
   app.use(
-    OpenApiValidator.middleware({
-      apiSpec: validatorSpec(options.spec) as never,
-      validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
-      validateResponses: responseValidation(options.validateResponses ?? true, logger),
-      validateSecurity: false,
-      validateFormats: true,
-      ajvFormats: { mode: 'fast' },
-      ignoreUndocumented: false,
-      $refParser: { mode: 'dereference' },
-    }),
+    sampleResponseValidation(
+      OpenApiValidator.middleware({
+        apiSpec: validatorSpec(options.spec) as never,
+        validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
+        validateResponses: responseValidation(options.validateResponses ?? true, logger),
+        validateSecurity: false,
+        validateFormats: true,
+        ajvFormats: { mode: 'fast' },
+        ignoreUndocumented: false,
+        $refParser: { mode: 'dereference' },
+      }),
+      options.responseSample ?? 1,
+    ),
   );
 
   for (const route of options.routes) {

@@ -241,7 +241,7 @@ describe('records that break the spec, stored by an older version or by hand', (
         done();
       },
     });
-    // As `pnpm start` runs: responses are validated and a breaking one is logged, not answered 500.
+    // As `pnpm start` runs (but checking every response, not a sample): a breaking one is logged, not answered 500.
     t = await startTestServer({
       validateResponses: 'log',
       logger: pino({ level: 'error' }, sink),

@@ -120,7 +120,19 @@ describe('losing the lease', () => {
 async function advanceByThirds(total: number): Promise<void> {
   for (let moved = 0; moved < total; moved += LEASE_MS / 3) {
     time.advance(Math.min(LEASE_MS / 3, total - moved));
-    for (let turn = 0; turn < 10; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    await settle();
+  }
+}
+
+/**
+ * Lets what the timers started run to its next timer: turns of the event loop, each waiting for
+ * the store's writes to be durable (a store read resolves only once every commit before it is on
+ * disk, and the SQLite store syncs off the event loop, so a write takes more than a turn).
+ */
+async function settle(turns = 10): Promise<void> {
+  for (let turn = 0; turn < turns; turn += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    await store.queueStats();
   }
 }
 
@@ -240,7 +252,7 @@ describe('stopping', () => {
     const id = await accept(engine);
     await waitUntil(engine, id, (record) => record.state === 'running');
     const stopping = engine.stop({ timeoutMs: 5_000 });
-    await new Promise((resolve) => setImmediate(resolve));
+    await settle();
     time.advance(5_000);
     await stopping;
     expect(reasons[0]).toMatchObject({ name: 'AbortError' });

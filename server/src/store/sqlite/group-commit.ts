@@ -6,17 +6,24 @@
  * is queued, and at the end of the tick (`setImmediate`) up to `maxBatch` of them run in order in
  * one `BEGIN IMMEDIATE` transaction. Each runs inside its own SAVEPOINT: one that throws is rolled
  * back alone and rejects alone; the others see exactly the effects of those before them, as if run
- * one by one. Promises settle only after COMMIT returned (durable); when the commit itself fails,
+ * one by one. Promises settle only once the transaction is durable; when the commit itself fails,
  * every write of the batch rejects.
+ *
+ * On a WAL file opened with `synchronous=FULL` (the store's), the fsync that makes a commit durable
+ * runs off the event loop ({@link WalSync}): the connection commits with `synchronous=NORMAL` and
+ * the batch resolves after the WAL's `fdatasync` on the thread pool. Reads made through
+ * {@link GroupCommit.read} wait for a sync still running, so they never show a write that is not
+ * yet durable.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { LongrunServerError } from '../../operations/longrun-server-error.ts';
+import { WalSync } from './wal-sync.ts';
 
 /** What one committed batch did, for metrics and tests. */
 export interface CommitInfo {
   /** How many queued writes the transaction held (including ones that threw and were rolled back). */
   writes: number;
-  /** Time from BEGIN to the end of COMMIT, in milliseconds. */
+  /** Time from BEGIN to the end of COMMIT, in milliseconds (the WAL's fsync off the loop not included). */
   durationMs: number;
 }
 
@@ -59,6 +66,7 @@ export class GroupCommit {
   readonly #savepoint: Statement;
   readonly #release: Statement;
   readonly #rollbackToSavepoint: Statement;
+  readonly #walSync: WalSync | undefined;
   #queue: QueuedWrite[] = [];
   #scheduled: NodeJS.Immediate | undefined;
   #closed = false;
@@ -78,6 +86,17 @@ export class GroupCommit {
     this.#savepoint = db.prepare('SAVEPOINT queued_write');
     this.#release = db.prepare('RELEASE queued_write');
     this.#rollbackToSavepoint = db.prepare('ROLLBACK TO queued_write');
+    this.#walSync = takeOverWalSync(db);
+  }
+
+  /**
+   * Runs `read` (synchronous SQL) now and resolves with its value once everything it could see is
+   * durable: at once when no commit's fsync is running.
+   */
+  read<T>(read: () => T): Promise<T> {
+    const value = read();
+    const durable = this.#walSync?.whenDurable();
+    return durable === undefined ? Promise.resolve(value) : durable.then(() => value);
   }
 
   /**
@@ -98,6 +117,7 @@ export class GroupCommit {
     if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
     while (this.#queue.length > 0) this.#flushOne();
+    this.#walSync?.close();
   }
 
   #schedule(): void {
@@ -127,11 +147,19 @@ export class GroupCommit {
       return;
     }
     const durationMs = performance.now() - started;
-    batch.forEach((write, index) => {
-      const outcome = settled[index];
-      if (outcome?.ok) write.resolve(outcome.value);
-      else write.reject(outcome?.error);
-    });
+    const settle = () =>
+      batch.forEach((write, index) => {
+        const outcome = settled[index];
+        if (outcome?.ok) write.resolve(outcome.value);
+        else write.reject(outcome?.error);
+      });
+    const durable = this.#walSync?.afterCommit();
+    if (durable === undefined) settle();
+    else
+      durable.then(settle, (error: unknown) => {
+        // Committed, but not known to be on disk: no write of the batch may be reported done.
+        for (const write of batch) write.reject(error);
+      });
     this.#onCommit?.({ writes: batch.length, durationMs });
   }
 
@@ -150,3 +178,27 @@ export class GroupCommit {
     }
   }
 }
+
+/** `synchronous=FULL` (or EXTRA) is 2 (or 3) in `PRAGMA synchronous`. */
+const SYNCHRONOUS_FULL = 2;
+
+/**
+ * For a WAL file whose connection syncs every commit, moves that sync off the event loop: the
+ * connection commits with `synchronous=NORMAL` from now on and the returned {@link WalSync} does
+ * the fsync before writes resolve. A memory database, a rollback journal, or a connection opened
+ * without per-commit syncs is left as it is (`undefined`).
+ */
+function takeOverWalSync(db: Database): WalSync | undefined {
+  // A second queue would find `NORMAL` and leave the syncing to nobody: its writes would resolve
+  // before they are durable.
+  if (syncedByAQueue.has(db)) throw new Error('this connection already has a GroupCommit: use one per connection');
+  if (db.memory) return undefined;
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
+  if (Number(db.pragma('synchronous', { simple: true })) < SYNCHRONOUS_FULL) return undefined;
+  db.pragma('synchronous = NORMAL');
+  syncedByAQueue.add(db);
+  return new WalSync(`${db.name}-wal`);
+}
+
+/** Connections whose WAL sync a {@link GroupCommit} took over. */
+const syncedByAQueue = new WeakSet<Database>();

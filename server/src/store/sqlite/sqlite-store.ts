@@ -3,7 +3,7 @@
  *
  * Writes go through {@link GroupCommit}: queued, run in order in one transaction at the end of the
  * tick, resolved once durable. Reads run directly on the same connection, between transactions,
- * so they see committed data only. Each write reads the rows it needs, computes the next record
+ * so they see committed data only, and resolve once what they saw is durable. Each write reads the rows it needs, computes the next record
  * with the pure functions of `operation-changes.ts`, and writes whole rows.
  */
 import { mkdirSync } from 'node:fs';
@@ -102,8 +102,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   }
 
   async getOperation(tenant: string, id: string): Promise<OperationRecord | undefined> {
-    const row = this.#sql.tenantOperation.get(id, tenant);
-    return row === undefined ? undefined : toRecord(row);
+    return this.#writes.read(() => {
+      const row = this.#sql.tenantOperation.get(id, tenant);
+      return row === undefined ? undefined : toRecord(row);
+    });
   }
 
   async listOperations(query: ListOperationsQuery): Promise<OperationPage> {
@@ -117,10 +119,12 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       // One more than asked tells whether a next page exists.
       limit: query.limit + 1,
     };
-    const rows = this.#sql.list(params).all(params);
-    const items = rows.slice(0, query.limit).map(toRecord);
-    const last = items.at(-1);
-    return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+    return this.#writes.read(() => {
+      const rows = this.#sql.list(params).all(params);
+      const items = rows.slice(0, query.limit).map(toRecord);
+      const last = items.at(-1);
+      return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+    });
   }
 
   claimNext(
@@ -237,8 +241,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   }
 
   async getResource(tenant: string, collection: string, id: string): Promise<ResourceRecord | undefined> {
-    const row = this.#sql.resource.get(tenant, collection, id);
-    return row === undefined ? undefined : toResourceRecord(row);
+    return this.#writes.read(() => {
+      const row = this.#sql.resource.get(tenant, collection, id);
+      return row === undefined ? undefined : toResourceRecord(row);
+    });
   }
 
   putResource(resource: Omit<ResourceRecord, 'createdAt' | 'updatedAt'>, now: Date): Promise<ResourceRecord> {
@@ -251,14 +257,16 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
 
   async queueStats(): Promise<QueueStats> {
     // Both counts read the partial indexes on queued and running operations.
-    const row = this.#db
-      .prepare<[], { queued: number; running: number; oldest: string | null }>(
-        `SELECT (SELECT count(*) FROM operations WHERE state = 'queued') AS queued,
-                (SELECT count(*) FROM operations WHERE state = 'running') AS running,
-                (SELECT min(created_at) FROM operations WHERE state = 'queued') AS oldest`,
-      )
-      .get();
-    return { queued: row?.queued ?? 0, running: row?.running ?? 0, oldestQueuedAt: row?.oldest ?? null };
+    return this.#writes.read(() => {
+      const row = this.#db
+        .prepare<[], { queued: number; running: number; oldest: string | null }>(
+          `SELECT (SELECT count(*) FROM operations WHERE state = 'queued') AS queued,
+                  (SELECT count(*) FROM operations WHERE state = 'running') AS running,
+                  (SELECT min(created_at) FROM operations WHERE state = 'queued') AS oldest`,
+        )
+        .get();
+      return { queued: row?.queued ?? 0, running: row?.running ?? 0, oldestQueuedAt: row?.oldest ?? null };
+    });
   }
 
   deleteExpired(finishedBefore: Date, now: Date): Promise<number> {
