@@ -2,8 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWebhookStoreConformance } from '@longrun/server/testing';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
+import { providesWebhookStore } from '../operations/ports/webhook-store.ts';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { startTestServer } from '../testing/test-server.ts';
+import { startWebhookReceiver } from '../testing/webhook-receiver.ts';
 import { parseSecretKeys, SecretBox, SecretKeyError, sealedWebhookStore } from './sealed-secrets.ts';
 
 const OLD = 'q2Vd0cHc4Q0Yc3Q1dWVhZ3N0cnVnZ2xlZmlzaGJvd2w=';
@@ -100,6 +104,39 @@ describe('sealedWebhookStore on SQLite', () => {
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a server with LONGRUN_SECRET_KEY', { timeout: 30_000 }, () => {
+  it('signs deliveries with the secret it showed, while the store holds it sealed', async () => {
+    const hooks = await startWebhookReceiver();
+    const t = await startTestServer({ push: { outboundAllow: '127.0.0.1', secretKey: `${NEW},${OLD}` } });
+    try {
+      const made = await fetch(`${t.url}/webhook-subscriptions`, {
+        method: 'POST',
+        headers: t.headers(),
+        body: JSON.stringify({ url: `${hooks.origin}/sealed`, eventTypes: ['monitor.queued'] }),
+      });
+      expect(made.status).toBe(201);
+      const { id, secret } = (await made.json()) as { id: string; secret: string };
+      const car = { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' };
+      expect(
+        (await fetch(`${t.url}/cars`, { method: 'POST', headers: t.headers(), body: JSON.stringify(car) })).status,
+      ).toBe(202);
+      const received = await hooks.waitFor((all) => all.some((request) => request.path === '/sealed'));
+      const delivery = received.find((request) => request.path === '/sealed');
+      expect(() =>
+        new Webhook(secret).verify(delivery?.body ?? '', delivery?.headers as Record<string, string>),
+      ).not.toThrow();
+
+      const store = t.server.store;
+      if (!providesWebhookStore(store)) throw new Error('the SQLite store keeps webhook data');
+      const raw = await store.webhooks.getSubscription('acme', id);
+      expect(raw?.secrets.current).toMatch(/^lrsec1\./);
+    } finally {
+      await t.stop();
+      await hooks.close();
     }
   });
 });

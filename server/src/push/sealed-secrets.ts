@@ -113,9 +113,20 @@ export function sealedWebhookStore(store: WebhookStore, box: SecretBox): Webhook
     ...record,
     secrets: open(record.secrets),
   });
+  // Opened when the attempt signs, not when the batch is claimed: a secret whose key was dropped
+  // fails its own delivery (retried, with the reason in the delivery log), not every one claimed with it.
+  const openWhenSigning = (secrets: SigningSecrets): SigningSecrets => ({
+    get current() {
+      return box.open(secrets.current);
+    },
+    get previous() {
+      return secrets.previous === null ? null : box.open(secrets.previous);
+    },
+    previousExpiresAt: secrets.previousExpiresAt,
+  });
   const openDelivery = (delivery: ClaimedDelivery): ClaimedDelivery => ({
     ...delivery,
-    secrets: delivery.secrets === undefined ? undefined : open(delivery.secrets),
+    secrets: delivery.secrets === undefined ? undefined : openWhenSigning(delivery.secrets),
   });
   return {
     async createSubscription(subscription, maxPerTenant) {
