@@ -101,6 +101,7 @@ describe('loadConfig', () => {
     ['LONGRUN_HEADERS_TIMEOUT_MS', '40000'],
     ['LONGRUN_MAX_CONNECTIONS', 'many'],
     ['LONGRUN_MAX_HELD_POLLS', '-1'],
+    ['LONGRUN_SECRET_KEY', 'c2hvcnQ='],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(name);

@@ -15,6 +15,7 @@ import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
 import { type MetricsAccess, parseMetricsAccess } from './observability/metrics.ts';
 import { LongrunServerError } from './operations/longrun-server-error.ts';
+import { parseSecretKeys } from './push/sealed-secrets.ts';
 import { parseOutboundAllow } from './push/ssrf-guard.ts';
 
 /** The settings of one server process. */
@@ -68,6 +69,8 @@ export interface ServiceConfig {
    * although they are not public (e.g. `127.0.0.1`). @default none
    */
   outboundAllow: string[];
+  /** `LONGRUN_SECRET_KEY`: keys that encrypt signing secrets at rest (see `PushOptions.secretKey`). @default none */
+  secretKey: string | undefined;
 }
 
 /** A configuration mistake, reported without a stack trace. */
@@ -108,6 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   let devKeyMade = false;
   try {
     apiKeys = env.LONGRUN_API_KEYS?.trim() ? parseApiKeys(env.LONGRUN_API_KEYS) : [];
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const secretKey = env.LONGRUN_SECRET_KEY?.trim() || undefined;
+  try {
+    parseSecretKeys(secretKey ?? '');
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -184,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     ),
     http: httpLimits(env),
     outboundAllow,
+    secretKey,
     metrics: metricsAccess(env.LONGRUN_METRICS),
     traces: traces(env.LONGRUN_TRACES),
   };
@@ -267,7 +277,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     rateLimit: config.rateLimit,
     validateResponses: config.validateResponses,
     responseSample: config.responseSample,
-    push: { outboundAllow: config.outboundAllow },
+    push: { outboundAllow: config.outboundAllow, secretKey: config.secretKey },
     http: config.http,
     metrics: config.metrics,
     engine: {

@@ -3,6 +3,7 @@
  * Bad input is a 4xx with what was wrong; only faults of the server are 500.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { StoreUnavailableError } from '../operations/errors.ts';
 import type { OperationLogger as Logger } from '../operations/logger.ts';
 import { HttpProblem, type ValidationError, validationProblem } from './problem.ts';
 
@@ -48,6 +49,14 @@ export function toPointer(path: string): string {
 /** Turns any error into the registry's problem. */
 export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof StoreUnavailableError) {
+    // A lost database connection is the server's, not the caller's, and passes: say when to retry.
+    return new HttpProblem('store-unavailable', {
+      detail: 'The database did not answer; retry the request.',
+      headers: { 'Retry-After': '1' },
+      cause: error,
+    });
+  }
   if (isBodyParserError(error)) {
     switch (error.type) {
       case 'entity.too.large':

@@ -30,6 +30,7 @@ export const HTTP_PROBLEMS = {
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'service-unavailable': { status: 503, title: 'The service is shutting down' },
+  'store-unavailable': { status: 503, title: 'The database is unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** The name of one registered HTTP problem. */

@@ -37,3 +37,17 @@ export function cancelRequestedReason(): DOMException {
 export function workerStoppingReason(): DOMException {
   return new DOMException('the worker is stopping', 'AbortError');
 }
+
+/**
+ * The store could not be reached or lost its connection in the middle of a request (a database
+ * restart, a connection ended by the server, a transaction left idle too long). Nothing was
+ * written unless the store says otherwise; the request can be retried. The HTTP layer answers
+ * `503 store-unavailable` with `Retry-After`.
+ */
+export class StoreUnavailableError extends LongrunServerError {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'store-unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

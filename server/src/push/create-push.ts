@@ -9,6 +9,7 @@ import type { Clock } from '../operations/ports/clock.ts';
 import type { WebhookStore } from '../operations/ports/webhook-store.ts';
 import { DEFAULT_SECRET_GRACE_MS } from './callbacks.ts';
 import type { PushContext, PushOptions } from './push-settings.ts';
+import { parseSecretKeys, SecretBox, sealedWebhookStore } from './sealed-secrets.ts';
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_RECONNECT_MS } from './sse-stream.ts';
 import { OutboundGuard } from './ssrf-guard.ts';
 import { WebhookDispatcher } from './webhook-dispatcher.ts';
@@ -28,12 +29,20 @@ export function createPush(options: CreatePushOptions): {
   dispatcher: WebhookDispatcher;
   context: PushContext;
 } {
+  const keys = parseSecretKeys(options.secretKey ?? '');
+  if (keys.length === 0) {
+    options.logger.warn(
+      { setting: 'LONGRUN_SECRET_KEY' },
+      'LONGRUN_SECRET_KEY is not set: webhook and callback signing secrets are stored unencrypted (see docs/operations.md)',
+    );
+  }
+  const webhooks = keys.length === 0 ? options.webhooks : sealedWebhookStore(options.webhooks, new SecretBox(keys));
   const guard = new OutboundGuard({
     allow: options.outboundAllow,
     resolve: options.resolve,
   });
   const dispatcher = new WebhookDispatcher({
-    store: options.webhooks,
+    store: webhooks,
     changes: options.engine.changes,
     render: options.render,
     guard,
@@ -48,7 +57,7 @@ export function createPush(options: CreatePushOptions): {
     logger: options.logger,
   });
   const context: PushContext = {
-    webhooks: options.webhooks,
+    webhooks,
     guard,
     secretGraceMs: options.secretGraceMs ?? DEFAULT_SECRET_GRACE_MS,
     maxSubscriptionsPerTenant: options.maxSubscriptionsPerTenant ?? 25,

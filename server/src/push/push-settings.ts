@@ -13,6 +13,12 @@ export interface PushOptions {
    * (`loadConfig` reads them from `LONGRUN_OUTBOUND_ALLOW`)
    */
   outboundAllow?: string | readonly string[] | undefined;
+  /**
+   * `LONGRUN_SECRET_KEY`: base64 AES-256 keys (comma- or space-separated) that encrypt signing
+   * secrets at rest; the first encrypts, all decrypt. @default none: secrets are stored as they are
+   * (a warning is logged at startup)
+   */
+  secretKey?: string | undefined;
   /** Resolves host names for the SSRF guard. @default the system resolver */
   resolve?: ResolveHost | undefined;
   /** Retries of failed deliveries. @default 5 s doubling to 1 h, 16 attempts */

@@ -61,7 +61,7 @@ import {
 } from './operation-row.ts';
 import { hasNul } from './postgres-text.ts';
 import { PostgresWebhookStore } from './postgres-webhook-store.ts';
-import { inTransaction } from './transaction.ts';
+import { guardPoolQueries, inTransaction, withClient } from './transaction.ts';
 
 /** Default {@link PostgresStoreOptions.poolSize}. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -153,17 +153,13 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     // An idle connection that breaks (database restart, network) must not crash the process: the
     // pool drops it and opens another on the next checkout.
     this.#pool.on('error', (error) => this.#logger.warn({ err: error }, 'an idle PostgreSQL connection failed'));
+    guardPoolQueries(this.#pool);
     this.webhooks = new PostgresWebhookStore(this.#pool);
   }
 
   /** Applies the migrations the database lacks; returns the versions applied now. */
   async migrate(): Promise<number[]> {
-    const client = await this.#pool.connect();
-    try {
-      return await migrate(client);
-    } finally {
-      client.release();
-    }
+    return withClient(this.#pool, migrate);
   }
 
   /** Resolves once the database answers. */
@@ -487,12 +483,7 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   }
 
   async putResource(resource: Omit<ResourceRecord, 'createdAt' | 'updatedAt'>, now: Date): Promise<ResourceRecord> {
-    const client = await this.#pool.connect();
-    try {
-      return await upsertResource(client, resource, now);
-    } finally {
-      client.release();
-    }
+    return withClient(this.#pool, (client) => upsertResource(client, resource, now));
   }
 
   async queueStats(): Promise<QueueStats> {
