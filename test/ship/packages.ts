@@ -14,6 +14,7 @@ export const packageNames = {
   openapi: '@longrun/openapi',
   server: '@longrun/server',
   client: '@longrun/client',
+  scripts: '@longrun/cli',
 } as const;
 
 /** The machine's own Node and npm, found on PATH past the workspace's `node_modules/.bin`. */
@@ -107,7 +108,12 @@ export async function buildAndPack(dir: string): Promise<Record<keyof typeof pac
     if (file === undefined) throw new Error(`pnpm pack made no tarball for ${packageNames[folder]}`);
     return path.join(dir, file);
   };
-  return { openapi: tarball('openapi'), server: tarball('server'), client: tarball('client') };
+  return {
+    openapi: tarball('openapi'),
+    server: tarball('server'),
+    client: tarball('client'),
+    scripts: tarball('scripts'),
+  };
 }
 
 /**
