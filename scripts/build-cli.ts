@@ -8,12 +8,13 @@
  *   dist/openapi/redocly.yaml  the Redocly settings `longrun generate` bundles a spec with
  *   dist/client/tsconfig.json  the compiler settings hey-api writes the SDK for (+ dist/tsconfig.base.json)
  *   dist/biome.json            the formatting generated files get
+ *   dist/template/             the project `longrun init` makes
  *
  * Inside the repository, the command's modules find those files from the workspace root; in the built
  * file, that root is dist/ itself, so the same paths land on the copies beside it. The repository's own
  * scripts (build, bench, test-all, deploy) are not part of the command and are not in dist/.
  */
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { repoRoot } from './repo-root.ts';
@@ -40,6 +41,8 @@ export async function buildCli(): Promise<string[]> {
   problems.push(...result.errors.map((error) => `cli: ${error.text}`));
   problems.push(...(await undeclaredImports(result.metafile)));
 
+  // `longrun init` copies it; it finds it beside the built file.
+  await cp(path.join(scriptsDir, 'cli', 'template'), path.join(distDir, 'template'), { recursive: true });
   await mkdir(path.join(distDir, 'openapi'), { recursive: true });
   await mkdir(path.join(distDir, 'client'), { recursive: true });
   // The bundle step names its spec on the command line; the repository's `apis` entry is not needed.
