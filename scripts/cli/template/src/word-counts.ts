@@ -14,13 +14,8 @@ const kinds: Kinds = { 'words.count': countWords };
 /** api.yaml's synchronous operations (none: the monitor is served by longrun). */
 const handlers: Handlers = {};
 
-/** The API on its embedded store in `dataDir`; `apiKeys` as `tenant:key` pairs. */
-export function startWordCounts(options: { dataDir: string; apiKeys?: string }) {
-  return createServer({
-    spec,
-    handlers,
-    kinds,
-    dataDir: options.dataDir,
-    apiKeys: options.apiKeys ?? 'development:dev',
-  });
+/** The API on its embedded store in `dataDir`; `apiKeys` as `tenant:key` pairs; `logger: false` keeps it quiet. */
+export function startWordCounts(options: { dataDir: string; apiKeys?: string; logger?: false }) {
+  const { dataDir, apiKeys = 'development:dev', logger } = options;
+  return createServer({ spec, handlers, kinds, dataDir, apiKeys, ...(logger === false ? { logger } : {}) });
 }

@@ -9,7 +9,7 @@ import { startWordCounts } from '../src/word-counts.ts';
 
 test('a word count is accepted at once and its monitor ends with the count', async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'word-counts-'));
-  const server = await startWordCounts({ dataDir, apiKeys: 'tests:test-key' });
+  const server = await startWordCounts({ dataDir, apiKeys: 'tests:test-key', logger: false });
   try {
     const { url } = await server.listen(0);
     const client = createClient<paths, AsyncKinds>({ baseUrl: url, apiKey: 'test-key' });
