@@ -169,3 +169,23 @@ export function isOutsideAnyWorkspace(dir: string): boolean {
     current = parent;
   }
 }
+
+/**
+ * A Node of the given major from the npm registry's `node-<platform>-<arch>` package (the binary the
+ * `node` package's install script would fetch), installed once into a folder of the system temp
+ * directory and reused by later runs; resolves to the `node` binary.
+ */
+export async function registryNode(major: number, npm: string, envPath: string): Promise<string> {
+  const dir = path.join(tmpdir(), 'longrun-toolchains', `node-${major}-${process.platform}-${process.arch}`);
+  const packageName = `node-${process.platform}-${process.arch}`;
+  const binary = path.join(dir, 'node_modules', packageName, 'bin', 'node');
+  if (!existsSync(binary)) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'package.json'), '{ "private": true }\n');
+    await runOrThrow(npm, ['install', '--no-audit', '--no-fund', `${packageName}@${major}`], {
+      cwd: dir,
+      env: { PATH: envPath },
+    });
+  }
+  return binary;
+}

@@ -28,6 +28,7 @@ import {
   isOutsideAnyWorkspace,
   newProject,
   packageNames,
+  registryNode,
   run,
   runOrThrow,
   type SystemNode,
@@ -150,6 +151,37 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     expect(printed.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
     expect(printed.seen.at(-1)).toBe('succeeded');
   }, 60_000);
+
+  test('on Node 22 too: the server on its embedded SQLite store, and the SDK following POST /cars', async () => {
+    const node22 = await registryNode(22, system.npm, system.path);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-packed-node22-'));
+    projects.push(dataDir);
+    const embedded = await startServerProcess(
+      'packed-node-22',
+      {
+        PATH: system.path,
+        PORT: '0',
+        LONGRUN_DATA_DIR: dataDir,
+        LONGRUN_API_KEYS: `acme:${apiKey}`,
+        LONGRUN_SIMULATION_SCALE: '0.01',
+      },
+      {
+        node: node22,
+        entry: path.join(project, 'node_modules', '@longrun', 'server', 'dist', 'src', 'main.js'),
+        cwd: project,
+      },
+    );
+    servers.push(embedded);
+    const result = await runOrThrow(node22, ['order-a-car.mjs'], {
+      cwd: project,
+      env: { PATH: system.path, API_URL: embedded.url, API_KEY: apiKey },
+      timeoutMs: 60_000,
+    });
+    const printed = JSON.parse(result.stdout) as { car: Record<string, unknown>; seen: string[]; node: string };
+    expect(printed.node).toMatch(/^22\./);
+    expect(printed.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
+    expect(printed.seen.at(-1)).toBe('succeeded');
+  }, 180_000);
 
   test('the SDK on Deno follows POST /cars to the built car', async () => {
     const deno = path.join(REPO_ROOT, 'test', 'node_modules', '.bin', 'deno');
