@@ -46,7 +46,11 @@ export default defineConfig({
       packageProject('openapi'),
       packageProject('server'),
       packageProject('client'),
-      packageProject('scripts', { testTimeout: 30_000 }),
+      // The project template's test runs in the project `longrun init` makes (test/ship), not here.
+      packageProject('scripts', {
+        testTimeout: 30_000,
+        exclude: ['**/node_modules/**', '**/dist/**', 'cli/template/**'],
+      }),
       // Integration, contract and end-to-end tests start servers, databases and browsers.
       packageProject('test', { ...outside, exclude: ['**/node_modules/**', '**/dist/**', ...buildsIntoTheTree] }),
       {

@@ -9,22 +9,31 @@
  *                               (the server's dashboard page is built by Vite first, and its output
  *                               copied the same way: server/dashboard/dist → server/dist/dashboard/dist)
  *   client/dist                 scripts/build-client.ts (Node ESM, the browser bundle, declarations)
+ *   scripts/dist                scripts/build-cli.ts: the `longrun` command (`@longrun/cli`) as one file
  *
  * Each package's `publishConfig` points its `exports` and `bin` at `dist/`; `pnpm pack` applies it. The
  * build checks that every published entry exists, so a package can never be packed pointing at nothing.
  *
- * `--package <name>` builds only that one (`openapi`, `server`, `client`).
+ * `--package <name>` builds only that one (`openapi`, `server`, `client`, `cli`).
  */
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildCli } from './build-cli.ts';
 import { repoRoot } from './repo-root.ts';
 import { runCommand } from './run-command.ts';
 
 /** The packages a user installs, in build order (each one's workspace dependencies first). */
-export const publishedPackages = ['openapi', 'server', 'client'] as const;
+export const publishedPackages = ['openapi', 'server', 'client', 'cli'] as const;
 /** One of {@link publishedPackages}. */
 export type PublishedPackage = (typeof publishedPackages)[number];
+/** The folder of each published package (the command lives in scripts/, beside the repository's scripts). */
+const packageFolders: Record<PublishedPackage, string> = {
+  openapi: 'openapi',
+  server: 'server',
+  client: 'client',
+  cli: 'scripts',
+};
 
 /** Files a built package needs at run time besides its compiled TypeScript, by ending. */
 const runtimeAssetEndings = ['.yaml', '.yml', '.json', '.sql', '.html', '.css', '.js', '.mjs'];
@@ -46,6 +55,8 @@ for (const name of selected) {
   if (name === 'client') {
     const { code } = await runCommand('node', [path.join(repoRoot, 'scripts', 'build-client.ts')]);
     if (code !== 0) problems.push('client: scripts/build-client.ts failed');
+  } else if (name === 'cli') {
+    problems.push(...(await buildCli()));
   } else {
     if (name === 'server') {
       const { code } = await runCommand('pnpm', ['--filter', '@longrun/server', 'run', 'build:dashboard']);
@@ -54,7 +65,7 @@ for (const name of selected) {
     await buildWithTsc(name);
   }
   await checkPublishedEntries(name);
-  console.log(`built ${name}/dist in ${Math.round(performance.now() - started)} ms`);
+  console.log(`built ${packageFolders[name]}/dist in ${Math.round(performance.now() - started)} ms`);
 }
 
 if (problems.length > 0) {
@@ -63,7 +74,7 @@ if (problems.length > 0) {
 }
 
 /** Compiles one package with tsc and copies its run-time assets into `dist/` at the same relative paths. */
-async function buildWithTsc(name: PublishedPackage): Promise<void> {
+async function buildWithTsc(name: 'openapi' | 'server'): Promise<void> {
   const packageDir = path.join(repoRoot, name);
   const distDir = path.join(packageDir, 'dist');
   await rm(distDir, { recursive: true, force: true });
@@ -84,7 +95,7 @@ async function buildWithTsc(name: PublishedPackage): Promise<void> {
 
 /** Every `exports` target and `bin` of the package's publishConfig must be a file the build wrote. */
 async function checkPublishedEntries(name: PublishedPackage): Promise<void> {
-  const packageDir = path.join(repoRoot, name);
+  const packageDir = path.join(repoRoot, packageFolders[name]);
   const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as {
     publishConfig?: { exports?: unknown; bin?: Record<string, string> };
   };
@@ -94,6 +105,8 @@ async function checkPublishedEntries(name: PublishedPackage): Promise<void> {
   ];
   if (targets.length === 0) problems.push(`${name}: package.json has no publishConfig.exports`);
   for (const target of targets) {
+    // The manifest itself may be exported (the command package exports nothing else).
+    if (target === './package.json') continue;
     if (!target.startsWith('./dist/')) problems.push(`${name}: published entry ${target} is not under dist/`);
     const exists = await readFile(path.join(packageDir, target)).then(
       () => true,

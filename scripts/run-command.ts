@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { packageBin } from './cli/package-bin.ts';
 import { repoRoot } from './repo-root.ts';
 
 /** What a finished child process left behind. */
@@ -33,6 +35,20 @@ export interface RunCommandOptions {
 const binDir = path.join(repoRoot, 'node_modules', '.bin');
 
 /**
+ * The package of each tool the `longrun` command runs. Installed from its package, the command has no
+ * workspace `.bin` and the user's `node_modules/.bin` holds only their direct dependencies' tools, so
+ * these are run through the package's own `bin` with this Node instead.
+ */
+const toolPackages: Record<string, string> = { redocly: '@redocly/cli', biome: '@biomejs/biome' };
+
+/** The command and arguments to spawn: the workspace `.bin` when it has the tool, else its package. */
+function resolveTool(command: string, args: readonly string[]): [string, readonly string[]] {
+  const toolPackage = toolPackages[command];
+  if (toolPackage === undefined || existsSync(path.join(binDir, command))) return [command, args];
+  return [process.execPath, [packageBin(toolPackage, command), ...args]];
+}
+
+/**
  * Runs a workspace binary (from `node_modules/.bin`) or any command on PATH and resolves when it exits.
  * The workspace `.bin` comes first on PATH so the pinned Node 24 and tool versions are used even when this
  * script was started outside `pnpm`.
@@ -44,7 +60,8 @@ export function runCommand(
 ): Promise<CommandResult> {
   const capture = options.capture ?? false;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    const [file, fileArgs] = resolveTool(command, args);
+    const child = spawn(file, fileArgs, {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`, ...options.env },
       stdio: [

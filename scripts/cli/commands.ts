@@ -6,11 +6,13 @@ import type { Command } from './command.ts';
 import { submitCommand, waitCommand } from './commands/client-commands.ts';
 import { conformCommand } from './commands/conform.ts';
 import { generateCommand } from './commands/generate.ts';
+import { initCommand } from './commands/init.ts';
 import { lintCommand } from './commands/lint.ts';
 import { mockCommand } from './commands/mock.ts';
 
 /** The subcommands `longrun` knows. */
 export const commands: readonly Command[] = [
+  initCommand,
   submitCommand,
   waitCommand,
   lintCommand,

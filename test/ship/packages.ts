@@ -14,6 +14,7 @@ export const packageNames = {
   openapi: '@longrun/openapi',
   server: '@longrun/server',
   client: '@longrun/client',
+  scripts: '@longrun/cli',
 } as const;
 
 /** The machine's own Node and npm, found on PATH past the workspace's `node_modules/.bin`. */
@@ -94,12 +95,18 @@ export async function runOrThrow(
 }
 
 /** Builds every published package (`pnpm build`) and packs each into `dir`; resolves to tarball paths. */
-export async function buildAndPack(dir: string): Promise<Record<keyof typeof packageNames, string>> {
+export async function buildAndPack(
+  dir: string,
+): Promise<Record<keyof typeof packageNames, string> & { create: string }> {
   await runOrThrow(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-packages.ts')], { cwd: REPO_ROOT });
   await mkdir(dir, { recursive: true });
   for (const folder of Object.keys(packageNames)) {
     await runOrThrow('pnpm', ['pack', '--pack-destination', dir], { cwd: path.join(REPO_ROOT, folder) });
   }
+  // `npm create longrun`'s package: plain JavaScript, nothing to build.
+  await runOrThrow('pnpm', ['pack', '--pack-destination', dir], {
+    cwd: path.join(REPO_ROOT, 'scripts', 'create-longrun'),
+  });
   const files = await readdir(dir);
   const tarball = (folder: keyof typeof packageNames): string => {
     const prefix = `${packageNames[folder].replace('@', '').replace('/', '-')}-`;
@@ -107,7 +114,13 @@ export async function buildAndPack(dir: string): Promise<Record<keyof typeof pac
     if (file === undefined) throw new Error(`pnpm pack made no tarball for ${packageNames[folder]}`);
     return path.join(dir, file);
   };
-  return { openapi: tarball('openapi'), server: tarball('server'), client: tarball('client') };
+  return {
+    create: path.join(dir, files.find((name) => /^create-longrun-.*\.tgz$/.test(name)) ?? 'create-longrun-missing.tgz'),
+    openapi: tarball('openapi'),
+    server: tarball('server'),
+    client: tarball('client'),
+    scripts: tarball('scripts'),
+  };
 }
 
 /**
@@ -121,27 +134,27 @@ export async function newProject(
   extra: Record<string, string> = {},
 ): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'longrun-user-project-'));
+  await writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'a-team-project', private: true, type: 'module', ...installFrom(tarballs, extra) }, null, 2)}\n`,
+  );
+  return dir;
+}
+
+/**
+ * The `package.json` fields that install the packages from their tarballs: as dependencies, and as the
+ * version every other package's dependency on them resolves to (npm `overrides`, pnpm `pnpm.overrides`,
+ * yarn `resolutions`).
+ */
+export function installFrom(
+  tarballs: Partial<Record<keyof typeof packageNames, string>>,
+  extra: Record<string, string> = {},
+): Record<string, unknown> {
   const dependencies: Record<string, string> = { ...extra };
   for (const [folder, file] of Object.entries(tarballs)) {
     dependencies[packageNames[folder as keyof typeof packageNames]] = `file:${file}`;
   }
-  await writeFile(
-    path.join(dir, 'package.json'),
-    `${JSON.stringify(
-      {
-        name: 'a-team-project',
-        private: true,
-        type: 'module',
-        dependencies,
-        overrides: dependencies,
-        pnpm: { overrides: dependencies },
-        resolutions: dependencies,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  return dir;
+  return { dependencies, overrides: dependencies, pnpm: { overrides: dependencies }, resolutions: dependencies };
 }
 
 /** True when no folder above `dir` holds a workspace file, lockfile or `node_modules`. */
@@ -155,4 +168,24 @@ export function isOutsideAnyWorkspace(dir: string): boolean {
     if (parent === current) return true;
     current = parent;
   }
+}
+
+/**
+ * A Node of the given major from the npm registry's `node-<platform>-<arch>` package (the binary the
+ * `node` package's install script would fetch), installed once into a folder of the system temp
+ * directory and reused by later runs; resolves to the `node` binary.
+ */
+export async function registryNode(major: number, npm: string, envPath: string): Promise<string> {
+  const dir = path.join(tmpdir(), 'longrun-toolchains', `node-${major}-${process.platform}-${process.arch}`);
+  const packageName = `node-${process.platform}-${process.arch}`;
+  const binary = path.join(dir, 'node_modules', packageName, 'bin', 'node');
+  if (!existsSync(binary)) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'package.json'), '{ "private": true }\n');
+    await runOrThrow(npm, ['install', '--no-audit', '--no-fund', `${packageName}@${major}`], {
+      cwd: dir,
+      env: { PATH: envPath },
+    });
+  }
+  return binary;
 }

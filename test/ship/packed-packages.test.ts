@@ -3,9 +3,10 @@
  * npm, pnpm and yarn into a folder in the system temp directory, and run on the machine's own Node
  * (Node 20 on a fresh machine), not the repository's pinned toolchain.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,11 @@ import { REPO_ROOT, type ServerProcess, startServerProcess } from '../support/se
 import {
   buildAndPack,
   findSystemNode,
+  installFrom,
   isOutsideAnyWorkspace,
   newProject,
   packageNames,
+  registryNode,
   run,
   runOrThrow,
   type SystemNode,
@@ -69,7 +72,8 @@ describe('installed with npm from the packed tarballs, outside the repository', 
   let page: { server: Server; origin: string };
 
   beforeAll(async () => {
-    project = await newProject(tarballs);
+    const { create, ...packages } = tarballs;
+    project = await newProject(packages, { 'create-longrun': `file:${create}` });
     projects.push(project);
     await runOrThrow(system.npm, ['install', '--no-audit', '--no-fund'], {
       cwd: project,
@@ -148,6 +152,37 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     expect(printed.seen.at(-1)).toBe('succeeded');
   }, 60_000);
 
+  test('on Node 22 too: the server on its embedded SQLite store, and the SDK following POST /cars', async () => {
+    const node22 = await registryNode(22, system.npm, system.path);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-packed-node22-'));
+    projects.push(dataDir);
+    const embedded = await startServerProcess(
+      'packed-node-22',
+      {
+        PATH: system.path,
+        PORT: '0',
+        LONGRUN_DATA_DIR: dataDir,
+        LONGRUN_API_KEYS: `acme:${apiKey}`,
+        LONGRUN_SIMULATION_SCALE: '0.01',
+      },
+      {
+        node: node22,
+        entry: path.join(project, 'node_modules', '@longrun', 'server', 'dist', 'src', 'main.js'),
+        cwd: project,
+      },
+    );
+    servers.push(embedded);
+    const result = await runOrThrow(node22, ['order-a-car.mjs'], {
+      cwd: project,
+      env: { PATH: system.path, API_URL: embedded.url, API_KEY: apiKey },
+      timeoutMs: 60_000,
+    });
+    const printed = JSON.parse(result.stdout) as { car: Record<string, unknown>; seen: string[]; node: string };
+    expect(printed.node).toMatch(/^22\./);
+    expect(printed.car).toMatchObject({ ...car, id: expect.stringMatching(/^car_/) });
+    expect(printed.seen.at(-1)).toBe('succeeded');
+  }, 180_000);
+
   test('the SDK on Deno follows POST /cars to the built car', async () => {
     const deno = path.join(REPO_ROOT, 'test', 'node_modules', '.bin', 'deno');
     const result = await runOrThrow(deno, ['run', '--allow-net', '--allow-env', '--allow-read', 'order-a-car.mjs'], {
@@ -186,6 +221,146 @@ describe('installed with npm from the packed tarballs, outside the repository', 
       await browser.close();
     }
   }, 60_000);
+
+  test('the longrun command runs from its tarball on the system Node: lint and generate a spec', async () => {
+    const longrun = path.join(project, 'node_modules', '.bin', 'longrun');
+    const env = { PATH: system.path };
+    // A team's spec beside its node_modules, referring to the contract file where the package ships it.
+    for (const [from, to] of [
+      ['exports.yaml', 'exports.yaml'],
+      ['lint/broken-exports.yaml', 'broken-exports.yaml'],
+    ] as const) {
+      const spec = await readFile(path.join(REPO_ROOT, 'test', 'your-api', from), 'utf8');
+      await writeFile(path.join(project, to), spec.replace(/'(\.\.\/)+node_modules\//g, "'node_modules/"));
+    }
+    const good = await run(longrun, ['lint', 'exports.yaml'], { cwd: project, env });
+    expect(good.stdout + good.stderr).toContain("No results with a severity of 'error'");
+    expect(good.code).toBe(0);
+    const broken = await run(longrun, ['lint', 'broken-exports.yaml'], { cwd: project, env });
+    expect(broken.stdout).toMatch(/error\s+longrun-/);
+    expect(broken.code).toBe(1);
+
+    await runOrThrow(longrun, ['generate', '--spec', 'exports.yaml', '--out', 'src/generated'], { cwd: project, env });
+    const index = await readFile(path.join(project, 'src', 'generated', 'index.ts'), 'utf8');
+    expect(index).toContain('AsyncKinds');
+    const kinds = await readFile(path.join(project, 'src', 'generated', 'async-operations.gen.ts'), 'utf8');
+    expect(kinds).toContain("'export.create'");
+    const check = await run(longrun, ['generate', '--spec', 'exports.yaml', '--out', 'src/generated', '--check'], {
+      cwd: project,
+      env,
+    });
+    expect(check.code).toBe(0);
+  }, 120_000);
+
+  test('longrun init and npm create longrun make a project with a spec, a kind, a test, a README and .gitignore', async () => {
+    const env = { PATH: system.path };
+    await runOrThrow(path.join(project, 'node_modules', '.bin', 'longrun'), ['init', 'my-api'], { cwd: project, env });
+    // What `npm create longrun my-other-api` runs once npm has fetched create-longrun.
+    await runOrThrow(path.join(project, 'node_modules', '.bin', 'create-longrun'), ['my-other-api'], {
+      cwd: project,
+      env,
+    });
+    const expected = [
+      '.gitignore',
+      'README.md',
+      'api.yaml',
+      'package.json',
+      'src/main.ts',
+      'src/word-counts.ts',
+      'test/word-counts.test.ts',
+      'tsconfig.json',
+    ];
+    for (const name of ['my-api', 'my-other-api']) {
+      const files = await listProjectFiles(path.join(project, name));
+      expect(files).toEqual(expected);
+      const manifest = JSON.parse(await readFile(path.join(project, name, 'package.json'), 'utf8')) as {
+        name: string;
+        dependencies: Record<string, string>;
+      };
+      expect(manifest.name).toBe(name);
+      expect(Object.keys(manifest.dependencies)).toEqual(
+        expect.arrayContaining(['@longrun/server', '@longrun/client']),
+      );
+      expect(readmeCommands(await readFile(path.join(project, name, 'README.md'), 'utf8'))).toEqual([
+        'npm install && npm start',
+        'npm test',
+      ]);
+    }
+    const refused = await run(path.join(project, 'node_modules', '.bin', 'longrun'), ['init', 'my-api'], {
+      cwd: project,
+      env,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('not empty');
+  }, 60_000);
+
+  test("the new project: its README's two commands start the server and pass its test", async (context) => {
+    const scaffold = path.join(project, 'my-api');
+    expect(existsSync(path.join(scaffold, 'api.yaml'))).toBe(true);
+    // Before the packages are on the registry, the project installs them from the tarballs, as newProject does.
+    const manifest = JSON.parse(await readFile(path.join(scaffold, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const { create: _create, ...packages } = tarballs;
+    const fromTarballs = installFrom(packages) as { dependencies: Record<string, string> };
+    const devDependencies = { ...(manifest.devDependencies as Record<string, string>) };
+    for (const name of Object.keys(fromTarballs.dependencies)) delete devDependencies[name];
+    Object.assign(manifest, fromTarballs, {
+      dependencies: { ...(manifest.dependencies as Record<string, string>), ...fromTarballs.dependencies },
+      devDependencies,
+    });
+    await writeFile(path.join(scaffold, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // The embedded store's driver runs from Node ${SQLITE_MIN_NODE_MAJOR} on: on an older system Node the
+    // project runs on the repository's pinned Node, as a user would upgrade (see SqliteUnavailableError).
+    const nodePath =
+      Number(system.version.split('.')[0]) >= SQLITE_MIN_NODE_MAJOR
+        ? system.path
+        : [path.dirname(process.execPath), system.path].join(path.delimiter);
+    const env = { PATH: nodePath, PORT: '0' };
+    const [installAndStart, testCommand] = readmeCommands(await readFile(path.join(scaffold, 'README.md'), 'utf8'));
+    const [install, start] = (installAndStart ?? '').split(' && ');
+    await runOrThrow('sh', ['-c', install ?? 'false'], { cwd: scaffold, env });
+    await runOrThrow(
+      path.join(scaffold, 'node_modules', '.bin', 'longrun'),
+      ['generate', '--spec', 'api.yaml', '--out', 'src/generated'],
+      {
+        cwd: scaffold,
+        env,
+      },
+    );
+    if (!existsSync(path.join(scaffold, 'src', 'generated', 'server.gen.ts'))) {
+      context.skip('the packed `longrun generate` writes no server stubs (server.gen.ts) yet');
+    }
+    const started = spawn('sh', ['-c', start ?? 'false'], {
+      cwd: scaffold,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    try {
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        started.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          output += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match?.[1]) resolve(match[1]);
+        });
+        started.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        started.once('close', (code) => reject(new Error(`npm start ended (${code}):\n${output}`)));
+      });
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      const accepted = await fetch(`${url}/word-counts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer dev' },
+        body: JSON.stringify({ text: 'one two three' }),
+      });
+      expect(accepted.status).toBe(202);
+    } finally {
+      if (started.pid !== undefined) process.kill(-started.pid, 'SIGTERM');
+    }
+    const tested = await run('sh', ['-c', testCommand ?? 'false'], { cwd: scaffold, env, timeoutMs: 180_000 });
+    expect(tested.stdout + tested.stderr).toMatch(/# pass 1\b/);
+    expect(tested.code).toBe(0);
+  }, 400_000);
 
   test("the SDK's declarations type a user's TypeScript: the car is a Car, a wrong body fails", async () => {
     await writeFile(
@@ -377,6 +552,23 @@ async function servePage(bundlePath: string): Promise<{ server: Server; origin: 
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** The shell commands of a README's `sh` blocks, one per block, in order. */
+function readmeCommands(readme: string): string[] {
+  return [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => (match[1] ?? '').trim());
+}
+
+/** Every file below `dir`, relative, sorted; `node_modules` left out. */
+async function listProjectFiles(dir: string, prefix = ''): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.name === 'node_modules') continue;
+    if (entry.isDirectory()) files.push(...(await listProjectFiles(dir, relative)));
+    else files.push(relative);
+  }
+  return files.sort();
 }
 
 /** The instructions of each `FROM` stage, in order. */

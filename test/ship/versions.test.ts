@@ -14,7 +14,7 @@ interface Manifest {
   private?: boolean;
   files?: string[];
   engines?: { node?: string };
-  publishConfig?: { exports?: unknown };
+  publishConfig?: { exports?: unknown; bin?: Record<string, string> };
 }
 
 const manifests = Object.keys(packageNames).map(
@@ -23,7 +23,10 @@ const manifests = Object.keys(packageNames).map(
 
 describe('the published packages', () => {
   test('share one version, and the changelog has a section for it', () => {
-    const versions = new Set(manifests.map((manifest) => manifest.version));
+    const create = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, 'scripts', 'create-longrun', 'package.json'), 'utf8'),
+    ) as Manifest;
+    const versions = new Set([...manifests, create].map((manifest) => manifest.version));
     expect(versions.size).toBe(1);
     const [version] = versions;
     const changelog = readFileSync(path.join(REPO_ROOT, 'CHANGELOG.md'), 'utf8');
@@ -34,9 +37,14 @@ describe('the published packages', () => {
     '%s is public, ships only dist/, runs on Node >= 20 and publishes built entries',
     (_, manifest) => {
       expect(manifest.private).toBeUndefined();
-      expect(manifest.files).toEqual(['dist']);
+      // The contract file is also shipped where a spec's $ref names it: node_modules/@longrun/openapi/contract/.
+      expect(manifest.files).toEqual(
+        manifest.name === '@longrun/openapi' ? ['dist', 'contract/longrun.yaml'] : ['dist'],
+      );
       expect(manifest.engines?.node).toBe('>=20');
-      expect(JSON.stringify(manifest.publishConfig?.exports)).toMatch(/\.\/dist\//);
+      expect(JSON.stringify({ exports: manifest.publishConfig?.exports, bin: manifest.publishConfig?.bin })).toMatch(
+        /\.\/dist\//,
+      );
       expect(existsSync(path.join(REPO_ROOT, 'CHANGELOG.md'))).toBe(true);
     },
   );
