@@ -2,7 +2,7 @@
  * Signing secrets encrypted at rest: AES-256-GCM under keys from `LONGRUN_SECRET_KEY`, applied
  * around any {@link WebhookStore}, so both stores keep only ciphertext and neither knows of keys.
  *
- * @see ../../../docs/decisions/0007-signing-secrets-at-rest.md
+ * @see ../../../docs/decisions/0010-signing-secrets-at-rest.md
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { LongrunServerError } from '../operations/longrun-server-error.ts';
