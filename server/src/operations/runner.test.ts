@@ -132,7 +132,7 @@ async function advanceByThirds(total: number): Promise<void> {
 async function settle(turns = 10): Promise<void> {
   for (let turn = 0; turn < turns; turn += 1) {
     await new Promise((resolve) => setImmediate(resolve));
-    await store.queueStats();
+    await store.queueStats?.();
   }
 }
 
