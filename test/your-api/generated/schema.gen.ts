@@ -293,7 +293,7 @@ export interface components {
      * @example /monitors/op_01JABCDEF0123456789ABCDEFG
      */
     Href: string;
-    /** @description One named workflow step (seed 003's `workflow`). */
+    /** @description One named step of the operation's workflow. */
     Step: {
       name: string;
       title?: string;
@@ -305,7 +305,7 @@ export interface components {
         href: components['schemas']['Href'];
       };
     };
-    /** @description The request that started the operation (seed 003). */
+    /** @description The request that started the operation. */
     EchoedRequest: {
       /** @enum {string} */
       method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

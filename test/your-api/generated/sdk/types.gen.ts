@@ -85,7 +85,7 @@ export type StepState = 'pending' | 'running' | 'waiting' | 'succeeded' | 'faile
 export type Href = string;
 
 /**
- * One named workflow step (seed 003's `workflow`).
+ * One named step of the operation's workflow.
  */
 export type Step = {
   name: string;
@@ -101,7 +101,7 @@ export type Step = {
 };
 
 /**
- * The request that started the operation (seed 003).
+ * The request that started the operation.
  */
 export type EchoedRequest = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
