@@ -148,7 +148,17 @@ describe('the exports API on createServer', () => {
     expect(second.status).toBe(409);
     expect(await second.json()).toMatchObject({ monitor: `/monitors/${first.data?.id}` });
     await waitFor(reports, first, { minDelayMs: 50, timeoutMs: REBUILD_MS * 10 });
-    expect((await reports.POST('/archive-rebuilds')).response.status).toBe(202);
+    // A body the operation does not declare is neither kept nor echoed by its monitor.
+    const again = await fetch(`${url}/archive-rebuilds`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer team-key', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ padding: 'x'.repeat(10_000) }),
+    });
+    expect(again.status).toBe(202);
+    const monitor = await again.json();
+    expect(monitor.request).toEqual({ method: 'POST', path: '/archive-rebuilds' });
+    const read = await reports.GET('/monitors/{monitorId}', { params: { path: { monitorId: monitor.id } } });
+    expect(read.data?.request).toEqual({ method: 'POST', path: '/archive-rebuilds' });
   });
 
   it('validates requests against the spec: a body it does not allow is 400', async () => {

@@ -17,7 +17,7 @@ import { newId } from '../operations/ids.ts';
 import { LongrunServerError } from '../operations/longrun-server-error.ts';
 import type { OperationRecord } from '../operations/model.ts';
 import { isTerminal } from '../operations/state.ts';
-import { acceptOperation } from './accept.ts';
+import { type AcceptRequest, acceptOperation } from './accept.ts';
 import type { AnyMonitor } from './api-types.ts';
 import { linkHeader, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';
@@ -183,7 +183,20 @@ function acceptRoute(
         };
       }
       const { resource } = acceptance;
-      const answer = await acceptOperation<AnyMonitor>(context, request, method, {
+      // A body the operation does not declare means nothing to it: it is neither stored nor echoed,
+      // so a client cannot park up to a body limit of data in every monitor read of it.
+      const accepted: AcceptRequest = withBody
+        ? request
+        : {
+            tenant: request.tenant,
+            path: request.path,
+            body: undefined,
+            header: (name) => request.header(name),
+            get signal() {
+              return request.signal;
+            },
+          };
+      const answer = await acceptOperation<AnyMonitor>(context, accepted, method, {
         kind: entry.kind,
         input: acceptance.input,
         resource: resource && { collection: resource.collection, id: resource.id, body: resource.body },
