@@ -40,3 +40,47 @@ describe('readKindTemplates (from the spec’s examples)', () => {
     expect(oneAtATime).toEqual(['reindex']);
   });
 });
+
+describe('readKindTemplates (a spec without examples)', () => {
+  // Monitor examples are what the lint recommends, not what a spec must have: the mock still runs.
+  const bare = {
+    openapi: '3.1.0',
+    info: { title: 'Checksums', version: '1.0.0' },
+    paths: {
+      '/checksums': {
+        post: {
+          operationId: 'computeChecksum',
+          'x-longrun-async': { kind: 'checksum.compute', result: 'Checksum', steps: ['read', 'hash'] },
+          responses: { '202': { description: 'Accepted.', content: { 'application/json': { schema: {} } } } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Checksum: {
+          type: 'object',
+          required: ['sha256'],
+          properties: { sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        },
+      },
+    },
+  };
+
+  it('derives the queued monitor from the contract, and the result from its schema', () => {
+    const spec = new SpecIndex(bare);
+    const kind = readKindTemplates(spec).get('checksum.compute');
+    expect(kind?.queued).toMatchObject({
+      kind: 'checksum.compute',
+      state: 'queued',
+      steps: [
+        { name: 'read', state: 'pending' },
+        { name: 'hash', state: 'pending' },
+      ],
+      request: { method: 'POST', path: '/checksums' },
+    });
+    expect(kind?.outcomes.get('succeeded')).toMatchObject({
+      state: 'succeeded',
+      result: { sha256: expect.any(String) },
+    });
+  });
+});

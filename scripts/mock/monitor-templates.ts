@@ -4,6 +4,7 @@
  * answers show (keyed by example name: `succeeded`, `failed`, `cancelled`…), the product they link
  * and the ids the examples use (replaced by fresh ones for every accepted request).
  */
+import { sample } from 'openapi-sampler';
 import { type AsyncOperation, type IndexedOperation, isObject, type JsonObject, type SpecIndex } from './spec-index.ts';
 
 /** The contract's monitor routes (`/monitors/{monitorId}` is where every monitor lives). */
@@ -47,7 +48,7 @@ export function isMonitorExample(value: unknown): value is JsonObject {
 
 /**
  * Reads the templates of every `x-longrun-async` operation.
- * @throws {Error} naming the operation whose `202` has no monitor example
+ * @throws {Error} naming the operation that has no `202` answer
  */
 export function readKindTemplates(
   spec: SpecIndex,
@@ -64,10 +65,10 @@ export function readKindTemplates(
   for (const entry of operations) {
     const operation = spec.operation(entry.operationId);
     const accepted = operation.responses.find((response) => response.code === '202');
-    const queued = accepted?.examples.map((example) => example.value).find(isMonitorExample);
-    if (accepted === undefined || queued === undefined) {
-      throw new Error(`${entry.operationId}: its 202 answer needs a monitor example for the stateful mock`);
-    }
+    if (accepted === undefined) throw new Error(`${entry.operationId}: the stateful mock needs its 202 answer`);
+    // Examples are a recommendation (the lint warns), not a requirement: without one, the contract's monitor.
+    const queued =
+      accepted.examples.map((example) => example.value).find(isMonitorExample) ?? deriveQueued(entry, operation);
 
     const outcomes = new Map<string, JsonObject>();
     for (const response of operation.responses.filter(
@@ -132,6 +133,27 @@ export function readKindTemplates(
  * A succeeded monitor for a kind whose examples show none: the queued example, finished, with the
  * first example of its result schema as `result`.
  */
+/** A queued monitor of `entry`'s kind with every field the contract requires, for a `202` without an example. */
+function deriveQueued(entry: AsyncOperation, operation: IndexedOperation): JsonObject {
+  const id = 'op_00000000000000000000000000';
+  const at = '2026-01-01T00:00:00Z';
+  return {
+    id,
+    kind: entry.kind,
+    state: 'queued',
+    progress: { percent: 0 },
+    estimatedCompletionAt: null,
+    steps: entry.steps.map((name) => ({ name, state: 'pending' })),
+    request: { method: operation.method.toUpperCase(), path: operation.path },
+    cancelRequested: false,
+    createdAt: at,
+    updatedAt: at,
+    startedAt: null,
+    finishedAt: null,
+    links: { self: { href: `/monitors/${id}` } },
+  };
+}
+
 function deriveSucceeded(spec: SpecIndex, queued: JsonObject, entry: AsyncOperation): JsonObject {
   const steps = Array.isArray(queued.steps) ? queued.steps.filter(isObject) : [];
   const derived: JsonObject = {
@@ -145,9 +167,8 @@ function deriveSucceeded(spec: SpecIndex, queued: JsonObject, entry: AsyncOperat
     const example = spec.operations
       .flatMap((operation) => operation.responses)
       .find((response) => response.schema?.$ref === ref && response.examples.length > 0)?.examples[0];
-    if (example === undefined)
-      throw new Error(`${entry.operationId}: no example of its result ${entry.result} for the stateful mock`);
-    derived.result = example.value;
+    // No example of the result anywhere: one sampled from its schema, as Prism's dynamic mode would.
+    derived.result = example?.value ?? (sample({ $ref: ref } as never, {}, spec.document as never) as unknown);
   }
   return derived;
 }
