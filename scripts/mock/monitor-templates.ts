@@ -129,10 +129,6 @@ export function readKindTemplates(
   return templates;
 }
 
-/**
- * A succeeded monitor for a kind whose examples show none: the queued example, finished, with the
- * first example of its result schema as `result`.
- */
 /** A queued monitor of `entry`'s kind with every field the contract requires, for a `202` without an example. */
 function deriveQueued(entry: AsyncOperation, operation: IndexedOperation): JsonObject {
   const id = 'op_00000000000000000000000000';
@@ -154,6 +150,10 @@ function deriveQueued(entry: AsyncOperation, operation: IndexedOperation): JsonO
   };
 }
 
+/**
+ * A succeeded monitor for a kind whose examples show none: the queued example, finished, with the
+ * first example of its result schema as `result` (sampled from the schema when it has none).
+ */
 function deriveSucceeded(spec: SpecIndex, queued: JsonObject, entry: AsyncOperation): JsonObject {
   const steps = Array.isArray(queued.steps) ? queued.steps.filter(isObject) : [];
   const derived: JsonObject = {
