@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import type { OperationLogger } from '../operations/logger.ts';
-import type { EventStreamBody } from './typed-route.ts';
+import type { EventStreamBody } from './spec-server.ts';
 
 /** True for a handler's streamed body (JSON bodies are plain objects and arrays). */
 export function isEventStream(body: unknown): body is EventStreamBody {
