@@ -48,31 +48,53 @@ export function guardPoolQueries(pool: Pool): void {
   }) as Pool['query'];
 }
 
+/** What is known of a checked-out connection: the error that broke it, if one did. */
+interface Connection {
+  broken?: Error;
+}
+
 /**
- * Runs `work` on one connection of `pool` outside a transaction, with the same care as
- * {@link inTransaction}: a connection that fails while checked out is destroyed, and a lost
- * connection rejects with {@link StoreUnavailableError}.
+ * Runs `work` on one checked-out connection of `pool` and releases it, destroying it when it broke.
+ * The pool listens for errors only on idle connections: one that fails while checked out and
+ * between statements (the server ends an idle transaction with 25P03, or is restarted) emits
+ * 'error' with nobody listening, which would end the process.
  */
-export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+async function onConnection<T>(
+  pool: Pool,
+  work: (client: PoolClient, connection: Connection) => Promise<T>,
+): Promise<T> {
   let client: PoolClient;
   try {
     client = await pool.connect();
   } catch (error) {
     throw toStoreError(error);
   }
-  let broken: Error | undefined;
+  const connection: Connection = {};
   const onError = (error: Error): void => {
-    broken ??= error;
+    connection.broken ??= error;
   };
   client.on('error', onError);
   try {
-    return await work(client);
-  } catch (error) {
-    throw toStoreError(error);
+    return await work(client, connection);
   } finally {
     client.removeListener('error', onError);
-    client.release(broken);
+    client.release(connection.broken);
   }
+}
+
+/**
+ * Runs `work` on one connection of `pool` outside a transaction, with the same care as
+ * {@link inTransaction}: a connection that fails while checked out is destroyed, and a lost
+ * connection rejects with {@link StoreUnavailableError}.
+ */
+export function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return onConnection(pool, async (client) => {
+    try {
+      return await work(client);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  });
 }
 
 /**
@@ -80,36 +102,22 @@ export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Pr
  * it throws. A connection whose rollback fails, or that failed while checked out, is destroyed
  * instead of going back to the pool. A lost connection rejects with {@link StoreUnavailableError}.
  */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw toStoreError(error);
-  }
-  // The pool listens for errors only on idle connections: one that fails while checked out and
-  // between statements (the server ends an idle transaction with 25P03, or is restarted) emits
-  // 'error' with nobody listening, which would end the process.
-  let broken: Error | undefined;
-  const onError = (error: Error): void => {
-    broken ??= error;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
+export function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return onConnection(pool, async (client, connection) => {
     try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      // The connection itself failed: the pool must not hand it out again.
-      broken ??= rollbackError as Error;
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection itself failed: the pool must not hand it out again.
+        connection.broken ??= rollbackError as Error;
+      }
+      const { broken } = connection;
+      throw toStoreError(broken !== undefined && !isConnectionLost(error) ? broken : error);
     }
-    throw toStoreError(broken !== undefined && !isConnectionLost(error) ? broken : error);
-  } finally {
-    client.removeListener('error', onError);
-    client.release(broken);
-  }
+  });
 }
