@@ -23,7 +23,7 @@ import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import { toMonitor } from './http/monitor-view.ts';
 import { RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
 import { eventRoutes } from './http/routes/events.ts';
-import { healthRoutes } from './http/routes/health.ts';
+import { healthRouter, healthRoutes } from './http/routes/health.ts';
 import { monitorRoutes } from './http/routes/monitors.ts';
 import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.ts';
 import { type SpecRoutesOptions, SpecServerError, serverApi, specRoutes } from './http/spec-routes.ts';
@@ -215,11 +215,12 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
     typeof options.apiKeys === 'string'
       ? parseApiKeys(options.apiKeys)
       : (options.apiKeys ?? [{ tenant: 'development', key: 'dev' }]);
+  const checkStore = async () => {
+    await store.getOperation('\u0000health', 'op_0000000000');
+  };
   const builtins: RouteDefinition[] = [
     ...(options.routes?.(context) ?? []),
-    ...healthRoutes(context, store.name, async () => {
-      await store.getOperation('\u0000health', 'op_0000000000');
-    }),
+    ...healthRoutes(context, store.name, checkStore),
     ...monitorRoutes(context),
     ...eventRoutes(context, options.push),
     ...(push ? webhookSubscriptionRoutes(context, push.context) : []),
@@ -247,6 +248,8 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
     spec,
     serviceRouters: [
       traceRequests(),
+      // Declared in the spec, `/healthz` is one of its routes (validated); otherwise served beside it.
+      ...(declaresHealth(spec) ? [] : [healthRouter(store.name, checkStore)]),
       ...(options.apiReference === false ? [] : [apiReferenceRoutes(spec)]),
       ...(metrics ? [metricsRoutes(metrics, metricsAccess)] : []),
     ],
@@ -397,4 +400,10 @@ function withSpecLocks(kinds: readonly AnyKind[], spec: Record<string, unknown>)
   return kinds.map((kind) =>
     oneAtATime.has(kind.name) && kind.lockKey === undefined ? { ...kind, lockKey: () => kind.name } : kind,
   );
+}
+
+/** Whether the spec declares `GET /healthz` (then it is served as one of the spec's routes). */
+function declaresHealth(spec: object): boolean {
+  const paths = (spec as { paths?: Record<string, { get?: unknown } | undefined> }).paths;
+  return paths?.['/healthz']?.get !== undefined;
 }

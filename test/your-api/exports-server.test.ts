@@ -161,6 +161,12 @@ describe('the exports API on createServer', () => {
     expect(read.data?.request).toEqual({ method: 'POST', path: '/archive-rebuilds' });
   });
 
+  it('answers health checks at /healthz without a key, though the spec does not declare it', async () => {
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', store: expect.any(String) });
+  });
+
   it('validates requests against the spec: a body it does not allow is 400', async () => {
     const invalid = await fetch(`${url}/exports`, {
       method: 'POST',

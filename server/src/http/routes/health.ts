@@ -1,6 +1,7 @@
 /**
  * `/healthz`: the service is up and its store answers.
  */
+import express from 'express';
 import type { HttpContext } from '../http-context.ts';
 import { defineRoute, type RouteDefinition } from '../typed-route.ts';
 
@@ -19,4 +20,17 @@ export function healthRoutes(
       return { status: 200, body: { status: 'ok' as const, store: storeName, version: SERVICE_VERSION } };
     }),
   ];
+}
+
+/**
+ * `/healthz` for a spec that does not declare it: load balancers and container health checks ask
+ * every longrun server for it, so it is served outside the spec, without an API key, like `/metrics`.
+ */
+export function healthRouter(storeName: string, checkStore: () => Promise<void>): express.Router {
+  const router = express.Router();
+  router.get('/healthz', async (_req, res) => {
+    await checkStore();
+    res.json({ status: 'ok', store: storeName, version: SERVICE_VERSION });
+  });
+  return router;
 }
