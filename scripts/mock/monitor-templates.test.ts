@@ -47,6 +47,25 @@ describe('readKindTemplates (a spec without examples)', () => {
     openapi: '3.1.0',
     info: { title: 'Checksums', version: '1.0.0' },
     paths: {
+      '/builds': {
+        post: {
+          operationId: 'startBuild',
+          'x-longrun-async': { kind: 'build.run', product: 'Build' },
+          responses: { '202': { description: 'Accepted.', content: { 'application/json': { schema: {} } } } },
+        },
+      },
+      '/builds/{buildId}': {
+        get: {
+          operationId: 'getBuild',
+          parameters: [{ name: 'buildId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'The build.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Build' } } },
+            },
+          },
+        },
+      },
       '/checksums': {
         post: {
           operationId: 'computeChecksum',
@@ -57,6 +76,14 @@ describe('readKindTemplates (a spec without examples)', () => {
     },
     components: {
       schemas: {
+        Build: {
+          type: 'object',
+          required: ['id', 'artifact'],
+          properties: {
+            id: { type: 'string', example: 'bld_01J0000000000000000000000' },
+            artifact: { type: 'string' },
+          },
+        },
         Checksum: {
           type: 'object',
           required: ['sha256'],
@@ -81,6 +108,15 @@ describe('readKindTemplates (a spec without examples)', () => {
     expect(kind?.outcomes.get('succeeded')).toMatchObject({
       state: 'succeeded',
       result: { sha256: expect.any(String) },
+    });
+  });
+
+  it('links a product at the path of the operation that reads its schema, when no example links one', () => {
+    const kind = readKindTemplates(new SpecIndex(bare)).get('build.run');
+    expect(kind?.product?.href).toMatch(/^\/builds\/bld_0+$/);
+    expect(kind?.outcomes.get('succeeded')).toMatchObject({
+      state: 'succeeded',
+      links: { product: { href: kind?.product?.href } },
     });
   });
 });

@@ -94,7 +94,16 @@ export function readKindTemplates(
       const product = isObject(links.product) ? links.product : undefined;
       return typeof product?.href === 'string' ? product.href : undefined;
     };
-    const productHref = productLink(queued) ?? productLink(outcomes.get('succeeded') ?? {});
+    let productHref = productLink(queued) ?? productLink(outcomes.get('succeeded') ?? {});
+    if (productHref === undefined) {
+      // No example links the product: its read operation's path names it, and the succeeded monitor links it.
+      productHref = deriveProductHref(spec, entry);
+      const succeeded = outcomes.get('succeeded');
+      if (productHref !== undefined && succeeded !== undefined) {
+        const links = isObject(succeeded.links) ? succeeded.links : {};
+        outcomes.set('succeeded', { ...succeeded, links: { ...links, product: { href: productHref } } });
+      }
+    }
     const locationExample = accepted.headers.find((header) => header.name.toLowerCase() === 'location')?.example;
     const locationOperations = typeof locationExample === 'string' ? spec.operationsAt(locationExample) : [];
 
@@ -171,4 +180,25 @@ function deriveSucceeded(spec: SpecIndex, queued: JsonObject, entry: AsyncOperat
     derived.result = example?.value ?? (sample({ $ref: ref } as never, {}, spec.document as never) as unknown);
   }
   return derived;
+}
+
+/**
+ * Where the product of a kind whose examples link none lives: the path of the `GET` that answers its
+ * schema, its last parameter filled with an id prefixed as the schema's sampled `id` is (else by the
+ * schema's name), which every accepted request then replaces with a fresh one.
+ */
+function deriveProductHref(spec: SpecIndex, entry: AsyncOperation): string | undefined {
+  if (entry.product === null) return undefined;
+  const ref = `#/components/schemas/${entry.product}`;
+  const read = spec.operations.find(
+    (operation) =>
+      operation.method === 'get' &&
+      /\{[^}/]+\}$/.test(operation.path) &&
+      operation.responses.some((response) => response.code.startsWith('2') && response.schema?.$ref === ref),
+  );
+  if (read === undefined) return undefined;
+  const sampled = sample({ $ref: ref } as never, {}, spec.document as never) as unknown;
+  const sampledId = isObject(sampled) && typeof sampled.id === 'string' ? sampled.id : '';
+  const prefix = /^[a-z]+_/i.test(sampledId) ? sampledId.split('_')[0] : entry.product.slice(0, 3).toLowerCase();
+  return read.path.replace(/\{[^}/]+\}$/, `${prefix}_00000000000000000000000000`);
 }

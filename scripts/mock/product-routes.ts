@@ -2,11 +2,12 @@
  * The products that mocked operations link: read as the example of their read operation, ids made
  * the operation's, and an action on one (`POST /widget-orders/{id}/fulfilment`) answering its monitor.
  */
+import { sample } from 'openapi-sampler';
 import { type Exchange, lowest2xx, problem, send } from './exchange.ts';
 import { etagOf, type MockState, monitorHref, monitorLink, replaceStrings, retryAfter } from './mock-state.ts';
 import { terminalStates } from './monitor-templates.ts';
 import { type MockOperation, monitorAt } from './monitor-timeline.ts';
-import { type IndexedOperation, isObject, type SpecIndex } from './spec-index.ts';
+import { type IndexedOperation, isObject, type JsonObject, type SpecIndex } from './spec-index.ts';
 
 /** A product a monitor links: the example of its read operation, its ids and shared fields made this operation's. */
 export function product(state: MockState, exchange: Exchange, owner: MockOperation): Promise<void> {
@@ -20,7 +21,11 @@ export function product(state: MockState, exchange: Exchange, owner: MockOperati
   if (kind?.product !== undefined && owner.productHref !== undefined) {
     replacements.set(kind.product.id, owner.productHref.split('/').at(-1) ?? kind.product.id);
   }
-  const body = replaceStrings(example?.value, replacements);
+  const productId = owner.productHref?.split('/').at(-1);
+  const body =
+    example === undefined
+      ? sampledProduct(state, response?.schema, productId)
+      : replaceStrings(example.value, replacements);
   if (isObject(body)) {
     // An embedded-status resource carries its operation's progress and ETA.
     for (const field of ['progress', 'estimatedCompletionAt'] as const) {
@@ -55,4 +60,12 @@ export function answersWithMonitor(spec: SpecIndex, operation: IndexedOperation)
   return operation.responses.some(
     (response) => response.code === '202' && spec.schemaRequires(response.schema, 'state'),
   );
+}
+
+/** A product of a read operation with no example: sampled from its schema, as Prism's dynamic mode would, with its id. */
+function sampledProduct(state: MockState, schema: JsonObject | undefined, productId: string | undefined): unknown {
+  if (schema === undefined) return undefined;
+  const body = sample(schema as never, {}, state.spec.document as never) as unknown;
+  if (isObject(body) && 'id' in body && productId !== undefined) body.id = productId;
+  return body;
 }

@@ -260,3 +260,63 @@ describe('the stateful mock refusing requests', () => {
     expect(nowhere.headers.get('Content-Type')).toBe('application/problem+json');
   });
 });
+
+describe('the stateful mock on a spec without examples', () => {
+  // A team's first spec: a product kind whose monitor, product and read operation have no example.
+  const builds = {
+    openapi: '3.1.0',
+    info: { title: 'Builds', version: '1.0.0' },
+    paths: {
+      '/builds': {
+        post: {
+          operationId: 'startBuild',
+          'x-longrun-async': { kind: 'build.run', product: 'Build' },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', properties: { ref: { type: 'string' } } } } },
+          },
+          responses: { '202': { description: 'Accepted.', content: { 'application/json': { schema: {} } } } },
+        },
+      },
+      '/builds/{buildId}': {
+        get: {
+          operationId: 'getBuild',
+          parameters: [{ name: 'buildId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'The build.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Build' } } },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Build: {
+          type: 'object',
+          required: ['id', 'artifact'],
+          properties: { id: { type: 'string' }, artifact: { type: 'string', format: 'uri' } },
+        },
+      },
+    },
+  };
+  let mock: StatefulMockServer;
+  beforeAll(async () => {
+    mock = await startStatefulMock({ durationMs: 200, queuedMs: 40, document: builds });
+  });
+  afterAll(() => mock?.close());
+
+  it('links the finished build and answers it, sampled from its schema with its own id', async () => {
+    const done = await call(mock, 'POST', '/builds', {
+      headers: as('acme', { Prefer: 'wait=5' }),
+      body: { ref: 'main' },
+    });
+    expect(done.body).toMatchObject({ kind: 'build.run', state: 'succeeded' });
+    const href: string = done.body.links.product.href;
+    expect(href).toMatch(/^\/builds\/bui_[0-9A-Z]{26}$/);
+    const build = await call(mock, 'GET', href);
+    expect(build.status).toBe(200);
+    expect(build.body).toEqual({ id: href.split('/').at(-1), artifact: expect.any(String) });
+  });
+});
