@@ -3,8 +3,8 @@
  * manager into a folder outside the repository, and run on the machine's own Node (not the pinned one).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../support/server-process.ts';
@@ -188,4 +188,40 @@ export async function registryNode(major: number, npm: string, envPath: string):
     });
   }
   return binary;
+}
+
+/**
+ * Where compiled SQLite drivers are kept between installs, for prebuild-install's local lookup.
+ *
+ * On Node 20 npm installs better-sqlite3 12, whose install script downloads a compiled driver from
+ * GitHub (unreachable here) and else compiles it (minutes). prebuild-install first looks for
+ * `<name>-v<version>-node-v<abi>-<platform>-<arch>.tar.gz` in the folder this variable names, so the
+ * first install's compiled driver, kept by {@link keepCompiledSqliteDriver}, serves the later ones.
+ */
+const SQLITE_PREBUILDS = path.join(tmpdir(), 'longrun-toolchains', 'better-sqlite3-prebuilds');
+
+/** Environment for an install that may take a kept compiled SQLite driver. */
+export function sqlitePrebuildEnv(): Record<string, string> {
+  return { npm_config_better_sqlite3_local_prebuilds: SQLITE_PREBUILDS };
+}
+
+/**
+ * Keeps the compiled driver of a project's better-sqlite3 (when it compiled one) for later installs on
+ * the same Node (`node` runs `process.versions.modules` for the ABI).
+ */
+export async function keepCompiledSqliteDriver(project: string, node: string): Promise<void> {
+  const driver = path.join(project, 'node_modules', 'better-sqlite3');
+  const addon = path.join(driver, 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(addon)) return; // a version with its drivers in the package (prebuilds/), nothing compiled
+  const manifest = JSON.parse(readFileSync(path.join(driver, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const abi = execFileSync(node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
+  const name = `better-sqlite3-v${manifest.version}-node-v${abi}-${process.platform}-${process.arch}.tar.gz`;
+  if (existsSync(path.join(SQLITE_PREBUILDS, name))) return;
+  await mkdir(SQLITE_PREBUILDS, { recursive: true });
+  // Written aside and renamed, so a concurrent install never reads half a tarball.
+  const partial = path.join(SQLITE_PREBUILDS, `${name}.${process.pid}.partial`);
+  execFileSync('tar', ['czf', partial, '-C', driver, 'build/Release/better_sqlite3.node']);
+  await rename(partial, path.join(SQLITE_PREBUILDS, name));
 }

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, waitFor } from '@longrun/client';
-import { SQLITE_MIN_NODE_MAJOR } from '@longrun/server';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -26,12 +25,14 @@ import {
   findSystemNode,
   installFrom,
   isOutsideAnyWorkspace,
+  keepCompiledSqliteDriver,
   newProject,
   packageNames,
   registryNode,
   run,
   runOrThrow,
   type SystemNode,
+  sqlitePrebuildEnv,
 } from './packages.ts';
 
 const apiKey = 'packed-key-0123456789abcdef';
@@ -77,8 +78,9 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     projects.push(project);
     await runOrThrow(system.npm, ['install', '--no-audit', '--no-fund'], {
       cwd: project,
-      env: { PATH: system.path },
+      env: { PATH: system.path, ...sqlitePrebuildEnv() },
     });
+    await keepCompiledSqliteDriver(project, system.node);
     page = await servePage(path.join(project, 'node_modules', '@longrun', 'client', 'dist', 'browser', 'longrun.js'));
   }, 300_000);
 
@@ -121,23 +123,25 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     expect(await health.json()).toMatchObject({ status: 'ok' });
   }, 60_000);
 
-  test('on its embedded SQLite store, it serves where the driver runs and refuses clearly where it does not', async () => {
+  test('on its embedded SQLite store, on the system Node, it keeps an accepted operation across a restart', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-packed-sqlite-'));
     projects.push(dataDir);
     const entry = path.join(project, 'node_modules', '@longrun', 'server', 'dist', 'src', 'main.js');
     const env = { PATH: system.path, PORT: '0', LONGRUN_DATA_DIR: dataDir, LONGRUN_API_KEYS: `acme:${apiKey}` };
-    if (Number(system.version.split('.')[0]) >= SQLITE_MIN_NODE_MAJOR) {
-      const embedded = await startServerProcess('packed-sqlite', env, { node: system.node, entry, cwd: project });
-      servers.push(embedded);
-      expect((await fetch(`${embedded.url}/healthz`)).status).toBe(200);
-    } else {
-      // Node 20: no crash, a message naming the two ways out, and a failing exit code.
-      const refused = await run(system.node, [entry], { cwd: project, env, timeoutMs: 30_000 });
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`needs Node ${SQLITE_MIN_NODE_MAJOR} or newer`);
-      expect(refused.stderr).toContain('DATABASE_URL');
-    }
-  }, 60_000);
+    const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    const first = await startServerProcess('packed-sqlite', env, { node: system.node, entry, cwd: project });
+    servers.push(first);
+    expect(await (await fetch(`${first.url}/healthz`)).json()).toMatchObject({ status: 'ok', store: 'sqlite' });
+    const accepted = await fetch(`${first.url}/cars`, { method: 'POST', headers, body: JSON.stringify(car) });
+    expect(accepted.status).toBe(202);
+    const monitor = accepted.headers.get('location') ?? '';
+    await first.stop();
+    const second = await startServerProcess('packed-sqlite-again', env, { node: system.node, entry, cwd: project });
+    servers.push(second);
+    const read = await fetch(new URL(monitor, second.url), { headers });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ kind: 'cars.build' });
+  }, 120_000);
 
   test('the SDK on the system Node follows POST /cars to the built car', async () => {
     await writeFile(path.join(project, 'order-a-car.mjs'), userScript);
@@ -154,6 +158,16 @@ describe('installed with npm from the packed tarballs, outside the repository', 
 
   test('on Node 22 too: the server on its embedded SQLite store, and the SDK following POST /cars', async () => {
     const node22 = await registryNode(22, system.npm, system.path);
+    // A team on Node 22 installs with it: npm takes the SQLite driver whose engines match that Node.
+    const { create: _create, server, client, openapi } = tarballs;
+    const project22 = await newProject({ server, client, openapi });
+    projects.push(project22);
+    const node22Path = [path.dirname(node22), system.path].join(path.delimiter);
+    await runOrThrow(node22, [realpathSync(system.npm), 'install', '--no-audit', '--no-fund'], {
+      cwd: project22,
+      env: { PATH: node22Path },
+    });
+    await writeFile(path.join(project22, 'order-a-car.mjs'), userScript);
     const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-packed-node22-'));
     projects.push(dataDir);
     const embedded = await startServerProcess(
@@ -167,13 +181,13 @@ describe('installed with npm from the packed tarballs, outside the repository', 
       },
       {
         node: node22,
-        entry: path.join(project, 'node_modules', '@longrun', 'server', 'dist', 'src', 'main.js'),
-        cwd: project,
+        entry: path.join(project22, 'node_modules', '@longrun', 'server', 'dist', 'src', 'main.js'),
+        cwd: project22,
       },
     );
     servers.push(embedded);
     const result = await runOrThrow(node22, ['order-a-car.mjs'], {
-      cwd: project,
+      cwd: project22,
       env: { PATH: system.path, API_URL: embedded.url, API_KEY: apiKey },
       timeoutMs: 60_000,
     });
@@ -294,7 +308,7 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     expect(refused.stderr).toContain('not empty');
   }, 60_000);
 
-  test("the new project: its README's two commands start the server and pass its test", async (context) => {
+  test("the new project: its README's two commands start the server and pass its test", async () => {
     const scaffold = path.join(project, 'my-api');
     expect(existsSync(path.join(scaffold, 'api.yaml'))).toBe(true);
     // Before the packages are on the registry, the project installs them from the tarballs, as newProject does.
@@ -308,13 +322,7 @@ describe('installed with npm from the packed tarballs, outside the repository', 
       devDependencies,
     });
     await writeFile(path.join(scaffold, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    // The embedded store's driver runs from Node ${SQLITE_MIN_NODE_MAJOR} on: on an older system Node the
-    // project runs on the repository's pinned Node, as a user would upgrade (see SqliteUnavailableError).
-    const nodePath =
-      Number(system.version.split('.')[0]) >= SQLITE_MIN_NODE_MAJOR
-        ? system.path
-        : [path.dirname(process.execPath), system.path].join(path.delimiter);
-    const env = { PATH: nodePath, PORT: '0' };
+    const env = { PATH: system.path, PORT: '0', ...sqlitePrebuildEnv() };
     const [installAndStart, testCommand] = readmeCommands(await readFile(path.join(scaffold, 'README.md'), 'utf8'));
     const [install, start] = (installAndStart ?? '').split(' && ');
     await runOrThrow('sh', ['-c', install ?? 'false'], { cwd: scaffold, env });
@@ -326,9 +334,7 @@ describe('installed with npm from the packed tarballs, outside the repository', 
         env,
       },
     );
-    if (!existsSync(path.join(scaffold, 'src', 'generated', 'server.gen.ts'))) {
-      context.skip('the packed `longrun generate` writes no server stubs (server.gen.ts) yet');
-    }
+    expect(existsSync(path.join(scaffold, 'src', 'generated', 'server.gen.ts'))).toBe(true);
     const started = spawn('sh', ['-c', start ?? 'false'], {
       cwd: scaffold,
       env: { ...process.env, ...env },
@@ -433,8 +439,11 @@ describe('the container image, as its Dockerfile describes it', () => {
   beforeAll(async () => {
     deployed = await mkdtemp(path.join(tmpdir(), 'longrun-deployed-'));
     projects.push(deployed);
-    // The build stage's last step, run here as the image build runs it.
-    await deployServer(deployed, system.npm, { PATH: system.path });
+    // The build stage's last step, run here as the image build runs it: on the image's Node (24, as the
+    // repository's), so npm installs the SQLite driver built for the Node the container runs.
+    await deployServer(deployed, system.npm, {
+      PATH: [path.dirname(process.execPath), system.path].join(path.delimiter),
+    });
   }, 300_000);
 
   test('is multi-stage: the run stage copies only the installed server out of the build stage', () => {

@@ -5,25 +5,31 @@
  * @see https://www.sqlite.org/pragma.html#pragma_synchronous
  */
 
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
 import { LongrunServerError } from '../../operations/longrun-server-error.ts';
 import { migrate } from './migrations.ts';
 
 /**
- * The oldest Node major the embedded SQLite driver runs on. better-sqlite3 13 ships prebuilt binaries
- * for Node ≥ 22 only; on Node 20 it loads, then crashes the process on first use, so the store refuses
- * to open instead and says what to do.
+ * The oldest Node major that better-sqlite3 13 runs on. 13 ships its compiled driver inside the
+ * package, for Node ≥ 22 only: on Node 20 it loads, then crashes the process on first use. The
+ * server's dependency range also takes better-sqlite3 12, which runs on Node 20 (npm picks the newest
+ * version whose `engines` match the running Node), so the store refuses only that one mismatch.
  */
 export const SQLITE_MIN_NODE_MAJOR = 22;
 
-/** Thrown when this Node cannot run the embedded SQLite store. */
+/** Thrown when the installed SQLite driver cannot run on this Node. */
 export class SqliteUnavailableError extends LongrunServerError {
   override readonly name = 'SqliteUnavailableError';
   readonly code = 'sqlite-unavailable';
-  constructor(nodeVersion: string) {
+  constructor(nodeVersion: string, driverVersion: string) {
     super(
-      `the embedded SQLite store needs Node ${SQLITE_MIN_NODE_MAJOR} or newer (this is Node ${nodeVersion}); ` +
+      `the embedded SQLite store's driver, better-sqlite3 ${driverVersion}, needs Node ${SQLITE_MIN_NODE_MAJOR} ` +
+        `or newer (this is Node ${nodeVersion}); install better-sqlite3 12 for this Node (npm picks it by ` +
+        'itself; with pnpm or yarn, pin "better-sqlite3": "^12.9.0" in overrides or resolutions), ' +
         'upgrade Node, or set DATABASE_URL to run on PostgreSQL',
     );
   }
@@ -50,8 +56,7 @@ export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
  * @throws {SqliteUnavailableError} on a Node the driver cannot run on
  */
 export function openDatabase(filename: string, options: OpenDatabaseOptions = {}): Database {
-  const nodeMajor = Number(process.versions.node.split('.')[0]);
-  if (nodeMajor < SQLITE_MIN_NODE_MAJOR) throw new SqliteUnavailableError(process.versions.node);
+  refuseDriverMismatch();
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const db = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
   try {
@@ -69,5 +74,33 @@ export function openDatabase(filename: string, options: OpenDatabaseOptions = {}
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** Refuses better-sqlite3 13 or newer on a Node older than {@link SQLITE_MIN_NODE_MAJOR}, before it can crash. */
+function refuseDriverMismatch(): void {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor >= SQLITE_MIN_NODE_MAJOR) return;
+  const driverVersion = installedDriverVersion();
+  if (Number(driverVersion.split('.')[0]) >= 13) throw new SqliteUnavailableError(process.versions.node, driverVersion);
+}
+
+/** The version of the better-sqlite3 this module loads (its `exports` map hides its package.json). */
+function installedDriverVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('better-sqlite3');
+  let folder = path.dirname(entry);
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === 'better-sqlite3' && manifest.version) return manifest.version;
+    } catch {
+      // No manifest in this folder: look one up.
+    }
+    const parent = path.dirname(folder);
+    if (parent === folder) return '0.0.0';
+    folder = parent;
   }
 }
