@@ -3,7 +3,10 @@
  * subscriptions, callback secrets and the delivery queue, shared by every process on the database
  * (`store.webhooks` of the PostgreSQL store, on its pool).
  *
- * - `appendMessage` runs under a transaction-scoped advisory lock on the operation, so concurrent
+ * - The outbox is the `operations_queue_push_message` trigger (migration 4): every write of an
+ *   operation that enters a new event type queues its message and deliveries in its own
+ *   transaction, whichever statement makes it.
+ * - `appendMessage` (messages made outside an operation's write) runs under a transaction-scoped advisory lock on the operation, so concurrent
  *   appends of one operation's changes (from any process) run one after another: the "latest
  *   message" check sees the previous append, and an operation's deliveries get their `seq` in
  *   commit order, which is the order the queue hands them out in.
@@ -51,6 +54,7 @@ import {
   toSecrets,
 } from '../sql/webhook-rows.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
+import { operationOfRowJson } from './operation-row.ts';
 
 /** The push rows as node-postgres reads them: instants as `Date`, the bigint `seq` as text. */
 type SubscriptionRow = SharedSubscriptionRow<Date>;
@@ -350,7 +354,7 @@ export class PostgresWebhookStore implements WebhookStore {
        ORDER BY d.next_attempt_at, d.seq`,
       [owner, until, at, limit],
     );
-    return rows.map(toClaimed);
+    return rows.map((row) => toClaimed(row, operationOfRowJson));
   }
 
   async recordDeliveryAttempt(
