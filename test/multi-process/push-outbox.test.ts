@@ -1,7 +1,9 @@
 /**
- * Webhooks and callbacks from two server processes on one PostgreSQL database, all real: `node
- * server/src/main.ts`, each serving the API, running handlers and delivering pushes, and a third,
- * API-only process killed with SIGKILL right after its accepts. A real receiver on 127.0.0.1 gets
+ * Webhooks and callbacks from server processes on one PostgreSQL database, all real: `node
+ * server/src/main.ts`, two serving the API and two running handlers (`LONGRUN_ROLE`), every one
+ * delivering pushes, and a third API process killed with SIGKILL right after its accepts. An
+ * operation is accepted by one process and run by another, so each of its changes is made by a
+ * process that did not make the one before. A real receiver on 127.0.0.1 gets
  * the webhooks of one subscription and each car's callbacks.
  *
  * Strict: every operation's endpoint gets every event type transition the operation went through
@@ -30,14 +32,15 @@ let db: TestDatabase;
 let sql: Awaited<ReturnType<typeof connectClient>>;
 let dataDir: string;
 let hooks: WebhookReceiver;
-let nodeA: ServerProcess;
-let nodeB: ServerProcess;
+let apiA: ServerProcess;
+let apiB: ServerProcess;
 let subscriptionSecret: string;
 const everyProcess: ServerProcess[] = [];
 
 function serverEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: db.url,
+    LONGRUN_ROLE: 'api',
     LONGRUN_API_KEYS: `acme:${KEY}`,
     LONGRUN_DATA_DIR: dataDir,
     // A car takes 400 ms: many operations, each through queued, running and its end.
@@ -61,9 +64,14 @@ beforeAll(async () => {
   db = await createTestDatabase();
   dataDir = await mkdtemp(join(tmpdir(), 'longrun-outbox-'));
   hooks = await startWebhookReceiver();
-  [nodeA, nodeB] = await Promise.all([start('node-a'), start('node-b')]);
+  [apiA, apiB] = await Promise.all([
+    start('api-a'),
+    start('api-b'),
+    start('worker-1', { LONGRUN_ROLE: 'worker' }),
+    start('worker-2', { LONGRUN_ROLE: 'worker' }),
+  ]);
   sql = await connectClient(db.url);
-  const subscribed = await call(nodeA, '/webhook-subscriptions', { body: { url: `${hooks.origin}/hooks` } });
+  const subscribed = await call(apiA, '/webhook-subscriptions', { body: { url: `${hooks.origin}/hooks` } });
   expect(subscribed.status).toBe(201);
   subscriptionSecret = ((await subscribed.json()) as { secret: string }).secret;
 });
@@ -227,14 +235,14 @@ async function expectEveryTransitionOnce(ids: readonly string[], callbacks: Read
   expect(missing).toStrictEqual([]);
 }
 
-describe('push outbox on PostgreSQL: two processes serving, working and delivering', { timeout: 180_000 }, () => {
+describe('push outbox on PostgreSQL: two API processes and two workers, all delivering', { timeout: 180_000 }, () => {
   it('pushes every event type transition of every operation to each endpoint exactly once, in order', async () => {
     const callbacks = new Map<string, string>();
     const accepted: Monitor[] = [];
     // Cars through both processes, each with a callback URL of its own.
     const cars = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
-        const monitor = await acceptCar(i % 2 === 0 ? nodeA : nodeB, `car-${i}`);
+        const monitor = await acceptCar(i % 2 === 0 ? apiA : apiB, `car-${i}`);
         callbacks.set(monitor.id, `/callbacks/car-${i}`);
         return monitor;
       }),
@@ -243,9 +251,9 @@ describe('push outbox on PostgreSQL: two processes serving, working and deliveri
     // Cancelled through the other process, queued or running by then.
     const cancelled = await Promise.all(
       Array.from({ length: 6 }, async (_, i) => {
-        const monitor = await acceptCar(i % 2 === 0 ? nodeA : nodeB, `cancelled-${i}`);
+        const monitor = await acceptCar(i % 2 === 0 ? apiA : apiB, `cancelled-${i}`);
         callbacks.set(monitor.id, `/callbacks/cancelled-${i}`);
-        const cancel = await call(i % 2 === 0 ? nodeB : nodeA, `/monitors/${monitor.id}/cancel`, { method: 'POST' });
+        const cancel = await call(i % 2 === 0 ? apiB : apiA, `/monitors/${monitor.id}/cancel`, { method: 'POST' });
         // 200 when it was still queued (cancelled at once), 202 when running (cancel requested).
         expect([200, 202]).toContain(cancel.status);
         return monitor;
@@ -255,7 +263,7 @@ describe('push outbox on PostgreSQL: two processes serving, working and deliveri
     // Manual fulfilments: they wait, are confirmed through the other process, and go on.
     const orders = await Promise.all(
       Array.from({ length: 4 }, async (_, i) => {
-        const [here, there] = i % 2 === 0 ? [nodeA, nodeB] : [nodeB, nodeA];
+        const [here, there] = i % 2 === 0 ? [apiA, apiB] : [apiB, apiA];
         const response = await call(here, '/widget-orders', {
           body: { items: [{ sku: 'WIDGET-1', quantity: 1 }], manualFulfilment: true },
         });
@@ -272,7 +280,7 @@ describe('push outbox on PostgreSQL: two processes serving, working and deliveri
     accepted.push(...orders);
     const ids = accepted.map((monitor) => monitor.id);
     for (const id of ids) {
-      await waitForMonitor(nodeB, id, (monitor) => FINAL_STATES.includes(monitor.state));
+      await waitForMonitor(apiB, id, (monitor) => FINAL_STATES.includes(monitor.state));
     }
     await expectEveryTransitionOnce(ids, callbacks);
   });
@@ -282,7 +290,7 @@ describe('push outbox on PostgreSQL: two processes serving, working and deliveri
     // and retried by the others, so the receiver hears only what the two others send (a process
     // killed in the middle of a POST would have it sent again, under the same webhook-id). For the
     // same reason its requests ask for no callback: it would refuse the receiver's URL.
-    const doomed = await start('api-c', { LONGRUN_ROLE: 'api', LONGRUN_OUTBOUND_ALLOW: '' });
+    const doomed = await start('api-c', { LONGRUN_OUTBOUND_ALLOW: '' });
     const callbacks = new Map<string, string>();
     const accepted = await Promise.all(Array.from({ length: 30 }, () => acceptCar(doomed)));
     // Right after its last 202: whatever it had not done after its commits, it never does. What its
@@ -290,10 +298,10 @@ describe('push outbox on PostgreSQL: two processes serving, working and deliveri
     doomed.signal('SIGKILL');
     await doomed.exited;
     // Restarted, as an orchestrator would (now delivering too).
-    await start('api-c-again', { LONGRUN_ROLE: 'api' });
+    await start('api-c-again');
     const ids = accepted.map((monitor) => monitor.id);
     for (const id of ids) {
-      await waitForMonitor(nodeA, id, (monitor) => FINAL_STATES.includes(monitor.state));
+      await waitForMonitor(apiA, id, (monitor) => FINAL_STATES.includes(monitor.state));
     }
     await expectEveryTransitionOnce(ids, callbacks);
   });
