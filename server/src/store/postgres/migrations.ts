@@ -249,7 +249,8 @@ ${DELIVERY_INDEXES}    `,
           IF NEW.version IS NOT DISTINCT FROM OLD.version THEN RETURN NULL; END IF;
           IF event = longrun_event_type(OLD.state, OLD.steps) THEN RETURN NULL; END IF;
         END IF;
-        -- A callback that answered 410 Gone gets nothing more.
+        -- A callback that answered 410 Gone gets nothing more (its 410 is recorded under a lock on
+        -- this row, which this write holds: one of the two commits first, and the other sees it).
         IF callback IS NOT NULL AND EXISTS (
           SELECT 1 FROM webhook_deliveries
           WHERE operation_id = NEW.id AND target = '${CALLBACK_TARGET}' AND last_status = 410) THEN
@@ -272,7 +273,9 @@ ${DELIVERY_INDEXES}    `,
             'pending', 0, NEW.updated_at, NEW.updated_at
           FROM webhook_subscriptions s
           WHERE s.tenant = NEW.tenant AND s.state = 'enabled' AND event = ANY (s.event_types)
-          ORDER BY s.id;
+          ORDER BY s.id
+          -- A 410 disabling one of them waits for this commit, then drops what was queued here.
+          FOR SHARE;
         IF callback IS NOT NULL THEN
           INSERT INTO webhook_deliveries (id, tenant, message_id, operation_id, subscription_id, target, url, state,
               attempts, next_attempt_at, created_at)

@@ -415,8 +415,8 @@ export class PostgresWebhookStore implements WebhookStore {
 
   /**
    * Before a 410 is recorded: locks what appends of the delivery's target read, ahead of the
-   * delivery's row. For a subscription its row (appends hold it FOR SHARE), for a callback the
-   * operation's message lock. An append in flight then commits first and what it queued is dropped
+   * delivery's row. For a subscription its row (the outbox trigger and appends hold it FOR SHARE),
+   * for a callback the operation's message lock and its row (which an operation write holds). An append in flight then commits first and what it queued is dropped
    * by {@link #recordGone}, or it waits and then sees the target switched off. Taken before any
    * delivery row lock, so two 410s of one subscription (two of its deliveries, on two
    * dispatchers) queue up here instead of deadlocking on each other's rows.
@@ -430,6 +430,9 @@ export class PostgresWebhookStore implements WebhookStore {
     if (target === undefined) return;
     if (target.subscription_id === null) {
       await lockUntilCommit(client, advisoryKey(MESSAGE_LOCK, target.tenant, target.operation_id));
+      // The outbox queues a callback in the write of the operation's row: a write in flight commits
+      // first (and what it queued is dropped below), a later one sees the 410.
+      await client.query('SELECT 1 FROM operations WHERE id = $1 FOR SHARE', [target.operation_id]);
     } else {
       await client.query('SELECT 1 FROM webhook_subscriptions WHERE id = $1 FOR NO KEY UPDATE', [
         target.subscription_id,
