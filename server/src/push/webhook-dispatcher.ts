@@ -257,7 +257,9 @@ export class WebhookDispatcher {
       delivery.secrets ?? (await this.#store.ensureCallbackSecrets(delivery.tenant, newSigningSecret(), now));
     const monitor = this.#monitorJson(delivery);
     const body =
-      delivery.target.kind === 'subscription' ? webhookEnvelope(delivery.type, delivery.messageCreatedAt, monitor) : monitor;
+      delivery.target.kind === 'subscription'
+        ? webhookEnvelope(delivery.type, delivery.messageCreatedAt, monitor)
+        : monitor;
     const headers = {
       'content-type': 'application/json',
       'user-agent': this.#userAgent,

@@ -13,7 +13,16 @@ import type { OperationStore, WebhookStoreProvider } from '../operations/ports/i
 import type { ClaimedDelivery, WebhookEventType } from '../operations/ports/webhook-store.ts';
 import { WEBHOOK_EVENT_TYPES } from '../operations/ports/webhook-store.ts';
 import { pushMessageId } from '../operations/push-messages.ts';
-import { at, CAR, freshStorePerTest, iso, type MadeStore, newOperation, TENANT, WORKER_LOST } from './store-fixtures.ts';
+import {
+  at,
+  CAR,
+  freshStorePerTest,
+  iso,
+  type MadeStore,
+  newOperation,
+  TENANT,
+  WORKER_LOST,
+} from './store-fixtures.ts';
 
 /** A store with its push data, as the outbox suite tests it. */
 export type OutboxStore = OperationStore & WebhookStoreProvider;

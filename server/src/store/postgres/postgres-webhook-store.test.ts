@@ -3,8 +3,8 @@ import { newId, newOperationId } from '../../operations/ids.ts';
 import type { NewPushMessage, NewWebhookSubscription, WebhookStore } from '../../operations/ports/webhook-store.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../operations/ports/webhook-store.ts';
 import { useMigratedTestDatabase } from '../../testing/migrated-postgres-database.ts';
-import { at, iso, TENANT } from '../../testing/store-fixtures.ts';
 import { describeOutboxConformance } from '../../testing/outbox-conformance.ts';
+import { at, iso, TENANT } from '../../testing/store-fixtures.ts';
 import { describeWebhookStoreConformance } from '../../testing/webhook-store-conformance.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
 

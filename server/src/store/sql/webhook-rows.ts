@@ -126,7 +126,10 @@ export const OPERATION_PAYLOAD = 'operation';
  * A claimed delivery, ready to send. `operationOf` reads the adapter's operation row kept as JSON
  * text by the outbox back into the record.
  */
-export function toClaimed(row: DeliveryWithMessageRow, operationOf: (json: string) => OperationRecord): ClaimedDelivery {
+export function toClaimed(
+  row: DeliveryWithMessageRow,
+  operationOf: (json: string) => OperationRecord,
+): ClaimedDelivery {
   const outbox = row.payload_format === OPERATION_PAYLOAD;
   return {
     id: row.id,

@@ -238,12 +238,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
 
   recoverExpiredLeases(now: Date, maxAttempts: number, problem: StoredProblem): Promise<OperationRecord[]> {
     return this.#writes.write(() =>
-      this.#sql.expiredLeases
-        .all(now.toISOString())
-        .map((row) => {
-          const previous = toRecord(row);
-          return this.#save(recoveredRecord(previous, maxAttempts, problem, now), previous);
-        }),
+      this.#sql.expiredLeases.all(now.toISOString()).map((row) => {
+        const previous = toRecord(row);
+        return this.#save(recoveredRecord(previous, maxAttempts, problem, now), previous);
+      }),
     );
   }
 

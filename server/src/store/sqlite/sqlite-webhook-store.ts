@@ -211,9 +211,7 @@ export class SqliteWebhookStore implements WebhookStore {
 
   /** Stores `message` with one pending delivery per target (run inside a write). */
   #fanOut(message: NewPushMessage, payload: string, format: string): AppendMessageOutcome {
-    const subscriptions = this.#sql.enabledSubscriptions
-      .all(message.tenant)
-      .filter((row) => wants(row, message.type));
+    const subscriptions = this.#sql.enabledSubscriptions.all(message.tenant).filter((row) => wants(row, message.type));
     const callback =
       message.callbackUrl !== null && this.#sql.callbackGone.get(message.operationId) === undefined
         ? message.callbackUrl
