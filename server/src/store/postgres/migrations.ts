@@ -285,8 +285,15 @@ ${DELIVERY_INDEXES}    `,
         RETURN NULL;
       END $$;
 
-      CREATE TRIGGER operations_queue_push_message AFTER INSERT OR UPDATE ON operations
+      -- Only where the event type may have changed: a new version with another state or other
+      -- steps. Progress and lease renewals (most writes) never call the function.
+      CREATE TRIGGER operations_queue_push_message AFTER INSERT ON operations
         FOR EACH ROW EXECUTE FUNCTION longrun_queue_push_message();
+      CREATE TRIGGER operations_queue_push_message_on_change AFTER UPDATE ON operations
+        FOR EACH ROW
+        WHEN (NEW.version IS DISTINCT FROM OLD.version
+          AND (NEW.state IS DISTINCT FROM OLD.state OR NEW.steps::text IS DISTINCT FROM OLD.steps::text))
+        EXECUTE FUNCTION longrun_queue_push_message();
     `,
   },
 ];
