@@ -119,7 +119,12 @@ export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Recor
   clock?: Clock;
   /** Push delivery: event streams, callbacks, webhooks, the outbound allowlist (see {@link PushOptions}). */
   push?: PushOptions;
-  /** Where webhook subscriptions and the delivery queue are kept. @default the store's own (`store.webhooks`) */
+  /**
+   * Where webhook subscriptions and the delivery queue are kept. Messages are queued by the
+   * operation store's own writes (an outbox, docs/decisions/0012-push-outbox.md), so this must be
+   * `store.webhooks` or a wrapper of it: a queue kept elsewhere is never fed.
+   * @default the store's own (`store.webhooks`)
+   */
   webhookStore?: WebhookStore;
   /**
    * A message broker for outside kinds (`defineOutsideKind`): their tasks are published to it and

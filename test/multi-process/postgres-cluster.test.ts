@@ -297,7 +297,7 @@ describe('two API processes and two workers on one PostgreSQL database', () => {
     expect((await waitForMonitor(apiB, monitorId, (monitor) => monitor.state !== 'running')).state).toBe('succeeded');
   });
 
-  it('delivers webhooks from every process, each queued event once and in order per monitor, signed', async () => {
+  it('delivers webhooks from every process, every event of each monitor once and in order, signed', async () => {
     const hooks = await startWebhookReceiver();
     try {
       const subscribed = await call(apiA, '/webhook-subscriptions', { body: { url: `${hooks.origin}/hooks` } });
@@ -320,11 +320,9 @@ describe('two API processes and two workers on one PostgreSQL database', () => {
         const mine = events.filter((entry) => entry.event.data.id === id);
         const versions = mine.map((entry) => Number(entry.id.split('_').at(-1)));
         expect(versions).toStrictEqual([...versions].sort((x, y) => x - y));
+        // Every state it entered, none skipped: accepted by an API process, run by a worker.
         const types: string[] = mine.map((entry) => entry.event.type);
-        expect(types.at(-1)).toBe('monitor.succeeded');
-        expect(
-          ['monitor.queued', 'monitor.running', 'monitor.succeeded'].filter((t) => types.includes(t)),
-        ).toStrictEqual(types);
+        expect(types).toStrictEqual(['monitor.queued', 'monitor.running', 'monitor.succeeded']);
       }
       // The log, read through the other API process, holds exactly what arrived, each sent once.
       for (;;) {

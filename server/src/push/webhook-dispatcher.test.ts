@@ -8,14 +8,10 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerOptions } from '../create-server.ts';
-import type { ChangeListener } from '../operations/changes.ts';
-import type { OperationRecord } from '../operations/model.ts';
-import { acceptedRecord } from '../operations/transitions.ts';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { newOperation } from '../testing/store-fixtures.ts';
+import { newOperation, WORKER_LOST } from '../testing/store-fixtures.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
-import { pushMessageId } from './push-events.ts';
 import { OutboundGuard } from './ssrf-guard.ts';
 import { WebhookDispatcher } from './webhook-dispatcher.ts';
 
@@ -392,31 +388,26 @@ describe('callbacks', { timeout: 30_000 }, () => {
 });
 
 describe('dispatching beside other processes on one queue', { timeout: 30_000 }, () => {
-  it("queues a change of the type last seen here when another process's change came in between", async () => {
+  it('delivers every change another process made, none of them published here, in order, each once', async () => {
     const hooks = await receiver();
     const dataDir = await mkdtemp(join(tmpdir(), 'longrun-dispatcher-'));
     dirs.push(dataDir);
-    const store = await createSqliteStore({ dataDir });
-    const listeners: ChangeListener[] = [];
+    // Two stores on one database file: the dispatcher's process, and another that runs the operation.
+    const here = await createSqliteStore({ dataDir });
+    const there = await createSqliteStore({ dataDir });
     const dispatcher = new WebhookDispatcher({
-      store: store.webhooks,
-      changes: {
-        subscribeAll(listener) {
-          listeners.push(listener);
-          return () => listeners.splice(listeners.indexOf(listener), 1);
-        },
-      },
+      store: here.webhooks,
       render: (operation) => ({ id: operation.id, version: operation.version, state: operation.state }),
       guard: new OutboundGuard({ allow: '127.0.0.1' }),
       pollIntervalMs: 20,
     });
-    const subscribed = await store.webhooks.createSubscription(
+    const subscribed = await here.webhooks.createSubscription(
       {
         id: 'whs_0000000000000001',
         tenant: 'acme',
         url: `${hooks.origin}/hook`,
         description: null,
-        eventTypes: ['monitor.queued', 'monitor.running'],
+        eventTypes: ['monitor.queued', 'monitor.running', 'monitor.succeeded'],
         secret: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
         createdAt: new Date().toISOString(),
       },
@@ -426,105 +417,35 @@ describe('dispatching beside other processes on one queue', { timeout: 30_000 },
     dispatcher.start();
     try {
       // Made now: each message is due when it is made.
-      const queued = acceptedRecord(newOperation({ tenant: 'acme', createdAt: new Date().toISOString() }));
-      const at = (version: number, state: OperationRecord['state']): OperationRecord => ({
-        ...queued,
-        version,
-        state,
-        updatedAt: new Date(Date.parse(queued.createdAt) + version).toISOString(),
+      const start = Date.now();
+      const now = (ms: number) => new Date(start + ms);
+      const created = await there.createOperation({
+        operation: newOperation({ tenant: 'acme', createdAt: now(0).toISOString() }),
       });
-      const publish = (record: OperationRecord) => {
-        for (const listener of listeners) listener(record);
-      };
-      publish(at(1, 'queued'));
-      publish(at(2, 'running'));
-      await hooks.waitFor((all) => all.length === 2);
-      // Its lease expired; another process re-queued it (version 3) and queued that change itself.
-      const requeued = at(3, 'queued');
-      await store.webhooks.appendMessage({
-        id: pushMessageId(requeued.id, 3),
-        tenant: 'acme',
-        operationId: requeued.id,
-        operationVersion: 3,
-        type: 'monitor.queued',
-        payload: JSON.stringify({ id: requeued.id, version: 3, state: 'queued' }),
-        callbackUrl: null,
-        createdAt: requeued.updatedAt,
-      });
-      // Claimed again here: running, as the last version this process saw, yet new to the receiver.
-      publish(at(4, 'running'));
-      const received = await hooks.waitFor((all) => all.length === 4);
-      expect(received.map((request) => JSON.parse(request.body).type)).toStrictEqual([
-        'monitor.queued',
-        'monitor.running',
-        'monitor.queued',
-        'monitor.running',
+      expect(created.outcome).toBe('created');
+      const first = await there.claimNext('worker-a', ['car.create'], 1, now(1));
+      if (first === undefined) throw new Error('expected a claim');
+      // Its lease expires; it is re-queued, claimed again, makes progress and succeeds.
+      const recovered = await there.recoverExpiredLeases(now(10), 5, WORKER_LOST);
+      expect(recovered).toHaveLength(1);
+      const second = await there.claimNext('worker-b', ['car.create'], 60_000, now(11));
+      if (second === undefined) throw new Error('expected a claim');
+      await there.updateOperation(second.lease, { progress: { percent: 50 } }, now(12));
+      await there.updateOperation(second.lease, { state: 'succeeded', result: { ok: true } }, now(13));
+      const received = await hooks.waitFor((all) => all.length === 5);
+      const events = received.map((request) => JSON.parse(request.body) as { type: string; data: { version: number } });
+      expect(events.map((event) => `${event.type}@${event.data.version}`)).toStrictEqual([
+        'monitor.queued@1',
+        'monitor.running@2',
+        'monitor.queued@3',
+        'monitor.running@4',
+        'monitor.succeeded@6',
       ]);
-      // Progress of the running operation, seen here version after version, queues nothing more.
-      publish(at(5, 'running'));
-      publish(at(6, 'running'));
-      const deliveries = await store.webhooks.listDeliveries({
-        tenant: 'acme',
-        subscriptionId: 'whs_0000000000000001',
-        limit: 10,
-      });
-      expect(deliveries.items.map((delivery) => delivery.operationVersion)).toStrictEqual([4, 3, 2, 1]);
+      expect(new Set(received.map((request) => request.headers['webhook-id'])).size).toBe(5);
     } finally {
       await dispatcher.stop();
-      await store.close();
-    }
-  });
-  it("queues this process's changes of one operation one after another, as a pool could commit them in either order", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'longrun-dispatcher-'));
-    dirs.push(dataDir);
-    const store = await createSqliteStore({ dataDir });
-    let letFirstCommit: () => void = () => undefined;
-    const firstMayCommit = new Promise<void>((resolve) => {
-      letFirstCommit = resolve;
-    });
-    const calls: number[] = [];
-    const outcomes: string[] = [];
-    // The first append is slow (a new connection, say): the second must not overtake it.
-    const webhooks = Object.create(store.webhooks) as typeof store.webhooks;
-    webhooks.appendMessage = async (message) => {
-      calls.push(message.operationVersion);
-      if (message.operationVersion === 1) await firstMayCommit;
-      const outcome = await store.webhooks.appendMessage(message);
-      outcomes.push(`${message.operationVersion}:${outcome.outcome}`);
-      return outcome;
-    };
-    const listeners: ChangeListener[] = [];
-    const dispatcher = new WebhookDispatcher({
-      store: webhooks,
-      changes: {
-        subscribeAll(listener) {
-          listeners.push(listener);
-          return () => listeners.splice(listeners.indexOf(listener), 1);
-        },
-      },
-      render: (operation) => ({ id: operation.id, version: operation.version }),
-      guard: new OutboundGuard(),
-    });
-    await store.webhooks.ensureCallbackSecrets(
-      'acme',
-      'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-      new Date(),
-    );
-    dispatcher.start();
-    try {
-      // Made at the suite's epoch (2031): its callback deliveries are stored, and not due before the test ends.
-      const queued = acceptedRecord(newOperation({ tenant: 'acme', callbackUrl: 'https://client.example.com/cb' }));
-      for (const listener of listeners) listener(queued);
-      for (const listener of listeners) listener({ ...queued, version: 2, state: 'running' });
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(calls).toStrictEqual([1]);
-      letFirstCommit();
-      await dispatcher.stop();
-      expect(outcomes).toStrictEqual(['1:appended', '2:appended']);
-    } finally {
-      letFirstCommit();
-      await dispatcher.stop();
-      await store.close();
+      await there.close();
+      await here.close();
     }
   });
 });

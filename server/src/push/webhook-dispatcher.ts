@@ -1,10 +1,12 @@
 /**
- * The webhook dispatcher: turns monitor changes into durable push messages and delivers them.
+ * The webhook dispatcher: delivers the push messages the store queued.
  *
- * Queueing: it listens to every change published in this process (`ChangeFeed.subscribeAll`, so
- * each change is seen by exactly one process) and, when the monitor entered a new event type,
- * appends a message to the store, which fans it out in the same transaction to one pending
- * delivery per target (matching subscriptions, the operation's callback URL).
+ * Queueing is the store's (the outbox, docs/decisions/0012-push-outbox.md): the write of an
+ * operation change that enters a new event type stores, in its own transaction, the message (the
+ * operation as written) and one pending delivery per target (matching subscriptions, the
+ * operation's callback URL). So a change that committed has its deliveries whatever happens to the
+ * process after, and whichever process made it. Changes published in this process only wake the
+ * dispatcher early; a poll finds the rest.
  *
  * Delivering: it claims due deliveries from the store under a lease (so several processes share
  * the queue, and a crashed one's claims come back), signs each attempt (Standard Webhooks), checks
@@ -28,7 +30,7 @@ import type {
   WebhookStore,
 } from '../operations/ports/webhook-store.ts';
 import { postToTarget } from './outbound-post.ts';
-import { eventTypeOf, isFinalEventType, pushMessageId, webhookEnvelope } from './push-events.ts';
+import { eventTypeOf, isFinalEventType, webhookEnvelope } from './push-events.ts';
 import { type RetryPolicy, retryDelayMs, retryPolicy } from './retry-policy.ts';
 import { newSigningSecret, signatureHeaders } from './signing.ts';
 import type { OutboundGuard } from './ssrf-guard.ts';
@@ -39,15 +41,18 @@ export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 export const DEFAULT_DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /** Longest error text kept in the delivery log (the spec's `lastError.maxLength`). */
 const MAX_ERROR_LENGTH = 500;
-/** Operations whose last event type (and version) is remembered, to skip changes that are not new. */
+/** Operations whose last event type is remembered, to wake for changes that may have queued a message. */
 const REMEMBERED_OPERATIONS = 10_000;
 
 /** How a {@link WebhookDispatcher} is built. */
 export interface WebhookDispatcherOptions {
   store: WebhookStore;
-  /** Where monitor changes are published (the engine's `changes`). */
-  changes: { subscribeAll(listener: ChangeListener): () => void };
-  /** The monitor representation of an operation (the body of a callback, a webhook's `data`). */
+  /**
+   * Where monitor changes are published (the engine's `changes`): a change that enters a new event
+   * type wakes the dispatcher at once, instead of at the next poll. Queueing does not depend on it.
+   */
+  changes?: { subscribeAll(listener: ChangeListener): () => void } | undefined;
+  /** The monitor representation of an operation (the body of a callback, a webhook's `data`), rendered at delivery. */
   render: (operation: OperationRecord) => unknown;
   guard: OutboundGuard;
   /** @default {@link DEFAULT_RETRY_POLICY} */
@@ -102,11 +107,8 @@ export class WebhookDispatcher {
   readonly #clock: Clock;
   readonly #timers: Timers;
   readonly #logger: OperationLogger;
-  /** The event type of the last version of each operation seen here, newest last (a bounded LRU). */
-  readonly #lastType = new Map<string, { version: number; type: WebhookEventType }>();
-  readonly #appends = new Set<Promise<void>>();
-  /** The last append in flight per operation: the next one of that operation waits for it. */
-  readonly #appendTails = new Map<string, Promise<void>>();
+  /** The event type of the last change of each operation seen here, newest last (a bounded LRU). */
+  readonly #lastType = new Map<string, WebhookEventType>();
   readonly #inFlight = new Set<Promise<void>>();
   #stopping = new AbortController();
   #unsubscribe: (() => void) | undefined;
@@ -142,14 +144,14 @@ export class WebhookDispatcher {
     if (this.#running) throw new Error('the webhook dispatcher is already started');
     this.#running = true;
     this.#stopping = new AbortController();
-    this.#unsubscribe = this.#changes.subscribeAll((operation) => this.#onChange(operation));
+    this.#unsubscribe = this.#changes?.subscribeAll((operation) => this.#onChange(operation));
     this.#wake();
     this.#scheduleSweep();
   }
 
   /**
-   * Stops: queues the changes already seen, aborts attempts in flight (they are given back, due at
-   * once, for the next run) and waits for all of it to be recorded. The store stays open.
+   * Stops: aborts attempts in flight (they are given back, due at once, for the next run) and
+   * waits for all of it to be recorded. The store stays open.
    */
   async stop(): Promise<void> {
     if (!this.#running) return;
@@ -159,7 +161,6 @@ export class WebhookDispatcher {
     this.#timers.clearTimeout(this.#wakeTimer);
     this.#timers.clearTimeout(this.#sweepTimer);
     this.#stopping.abort();
-    await Promise.allSettled([...this.#appends]);
     // A pump may be between claiming and starting its sends.
     while (this.#inFlight.size > 0 || this.#pumping) {
       await Promise.allSettled([...this.#inFlight]);
@@ -254,10 +255,11 @@ export class WebhookDispatcher {
   async #attempt(delivery: ClaimedDelivery, now: Date): Promise<DeliveryAttempt> {
     const secrets =
       delivery.secrets ?? (await this.#store.ensureCallbackSecrets(delivery.tenant, newSigningSecret(), now));
+    const monitor = this.#monitorJson(delivery);
     const body =
       delivery.target.kind === 'subscription'
-        ? webhookEnvelope(delivery.type, delivery.messageCreatedAt, delivery.payload)
-        : delivery.payload;
+        ? webhookEnvelope(delivery.type, delivery.messageCreatedAt, monitor)
+        : monitor;
     const headers = {
       'content-type': 'application/json',
       'user-agent': this.#userAgent,
@@ -285,62 +287,32 @@ export class WebhookDispatcher {
     return { outcome: 'retry', status, error: text, nextAttemptAt: new Date(now.getTime() + delay).toISOString() };
   }
 
+  /**
+   * The monitor a delivery carries, as JSON text: rendered from the operation the outbox kept (the
+   * same at every attempt, since it is the operation at that version), or as appended.
+   */
+  #monitorJson(delivery: ClaimedDelivery): string {
+    if (delivery.operation === null) return delivery.payload ?? 'null';
+    try {
+      return JSON.stringify(this.#render(delivery.operation));
+    } catch (error) {
+      throw new Error(`rendering the monitor failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** A change made here: when it may have entered a new event type, its deliveries are due now. */
   #onChange(operation: OperationRecord): void {
     const type = eventTypeOf(operation);
     const seen = this.#lastType.get(operation.id);
     this.#lastType.delete(operation.id);
-    if (seen !== undefined && seen.version >= operation.version) {
-      this.#lastType.set(operation.id, seen); // late: a newer version was already seen
-      return;
+    if (!isFinalEventType(type)) {
+      this.#lastType.set(operation.id, type);
+      if (this.#lastType.size > REMEMBERED_OPERATIONS) {
+        const oldest = this.#lastType.keys().next().value;
+        if (oldest !== undefined) this.#lastType.delete(oldest);
+      }
     }
-    this.#lastType.set(operation.id, { version: operation.version, type });
-    if (this.#lastType.size > REMEMBERED_OPERATIONS) {
-      const oldest = this.#lastType.keys().next().value;
-      if (oldest !== undefined) this.#lastType.delete(oldest);
-    }
-    // The same type as the version just before, seen here: nothing new to say. Only the very
-    // previous version counts: with several processes, versions in between may have been made by
-    // another (a cancel, an action, a recovery that re-queued it), so the store, which holds the
-    // latest message whoever queued it, decides.
-    if (seen !== undefined && seen.version === operation.version - 1 && seen.type === type) return;
-    let payload: string;
-    try {
-      payload = JSON.stringify(this.#render(operation));
-    } catch (error) {
-      this.#logger.error({ err: error, operationId: operation.id }, 'rendering a monitor for webhooks failed');
-      return;
-    }
-    // After this process's previous append of the operation has settled: on a pool of connections
-    // two appends could otherwise commit in either order, and the store skips the older one as late.
-    const previous = this.#appendTails.get(operation.id) ?? Promise.resolve();
-    const append: Promise<void> = previous
-      .then(() =>
-        this.#store.appendMessage({
-          id: pushMessageId(operation.id, operation.version),
-          tenant: operation.tenant,
-          operationId: operation.id,
-          operationVersion: operation.version,
-          type,
-          payload,
-          callbackUrl: operation.callbackUrl,
-          createdAt: operation.updatedAt,
-        }),
-      )
-      .then((outcome) => {
-        if (outcome.outcome === 'appended') this.#wake();
-        if (isFinalEventType(type)) this.#lastType.delete(operation.id);
-      })
-      .catch((error: unknown) => {
-        // Forget it, so the next change of this operation is tried again.
-        this.#lastType.delete(operation.id);
-        this.#logger.error({ err: error, operationId: operation.id }, 'queueing a webhook message failed');
-      })
-      .finally(() => {
-        this.#appends.delete(append);
-        if (this.#appendTails.get(operation.id) === append) this.#appendTails.delete(operation.id);
-      });
-    this.#appends.add(append);
-    this.#appendTails.set(operation.id, append);
+    if (seen !== type) this.#wake();
   }
 
   #scheduleSweep(): void {

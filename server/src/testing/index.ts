@@ -2,7 +2,8 @@
  * `@longrun/server/testing`: what a test of a longrun service, or of a new store adapter, needs.
  *
  * - {@link startTestServer}: a real server on a free port, on a throwaway SQLite store.
- * - {@link describeStoreConformance} and {@link describeWebhookStoreConformance}: the
+ * - {@link describeStoreConformance}, {@link describeWebhookStoreConformance} and
+ *   {@link describeOutboxConformance}: the
  *   specification of the store ports as Vitest suites. An adapter of your own passes them:
  *
  * @example
@@ -16,6 +17,7 @@
  * @packageDocumentation
  */
 export { type EventStreamReader, openEventStream, type StreamItem } from './event-stream-reader.ts';
+export { describeOutboxConformance, type OutboxStore } from './outbox-conformance.ts';
 export { describeStoreConformance, type StoreUnderTest } from './store-conformance.ts';
 export { startTestServer, TEST_TENANTS, type TestServer } from './test-server.ts';
 export {

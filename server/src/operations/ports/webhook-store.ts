@@ -10,6 +10,8 @@
  * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
 
+import type { OperationRecord } from '../model.ts';
+
 /** What happened to a monitor, as a webhook event type. */
 export type WebhookEventType =
   | 'monitor.queued'
@@ -131,7 +133,17 @@ export interface ClaimedDelivery {
   type: WebhookEventType;
   operationId: string;
   operationVersion: number;
-  payload: string;
+  /**
+   * The monitor at that version as JSON text, for a message appended with it
+   * ({@link WebhookStore.appendMessage}); null for one queued by the change itself (the outbox),
+   * whose `operation` the sender renders.
+   */
+  payload: string | null;
+  /**
+   * The operation as that version stored it, for a message queued in the transaction of the change
+   * (the outbox, see {@link WebhookStoreProvider}); null for one appended with its monitor.
+   */
+  operation: OperationRecord | null;
   /** When the message was made (the webhook envelope's `timestamp`). */
   messageCreatedAt: string;
   /** Attempts made before this one. */
@@ -231,7 +243,8 @@ export interface WebhookStore {
   rotateCallbackSecrets(tenant: string, secret: string, previousExpiresAt: string, now: Date): Promise<SigningSecrets>;
 
   /**
-   * Stores a push message and, in the same transaction, one pending delivery (due at once) per
+   * Stores a push message made outside an operation's write (the outbox queues the changes of
+   * operations themselves) and, in the same transaction, one pending delivery (due at once) per
    * target: every enabled subscription of the tenant whose event types include `type`, and the
    * callback URL unless an earlier callback of the operation answered 410. Skipped when the latest
    * stored message of the operation has the same type or a version not older than this one
@@ -276,7 +289,15 @@ export interface WebhookStore {
   deleteFinishedDeliveries(finishedBefore: Date): Promise<number>;
 }
 
-/** A store that keeps the push data too (the SQLite and PostgreSQL stores do). */
+/**
+ * A store that keeps the push data too (the SQLite and PostgreSQL stores do), and queues push
+ * messages as an outbox: every write of an operation that enters a new event type (by the core's
+ * `enteredEventType`: a create, and any new version whose type differs from the version before)
+ * stores, in the same transaction, its message (id `pushMessageId(id, version)`, created at the
+ * operation's `updatedAt`, holding the operation as written) and one pending delivery per target,
+ * exactly as {@link WebhookStore.appendMessage} fans out. A change that commits has its message;
+ * one that rolls back has none; no process has to see the change to queue it.
+ */
 export interface WebhookStoreProvider {
   readonly webhooks: WebhookStore;
 }

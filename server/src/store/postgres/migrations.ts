@@ -11,6 +11,7 @@
 import type { ClientBase } from 'pg';
 import { type Migration, pendingMigrations } from '../sql/migration-plan.ts';
 import { DELIVERY_INDEXES, OPERATION_INDEXES } from '../sql/shared-ddl.ts';
+import { CALLBACK_TARGET } from '../sql/webhook-rows.ts';
 
 /** The channel every committed operation change is announced on (see the `operations_changed` trigger). */
 export const CHANGE_CHANNEL = 'longrun_operation_changes';
@@ -212,6 +213,87 @@ ${DELIVERY_INDEXES}    `,
       UPDATE operations
         SET request = ((request::jsonb - 'body') || '{"bodyIsInput": true}'::jsonb)::json
         WHERE request::jsonb ? 'body' AND (request::jsonb -> 'body') = input::jsonb;
+    `,
+  },
+  {
+    version: 4,
+    name: 'push messages queued with the operation change (the outbox)',
+    // What a message's payload holds: the monitor as JSON (appended with it, and every message
+    // queued before this release), or the operation row as JSON (queued by the change itself).
+    // The trigger is the outbox: every write of an operation, whichever statement makes it (a
+    // create, a batch claim, a batch of endings, a read-then-write), queues its push message and
+    // deliveries in its own transaction when the monitor enters a new event type (the core's
+    // enteredEventType, in SQL; the outbox conformance suite holds both to the same result).
+    sql: `
+      ALTER TABLE webhook_messages ADD COLUMN payload_format text NOT NULL DEFAULT 'monitor'
+        CHECK (payload_format IN ('monitor', 'operation'));
+
+      CREATE FUNCTION longrun_event_type(state text, steps json) RETURNS text
+        LANGUAGE sql IMMUTABLE AS $$
+          SELECT CASE
+            WHEN state = 'running' AND EXISTS (
+              SELECT 1 FROM json_array_elements(steps) AS step WHERE step ->> 'state' = 'waiting')
+            THEN 'monitor.waiting'
+            ELSE 'monitor.' || state
+          END
+        $$;
+
+      CREATE FUNCTION longrun_queue_push_message() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        event text := longrun_event_type(NEW.state, NEW.steps);
+        message text := 'msg_' || regexp_replace(NEW.id, '^op_', '') || '_' || NEW.version;
+        callback text := NEW.callback_url;
+      BEGIN
+        IF TG_OP = 'UPDATE' THEN
+          -- A lease renewal is no change; a change within the same event type is not pushed.
+          IF NEW.version IS NOT DISTINCT FROM OLD.version THEN RETURN NULL; END IF;
+          IF event = longrun_event_type(OLD.state, OLD.steps) THEN RETURN NULL; END IF;
+        END IF;
+        -- A callback that answered 410 Gone gets nothing more (its 410 is recorded under a lock on
+        -- this row, which this write holds: one of the two commits first, and the other sees it).
+        IF callback IS NOT NULL AND EXISTS (
+          SELECT 1 FROM webhook_deliveries
+          WHERE operation_id = NEW.id AND target = '${CALLBACK_TARGET}' AND last_status = 410) THEN
+          callback := NULL;
+        END IF;
+        IF callback IS NULL AND NOT EXISTS (
+          SELECT 1 FROM webhook_subscriptions
+          WHERE tenant = NEW.tenant AND state = 'enabled' AND event = ANY (event_types)) THEN
+          RETURN NULL;
+        END IF;
+        INSERT INTO webhook_messages (id, tenant, operation_id, operation_version, type, payload, payload_format, created_at)
+          VALUES (message, NEW.tenant, NEW.id, NEW.version, event, row_to_json(NEW)::text, 'operation', NEW.updated_at)
+          ON CONFLICT (id) DO NOTHING;
+        IF NOT FOUND THEN RETURN NULL; END IF;
+        -- The operation's row is locked by this write until commit, so the deliveries of its next
+        -- change get a later seq: each endpoint is handed a monitor's events in order.
+        INSERT INTO webhook_deliveries (id, tenant, message_id, operation_id, subscription_id, target, url, state,
+            attempts, next_attempt_at, created_at)
+          SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), NEW.tenant, message, NEW.id, s.id, s.id, s.url,
+            'pending', 0, NEW.updated_at, NEW.updated_at
+          FROM webhook_subscriptions s
+          WHERE s.tenant = NEW.tenant AND s.state = 'enabled' AND event = ANY (s.event_types)
+          ORDER BY s.id
+          -- A 410 disabling one of them waits for this commit, then drops what was queued here.
+          FOR SHARE;
+        IF callback IS NOT NULL THEN
+          INSERT INTO webhook_deliveries (id, tenant, message_id, operation_id, subscription_id, target, url, state,
+              attempts, next_attempt_at, created_at)
+            VALUES ('dlv_' || replace(gen_random_uuid()::text, '-', ''), NEW.tenant, message, NEW.id, NULL,
+              '${CALLBACK_TARGET}', callback, 'pending', 0, NEW.updated_at, NEW.updated_at);
+        END IF;
+        RETURN NULL;
+      END $$;
+
+      -- Only where the event type may have changed: a new version with another state or other
+      -- steps. Progress and lease renewals (most writes) never call the function.
+      CREATE TRIGGER operations_queue_push_message AFTER INSERT ON operations
+        FOR EACH ROW EXECUTE FUNCTION longrun_queue_push_message();
+      CREATE TRIGGER operations_queue_push_message_on_change AFTER UPDATE ON operations
+        FOR EACH ROW
+        WHEN (NEW.version IS DISTINCT FROM OLD.version
+          AND (NEW.state IS DISTINCT FROM OLD.state OR NEW.steps::text IS DISTINCT FROM OLD.steps::text))
+        EXECUTE FUNCTION longrun_queue_push_message();
     `,
   },
 ];

@@ -37,3 +37,27 @@ export function toRecord(row: OperationRow): OperationRecord {
 export function toResourceRecord(row: ResourceRow): ResourceRecord {
   return recordOfResourceRow(row, postgresDialect);
 }
+
+/** The `timestamptz` columns of `operations`: `row_to_json` writes them as text with an offset. */
+const INSTANT_COLUMNS = [
+  'estimated_completion_at',
+  'lease_expires_at',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'finished_at',
+] as const;
+
+/**
+ * The record of an operation row kept as JSON text by the outbox trigger (`row_to_json`): JSON
+ * columns nested as they were stored, instants as text in the session's time zone, read back as
+ * node-postgres would read the row itself.
+ */
+export function operationOfRowJson(json: string): OperationRecord {
+  const row = JSON.parse(json) as Record<string, unknown>;
+  for (const column of INSTANT_COLUMNS) {
+    const value = row[column];
+    if (typeof value === 'string') row[column] = new Date(value);
+  }
+  return toRecord(row as unknown as OperationRow);
+}

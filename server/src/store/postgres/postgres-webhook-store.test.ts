@@ -3,6 +3,7 @@ import { newId, newOperationId } from '../../operations/ids.ts';
 import type { NewPushMessage, NewWebhookSubscription, WebhookStore } from '../../operations/ports/webhook-store.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../operations/ports/webhook-store.ts';
 import { useMigratedTestDatabase } from '../../testing/migrated-postgres-database.ts';
+import { describeOutboxConformance } from '../../testing/outbox-conformance.ts';
 import { at, iso, TENANT } from '../../testing/store-fixtures.ts';
 import { describeWebhookStoreConformance } from '../../testing/webhook-store-conformance.ts';
 import { createPostgresStore, type PostgresOperationStore } from './postgres-store.ts';
@@ -15,12 +16,20 @@ const db = useMigratedTestDatabase([
   'webhook_messages',
   'webhook_subscriptions',
   'callback_secrets',
+  'operations',
+  'idempotency_keys',
+  'resources',
 ]);
 const emptyStore = () => db.emptyStore();
 
 describeWebhookStoreConformance('postgres', async () => {
   const store = await emptyStore();
   return { store: store.webhooks, cleanup: () => store.close() };
+});
+
+describeOutboxConformance('postgres', async () => {
+  const store = await emptyStore();
+  return { store, cleanup: () => store.close() };
 });
 
 describe('PostgresWebhookStore across instances on one database', () => {

@@ -3,7 +3,10 @@
  * subscriptions, callback secrets and the delivery queue, shared by every process on the database
  * (`store.webhooks` of the PostgreSQL store, on its pool).
  *
- * - `appendMessage` runs under a transaction-scoped advisory lock on the operation, so concurrent
+ * - The outbox is the `operations_queue_push_message` trigger (migration 4): every write of an
+ *   operation that enters a new event type queues its message and deliveries in its own
+ *   transaction, whichever statement makes it.
+ * - `appendMessage` (messages made outside an operation's write) runs under a transaction-scoped advisory lock on the operation, so concurrent
  *   appends of one operation's changes (from any process) run one after another: the "latest
  *   message" check sees the previous append, and an operation's deliveries get their `seq` in
  *   commit order, which is the order the queue hands them out in.
@@ -51,6 +54,7 @@ import {
   toSecrets,
 } from '../sql/webhook-rows.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
+import { operationOfRowJson } from './operation-row.ts';
 
 /** The push rows as node-postgres reads them: instants as `Date`, the bigint `seq` as text. */
 type SubscriptionRow = SharedSubscriptionRow<Date>;
@@ -350,7 +354,7 @@ export class PostgresWebhookStore implements WebhookStore {
        ORDER BY d.next_attempt_at, d.seq`,
       [owner, until, at, limit],
     );
-    return rows.map(toClaimed);
+    return rows.map((row) => toClaimed(row, operationOfRowJson));
   }
 
   async recordDeliveryAttempt(
@@ -411,8 +415,8 @@ export class PostgresWebhookStore implements WebhookStore {
 
   /**
    * Before a 410 is recorded: locks what appends of the delivery's target read, ahead of the
-   * delivery's row. For a subscription its row (appends hold it FOR SHARE), for a callback the
-   * operation's message lock. An append in flight then commits first and what it queued is dropped
+   * delivery's row. For a subscription its row (the outbox trigger and appends hold it FOR SHARE),
+   * for a callback the operation's message lock and its row (which an operation write holds). An append in flight then commits first and what it queued is dropped
    * by {@link #recordGone}, or it waits and then sees the target switched off. Taken before any
    * delivery row lock, so two 410s of one subscription (two of its deliveries, on two
    * dispatchers) queue up here instead of deadlocking on each other's rows.
@@ -426,6 +430,9 @@ export class PostgresWebhookStore implements WebhookStore {
     if (target === undefined) return;
     if (target.subscription_id === null) {
       await lockUntilCommit(client, advisoryKey(MESSAGE_LOCK, target.tenant, target.operation_id));
+      // The outbox queues a callback in the write of the operation's row: a write in flight commits
+      // first (and what it queued is dropped below), a later one sees the 410.
+      await client.query('SELECT 1 FROM operations WHERE id = $1 FOR SHARE', [target.operation_id]);
     } else {
       await client.query('SELECT 1 FROM webhook_subscriptions WHERE id = $1 FOR NO KEY UPDATE', [
         target.subscription_id,

@@ -5,6 +5,7 @@
  * text; node-postgres: `Date`), `Seq` how it reads the delivery sequence (SQLite: number;
  * node-postgres: bigint as text).
  */
+import type { OperationRecord } from '../../operations/model.ts';
 import type {
   ClaimedDelivery,
   DeliveryRecord,
@@ -75,6 +76,8 @@ export interface DeliveryWithMessageRow<
   type: string;
   operation_version: number;
   payload: string;
+  /** `monitor`: `payload` is the monitor; `operation`: the operation row as JSON (the outbox). */
+  payload_format: string;
   message_created_at: Instant;
   secret: string | null;
   previous_secret: string | null;
@@ -82,7 +85,7 @@ export interface DeliveryWithMessageRow<
 }
 
 /** A delivery joined with its message and the secrets of its target (the subscription's, or the tenant's callback ones). */
-export const DELIVERY_WITH_MESSAGE = `SELECT d.*, m.type, m.operation_version, m.payload, m.created_at AS message_created_at,
+export const DELIVERY_WITH_MESSAGE = `SELECT d.*, m.type, m.operation_version, m.payload, m.payload_format, m.created_at AS message_created_at,
     coalesce(s.secret, c.secret) AS secret,
     coalesce(s.previous_secret, c.previous_secret) AS previous_secret,
     coalesce(s.previous_secret_expires_at, c.previous_secret_expires_at) AS previous_secret_expires_at
@@ -116,8 +119,18 @@ export function toSecrets(row: SecretColumns): SigningSecrets {
   };
 }
 
-/** A claimed delivery, ready to send. */
-export function toClaimed(row: DeliveryWithMessageRow): ClaimedDelivery {
+/** The message format of an operation row kept as JSON text (what the outbox queues). */
+export const OPERATION_PAYLOAD = 'operation';
+
+/**
+ * A claimed delivery, ready to send. `operationOf` reads the adapter's operation row kept as JSON
+ * text by the outbox back into the record.
+ */
+export function toClaimed(
+  row: DeliveryWithMessageRow,
+  operationOf: (json: string) => OperationRecord,
+): ClaimedDelivery {
+  const outbox = row.payload_format === OPERATION_PAYLOAD;
   return {
     id: row.id,
     tenant: row.tenant,
@@ -130,7 +143,8 @@ export function toClaimed(row: DeliveryWithMessageRow): ClaimedDelivery {
     type: row.type as WebhookEventType,
     operationId: row.operation_id,
     operationVersion: row.operation_version,
-    payload: row.payload,
+    payload: outbox ? null : row.payload,
+    operation: outbox ? operationOf(row.payload) : null,
     messageCreatedAt: readInstant(row.message_created_at),
     attempts: row.attempts,
     secrets: row.secret === null ? undefined : toSecrets({ ...row, secret: row.secret }),

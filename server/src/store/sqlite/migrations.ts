@@ -154,6 +154,16 @@ ${DELIVERY_INDEXES}    `,
         WHERE json_type(request, '$.body') IS NOT NULL AND (request -> '$.body') = json(input);
     `,
   },
+  {
+    version: 4,
+    name: 'push messages queued with the operation change (the outbox)',
+    // What a message's payload holds: the monitor as JSON (appended with it, and every message
+    // queued before this release), or the operation row as JSON (queued by the change itself).
+    sql: `
+      ALTER TABLE webhook_messages ADD COLUMN payload_format TEXT NOT NULL DEFAULT 'monitor'
+        CHECK (payload_format IN ('monitor', 'operation'));
+    `,
+  },
 ];
 
 export { type Migration, SchemaTooNewError } from '../sql/migration-plan.ts';

@@ -148,12 +148,33 @@ describe('SqliteOperationStore', () => {
         JSON.stringify(same.operation.request),
         same.operation.id,
       );
+      // Schema version 2 lacks what migration 4 added too.
+      db.exec('ALTER TABLE webhook_messages DROP COLUMN payload_format');
       db.prepare('DELETE FROM schema_migrations WHERE version >= 3').run();
       const reopened = await openStore();
       expect(rawRequest(same.operation.id)).toStrictEqual({ method: 'POST', path: '/cars', bodyIsInput: true });
       expect(rawRequest(other.operation.id)).toStrictEqual(other.operation.request);
       expect((await reopened.getOperation(TENANT, same.operation.id))?.request).toStrictEqual(same.operation.request);
       expect((await reopened.getOperation(TENANT, other.operation.id))?.request).toStrictEqual(other.operation.request);
+    });
+
+    it('sends a push message queued before the outbox with the monitor it was stored with', async () => {
+      await (await openStore()).close();
+      const db = new BetterSqlite3(join(dir, DATABASE_FILENAME));
+      open.push(db);
+      // As a release before the outbox left it: schema version 3, a message holding its monitor.
+      db.exec(`ALTER TABLE webhook_messages DROP COLUMN payload_format;
+        DELETE FROM schema_migrations WHERE version >= 4;
+        INSERT INTO webhook_messages (id, tenant, operation_id, operation_version, type, payload, created_at)
+          VALUES ('msg_01_1', '${TENANT}', 'op_01', 1, 'monitor.queued', '{"id":"op_01","state":"queued"}', '${iso(0)}');
+        INSERT INTO webhook_deliveries (id, tenant, message_id, operation_id, subscription_id, target, url, state,
+          attempts, next_attempt_at, created_at)
+          VALUES ('dlv_01', '${TENANT}', 'msg_01_1', 'op_01', NULL, 'callback', 'https://client.example.com/cb',
+            'pending', 0, '${iso(0)}', '${iso(0)}');`);
+      const store = await openStore();
+      const [claimed] = await store.webhooks.claimDeliveries('dispatcher', 10, LEASE_MS, at(1));
+      expect(claimed?.payload).toBe('{"id":"op_01","state":"queued"}');
+      expect(claimed?.operation).toBeNull();
     });
 
     it('refuses a database migrated by a newer release', async () => {

@@ -137,7 +137,8 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       if (kinds.length === 0) return undefined;
       const row = this.#sql.oldestQueued.get(JSON.stringify(kinds));
       if (row === undefined) return undefined;
-      const operation = this.#save(claimedRecord(toRecord(row), owner, leaseMs, now));
+      const queued = toRecord(row);
+      const operation = this.#save(claimedRecord(queued, owner, leaseMs, now), queued);
       return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
     });
   }
@@ -151,7 +152,8 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       while (claims.length < limit) {
         const row = this.#sql.oldestQueued.get(queued);
         if (row === undefined) break;
-        const operation = this.#save(claimedRecord(toRecord(row), owner, leaseMs, now));
+        const previous = toRecord(row);
+        const operation = this.#save(claimedRecord(previous, owner, leaseMs, now), previous);
         claims.push({ operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } });
       }
       return claims;
@@ -170,7 +172,7 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     return this.#writes.write(() => {
       const record = this.#held(lease);
       if (record === undefined) return false;
-      this.#save(renewedRecord(record, leaseMs, now));
+      this.#save(renewedRecord(record, leaseMs, now), record);
       return true;
     });
   }
@@ -185,7 +187,7 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       const record = this.#held(lease);
       if (record === undefined) return undefined;
       const { record: next, publish } = patchedRecord(record, patch, now);
-      const saved = this.#save(next);
+      const saved = this.#save(next, record);
       if (publish && resources !== undefined) {
         const at = now.toISOString();
         for (const resource of resources) {
@@ -208,9 +210,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     return this.#writes.write(() => {
       const row = this.#sql.tenantOperation.get(id, tenant);
       if (row === undefined) return undefined;
-      const change = cancelledRecord(toRecord(row), now);
+      const previous = toRecord(row);
+      const change = cancelledRecord(previous, now);
       if (change.outcome === 'terminal') return { outcome: 'terminal' as const, operation: change.record };
-      const operation = change.changed ? this.#save(change.record) : change.record;
+      const operation = change.changed ? this.#save(change.record, previous) : change.record;
       return { outcome: change.outcome, operation };
     });
   }
@@ -226,17 +229,19 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     return this.#writes.write((): DeliverActionOutcome | undefined => {
       const row = this.#sql.tenantOperation.get(id, tenant);
       if (row === undefined) return undefined;
-      const change = actionRecord(toRecord(row), action, payload, now);
+      const previous = toRecord(row);
+      const change = actionRecord(previous, action, payload, now);
       if (change.outcome !== 'delivered') return { outcome: change.outcome, operation: change.record };
-      return { outcome: 'delivered', operation: this.#save(change.record) };
+      return { outcome: 'delivered', operation: this.#save(change.record, previous) };
     });
   }
 
   recoverExpiredLeases(now: Date, maxAttempts: number, problem: StoredProblem): Promise<OperationRecord[]> {
     return this.#writes.write(() =>
-      this.#sql.expiredLeases
-        .all(now.toISOString())
-        .map((row) => this.#save(recoveredRecord(toRecord(row), maxAttempts, problem, now))),
+      this.#sql.expiredLeases.all(now.toISOString()).map((row) => {
+        const previous = toRecord(row);
+        return this.#save(recoveredRecord(previous, maxAttempts, problem, now), previous);
+      }),
     );
   }
 
@@ -304,6 +309,8 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     }
     const row = toRow(acceptedRecord(operation));
     this.#sql.insertOperation.run(row);
+    const created = toRecord(row);
+    this.webhooks.queueChange(undefined, created, row);
     if (idempotency !== undefined) {
       this.#sql.upsertIdempotencyKey.run({
         tenant: operation.tenant,
@@ -317,7 +324,7 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     if (resource !== undefined) {
       this.#sql.insertResource.run(toResourceRow({ ...resource, tenant: operation.tenant }, operation.id, now));
     }
-    return { outcome: 'created', operation: toRecord(row) };
+    return { outcome: 'created', operation: created };
   }
 
   /** The record `lease` still holds, or undefined when it was fenced. */
@@ -328,11 +335,17 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     return holdsLease(record, lease) ? record : undefined;
   }
 
-  /** Writes `record` over its row; returns it as a read would (after the JSON round trip). */
-  #save(record: OperationRecord): OperationRecord {
+  /**
+   * Writes `record` over its row (which held `previous`) and, in the same transaction, queues its
+   * push message when the monitor entered a new event type (the outbox); returns it as a read would
+   * (after the JSON round trip).
+   */
+  #save(record: OperationRecord, previous: OperationRecord): OperationRecord {
     const row = toRow(record);
     this.#sql.updateOperation.run(row);
-    return toRecord(row);
+    const saved = toRecord(row);
+    this.webhooks.queueChange(previous, saved, row);
+    return saved;
   }
 }
 

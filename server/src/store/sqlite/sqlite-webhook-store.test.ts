@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWebhookStoreConformance } from '@longrun/server/testing';
+import { describeOutboxConformance, describeWebhookStoreConformance } from '@longrun/server/testing';
 import { createSqliteStore } from './sqlite-store.ts';
 
 describeWebhookStoreConformance('sqlite', async () => {
@@ -9,6 +9,18 @@ describeWebhookStoreConformance('sqlite', async () => {
   const store = await createSqliteStore({ dataDir: dir });
   return {
     store: store.webhooks,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeOutboxConformance('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longrun-sqlite-outbox-'));
+  const store = await createSqliteStore({ dataDir: dir });
+  return {
+    store,
     async cleanup() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,13 @@
 /**
  * The SQLite adapter of the push part of the port ({@link WebhookStore}), on the connection and
- * group commit of the operation store (`store.webhooks`), so its writes share their transactions.
+ * group commit of the operation store (`store.webhooks`), so its writes share their transactions:
+ * the operation store queues each change's push message in the write of the change itself
+ * ({@link SqliteWebhookStore.queueChange}, the outbox).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
 import { newId } from '../../operations/ids.ts';
+import type { OperationRecord } from '../../operations/model.ts';
 import { InvalidCursorError } from '../../operations/ports/index.ts';
 import type {
   AppendMessageOutcome,
@@ -21,11 +24,13 @@ import type {
   WebhookStore,
   WebhookSubscriptionRecord,
 } from '../../operations/ports/webhook-store.ts';
+import { enteredEventType, pushMessageId } from '../../operations/push-messages.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
 import {
   CALLBACK_TARGET,
   checkLimit,
   DELIVERY_WITH_MESSAGE,
+  OPERATION_PAYLOAD,
   type DeliveryRow as SharedDeliveryRow,
   type DeliveryWithMessageRow as SharedDeliveryWithMessageRow,
   type SecretRow as SharedSecretRow,
@@ -36,6 +41,10 @@ import {
   toSecrets,
 } from '../sql/webhook-rows.ts';
 import type { GroupCommit } from './group-commit.ts';
+import { type OperationRow, toRecord } from './operation-row.ts';
+
+/** The record of an operation row the outbox kept as JSON text. */
+const operationOfRowJson = (json: string): OperationRecord => toRecord(JSON.parse(json) as OperationRow);
 
 /** The push rows as better-sqlite3 binds and reads them: instants as text, `seq` as a number. */
 type SubscriptionRow = SharedSubscriptionRow<string> & { event_types: string };
@@ -172,39 +181,69 @@ export class SqliteWebhookStore implements WebhookStore {
       ) {
         return { outcome: 'unchanged' };
       }
-      const subscriptions = this.#sql.enabledSubscriptions
-        .all(message.tenant)
-        .filter((row) => wants(row, message.type));
-      const callback =
-        message.callbackUrl !== null && this.#sql.callbackGone.get(message.operationId) === undefined
-          ? message.callbackUrl
-          : null;
-      if (subscriptions.length === 0 && callback === null) return { outcome: 'no-targets' };
+      return this.#fanOut(message, message.payload, 'monitor');
+    });
+  }
 
-      this.#sql.insertMessage.run({
-        id: message.id,
+  /**
+   * The outbox: queues the push message of an operation write, inside the write's transaction
+   * (call it from a group-commit write, after the row is written), when the monitor entered a new
+   * event type. `previous` is the record before the write (undefined for a create); `row` is the
+   * row written, kept as the message's payload.
+   */
+  queueChange(previous: OperationRecord | undefined, next: OperationRecord, row: OperationRow): void {
+    const type = enteredEventType(previous, next);
+    if (type === undefined) return;
+    // Most changes have no one to tell: a one-row probe, before anything is read in full.
+    if (next.callbackUrl === null && this.#sql.anyEnabledSubscription.get(next.tenant) === undefined) return;
+    const message: NewPushMessage = {
+      id: pushMessageId(next.id, next.version),
+      tenant: next.tenant,
+      operationId: next.id,
+      operationVersion: next.version,
+      type,
+      payload: '',
+      callbackUrl: next.callbackUrl,
+      createdAt: next.updatedAt,
+    };
+    this.#fanOut(message, JSON.stringify(row), OPERATION_PAYLOAD);
+  }
+
+  /** Stores `message` with one pending delivery per target (run inside a write). */
+  #fanOut(message: NewPushMessage, payload: string, format: string): AppendMessageOutcome {
+    const subscriptions = this.#sql.enabledSubscriptions.all(message.tenant).filter((row) => wants(row, message.type));
+    const callback =
+      message.callbackUrl !== null && this.#sql.callbackGone.get(message.operationId) === undefined
+        ? message.callbackUrl
+        : null;
+    if (subscriptions.length === 0 && callback === null) return { outcome: 'no-targets' };
+
+    const inserted = this.#sql.insertMessage.run({
+      id: message.id,
+      tenant: message.tenant,
+      operation_id: message.operationId,
+      operation_version: message.operationVersion,
+      type: message.type,
+      payload,
+      payload_format: format,
+      created_at: message.createdAt,
+    });
+    // The message of this change is already queued: nothing more to fan out.
+    if (inserted.changes === 0) return { outcome: 'unchanged' };
+    const delivery = (subscriptionId: string | null, url: string) =>
+      this.#sql.insertDelivery.run({
+        id: newId('dlv', new Date(message.createdAt)),
         tenant: message.tenant,
+        message_id: message.id,
         operation_id: message.operationId,
-        operation_version: message.operationVersion,
-        type: message.type,
-        payload: message.payload,
+        subscription_id: subscriptionId,
+        target: subscriptionId ?? CALLBACK_TARGET,
+        url,
         created_at: message.createdAt,
       });
-      const delivery = (subscriptionId: string | null, url: string) =>
-        this.#sql.insertDelivery.run({
-          id: newId('dlv', new Date(message.createdAt)),
-          tenant: message.tenant,
-          message_id: message.id,
-          operation_id: message.operationId,
-          subscription_id: subscriptionId,
-          target: subscriptionId ?? CALLBACK_TARGET,
-          url,
-          created_at: message.createdAt,
-        });
-      for (const subscription of subscriptions) delivery(subscription.id, subscription.url);
-      if (callback !== null) delivery(null, callback);
-      return { outcome: 'appended', deliveries: subscriptions.length + (callback === null ? 0 : 1) };
-    });
+    for (const subscription of subscriptions) delivery(subscription.id, subscription.url);
+    if (callback !== null) delivery(null, callback);
+    return { outcome: 'appended', deliveries: subscriptions.length + (callback === null ? 0 : 1) };
   }
 
   /** Whether an enabled subscription of `tenant` may want events of `type` (read now, outside a write). */
@@ -223,7 +262,7 @@ export class SqliteWebhookStore implements WebhookStore {
       for (const seq of this.#sql.claimable.pluck().all({ now: at, limit }) as number[]) {
         this.#sql.lease.run({ seq, owner, until });
         const row = this.#sql.deliveryWithMessage.get(seq);
-        if (row !== undefined) claimed.push(toClaimed(row));
+        if (row !== undefined) claimed.push(toClaimed(row, operationOfRowJson));
       }
       return claimed;
     });
@@ -390,8 +429,9 @@ class WebhookStatements {
       'SELECT type, operation_version FROM webhook_messages WHERE operation_id = ? ORDER BY operation_version DESC LIMIT 1',
     );
     this.insertMessage = db.prepare(
-      `INSERT INTO webhook_messages (id, tenant, operation_id, operation_version, type, payload, created_at)
-       VALUES (@id, @tenant, @operation_id, @operation_version, @type, @payload, @created_at)`,
+      `INSERT INTO webhook_messages (id, tenant, operation_id, operation_version, type, payload, payload_format, created_at)
+       VALUES (@id, @tenant, @operation_id, @operation_version, @type, @payload, @payload_format, @created_at)
+       ON CONFLICT (id) DO NOTHING`,
     );
     this.callbackGone = db.prepare(
       `SELECT 1 FROM webhook_deliveries WHERE operation_id = ? AND target = '${CALLBACK_TARGET}' AND last_status = 410 LIMIT 1`,
