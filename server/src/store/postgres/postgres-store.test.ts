@@ -99,6 +99,7 @@ describe('PostgresOperationStore', () => {
           same.operation.id,
         ]);
         await client.query('DELETE FROM longrun_schema_migrations WHERE version >= 3');
+        await client.query('DROP TABLE longrun_rate_limits'); // made by version 4
         const reopened = await createPostgresStore({ connectionString: fresh.url });
         open.push(reopened);
         expect(await rawRequest(same.operation.id)).toStrictEqual({ method: 'POST', path: '/cars', bodyIsInput: true });
