@@ -21,7 +21,7 @@ import { HeldPolls } from './http/held-polls.ts';
 import type { HttpContext } from './http/http-context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import { toMonitor } from './http/monitor-view.ts';
-import { RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
+import { RateLimiter, type RateLimitPolicy, type SharedQuotaCounter } from './http/rate-limit.ts';
 import { eventRoutes } from './http/routes/events.ts';
 import { healthRouter, healthRoutes } from './http/routes/health.ts';
 import { monitorRoutes } from './http/routes/monitors.ts';
@@ -96,7 +96,10 @@ export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Recor
   logger?: false | pino.Logger;
   /** @default '*' */
   corsOrigins?: CorsOrigins;
-  /** @default 6000 requests per 60 s per tenant */
+  /**
+   * @default 6000 requests per 60 s per tenant; counted in the database on PostgreSQL (shared by
+   * every instance on it), in memory on SQLite
+   */
   rateLimit?: RateLimitPolicy;
   /**
    * Validate responses against the spec: `true` answers 500 instead of a response that breaks it,
@@ -259,7 +262,10 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
       ...(metrics ? [metricsRoutes(metrics, metricsAccess)] : []),
     ],
     tenants: new TenantDirectory(apiKeys),
-    rateLimiter: new RateLimiter(options.rateLimit),
+    rateLimiter: new RateLimiter(options.rateLimit, {
+      shared: sharedQuotaCounter(opened.store),
+      logger: logger as OperationLogger,
+    }),
     logger: logger as OperationLogger & { isLevelEnabled(level: string): boolean },
     corsOrigins: options.corsOrigins,
     validateResponses: options.validateResponses,
@@ -338,6 +344,16 @@ async function openStore(
     return { store, changeSource: store.changeSource({ pollIntervalMs: options.changePollMs }) };
   }
   return { store: await createSqliteStore({ dataDir: options.dataDir ?? '.data' }) };
+}
+
+/**
+ * Where a store shared by several instances counts request quotas (the PostgreSQL store's
+ * `quotaCounter`), so they share them too; undefined for a store of one process (SQLite), whose
+ * quotas are counted in memory.
+ */
+function sharedQuotaCounter(store: OperationStore): SharedQuotaCounter | undefined {
+  const counter = (store as { quotaCounter?: SharedQuotaCounter }).quotaCounter;
+  return typeof counter === 'function' ? counter.bind(store) : undefined;
 }
 
 type KindsOption =

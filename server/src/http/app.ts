@@ -158,7 +158,7 @@ export function createApp(options: AppOptions): express.Express {
   // The dashboard page needs no key: it asks the user for one and sends it with each API request.
   app.use(dashboard({ spec: options.spec }));
 
-  app.use(function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
+  app.use(async function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
     const isPublic = publicPaths.has(req.path);
     let tenant: string | undefined;
     let refused: unknown;
@@ -172,7 +172,7 @@ export function createApp(options: AppOptions): express.Express {
     // make its health checks answer 429.
     const address = req.socket.remoteAddress ?? 'unknown';
     const caller = isPublic ? `public:${address}` : tenant === undefined ? `ip:${address}` : `tenant:${tenant}`;
-    const headers = rateLimiter.take(caller, Date.now());
+    const headers = await rateLimiter.take(caller);
     for (const name in headers) res.setHeader(name, headers[name] as string);
     if (refused !== undefined) throw refused;
     res.locals.tenant = tenant;

@@ -1,9 +1,13 @@
 /**
  * A fixed-window request quota per caller, advertised in `RateLimit` / `RateLimit-Policy` and
- * enforced with 429 + `Retry-After`.
+ * enforced with 429 + `Retry-After`. The counting is rate-limiter-flexible's: in this process's
+ * memory (SQLite, one process), or in a store every instance shares (PostgreSQL), so N instances
+ * on one database let a tenant through its quota once, not N times.
  *
  * @see https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/
  */
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type OperationLogger, silentLogger } from '../operations/logger.ts';
 import { HttpProblem } from './problem.ts';
 
 /** A quota: `limit` requests per `windowSeconds`. */
@@ -17,20 +21,68 @@ export interface RateLimitPolicy {
 /** The default quota per tenant. */
 export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { limit: 6000, windowSeconds: 60 };
 
-interface Window {
-  startsAt: number;
-  used: number;
+/** What a shared counter is built from: the quota, and the limiter that counts while its store fails. */
+export interface SharedQuotaOptions {
+  points: number;
+  duration: number;
+  keyPrefix: string;
+  insuranceLimiter: RateLimiterAbstract;
+}
+
+/** Builds a counter in a store every instance shares (the PostgreSQL store's `quotaCounter`). */
+export type SharedQuotaCounter = (options: SharedQuotaOptions) => RateLimiterAbstract;
+
+/** How a {@link RateLimiter} counts. */
+export interface RateLimiterOptions {
+  /** Count in a shared store; without it, in this process's memory. */
+  shared?: SharedQuotaCounter | undefined;
+  /** Told when the shared store fails and this process counts alone. @default silentLogger */
+  logger?: OperationLogger | undefined;
+}
+
+const KEY_PREFIX = 'longrun';
+
+/** How often, at most, the fallback to this process's own count is logged. */
+const FALLBACK_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * The count kept in memory while the shared store fails: each instance then holds every caller to
+ * the quota on its own (a database outage lets a tenant through at most once per instance), and
+ * no request fails because its quota could not be counted.
+ */
+class FallbackCount extends RateLimiterMemory {
+  readonly #logger: OperationLogger;
+  #loggedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(policy: RateLimitPolicy, logger: OperationLogger) {
+    super({ points: policy.limit, duration: policy.windowSeconds, keyPrefix: KEY_PREFIX });
+    this.#logger = logger;
+  }
+
+  override consume(key: string | number, points?: number, options?: Record<string, unknown>): Promise<RateLimiterRes> {
+    const now = Date.now();
+    if (now - this.#loggedAt >= FALLBACK_LOG_INTERVAL_MS) {
+      this.#loggedAt = now;
+      this.#logger.warn({}, 'the shared request quotas do not answer: this instance counts them alone meanwhile');
+    }
+    return super.consume(key, points, options);
+  }
 }
 
 /** Counts requests per caller and answers what to send back. */
 export class RateLimiter {
   readonly #policy: RateLimitPolicy;
-  readonly #windows = new Map<string, Window>();
+  readonly #counter: RateLimiterAbstract;
   readonly #policyHeader: string;
 
-  constructor(policy: RateLimitPolicy = DEFAULT_RATE_LIMIT) {
+  constructor(policy: RateLimitPolicy = DEFAULT_RATE_LIMIT, options: RateLimiterOptions = {}) {
     this.#policy = policy;
     this.#policyHeader = `"default";q=${policy.limit};w=${policy.windowSeconds}`;
+    const quota = { points: policy.limit, duration: policy.windowSeconds, keyPrefix: KEY_PREFIX };
+    this.#counter =
+      options.shared === undefined
+        ? new RateLimiterMemory(quota)
+        : options.shared({ ...quota, insuranceLimiter: new FallbackCount(policy, options.logger ?? silentLogger) });
   }
 
   /**
@@ -38,17 +90,14 @@ export class RateLimiter {
    *
    * @throws {HttpProblem} `too-many-requests` (429 with `Retry-After`) when the quota is used up.
    */
-  take(caller: string, nowMs: number): Record<string, string> {
-    const windowMs = this.#policy.windowSeconds * 1000;
-    let window = this.#windows.get(caller);
-    if (window === undefined || nowMs - window.startsAt >= windowMs) {
-      if (this.#windows.size > 100_000) this.#evictExpired(nowMs, windowMs);
-      window = { startsAt: nowMs, used: 0 };
-      this.#windows.set(caller, window);
-    }
-    const resetSeconds = Math.max(1, Math.ceil((window.startsAt + windowMs - nowMs) / 1000));
-    const remaining = this.#policy.limit - window.used;
-    if (remaining <= 0) {
+  async take(caller: string): Promise<Record<string, string>> {
+    let taken: RateLimiterRes;
+    try {
+      taken = await this.#counter.consume(caller);
+    } catch (refusal) {
+      // The library refuses with the count; anything else is a fault (the fallback counts in memory).
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      const resetSeconds = secondsLeft(refusal);
       throw new HttpProblem('too-many-requests', {
         detail: `The quota of ${this.#policy.limit} requests per ${this.#policy.windowSeconds} seconds is used up.`,
         headers: {
@@ -58,13 +107,14 @@ export class RateLimiter {
         },
       });
     }
-    window.used += 1;
-    return { RateLimit: `"default";r=${remaining - 1};t=${resetSeconds}`, 'RateLimit-Policy': this.#policyHeader };
+    return {
+      RateLimit: `"default";r=${taken.remainingPoints};t=${secondsLeft(taken)}`,
+      'RateLimit-Policy': this.#policyHeader,
+    };
   }
+}
 
-  #evictExpired(nowMs: number, windowMs: number): void {
-    for (const [caller, window] of this.#windows) {
-      if (nowMs - window.startsAt >= windowMs) this.#windows.delete(caller);
-    }
-  }
+/** Whole seconds until the caller's window ends, at least 1. */
+function secondsLeft(count: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(count.msBeforeNext / 1000));
 }

@@ -13,7 +13,14 @@
  */
 import { lookup } from 'node:dns/promises';
 import { LongrunServerError } from '../operations/longrun-server-error.ts';
-import { type AddressRange, inRange, type ParsedAddress, parseAddress, parseRange, whyForbidden } from './ip-ranges.ts';
+import {
+  type AddressFamily,
+  type AddressRange,
+  AddressRanges,
+  addressFamily,
+  parseRange,
+  whyForbidden,
+} from './ip-ranges.ts';
 
 /** A URL that passed the guard, and the address to connect to. */
 export interface CheckedTarget {
@@ -76,7 +83,7 @@ export function parseOutboundAllow(value: string | readonly string[] | undefined
   const names = new Set<string>();
   for (const entry of entries) {
     const bare = entry.replace(/^\[(.*)\](\/\d+)?$/, '$1$2');
-    if (parseAddress(bare.split('/')[0] ?? '') !== undefined) {
+    if (addressFamily(bare.split('/')[0] ?? '') !== undefined) {
       ranges.push(parseRange(bare));
     } else if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(entry)) {
       names.add(normalizeName(entry));
@@ -99,14 +106,14 @@ function normalizeName(name: string): string {
  * const target = await guard.check('https://hooks.example.com/longrun'); // or throws OutboundRefusedError
  */
 export class OutboundGuard {
-  readonly #ranges: AddressRange[];
+  readonly #ranges: AddressRanges;
   readonly #names: Set<string>;
   readonly #resolve: ResolveHost;
   readonly #resolveTimeoutMs: number;
 
   constructor(options: OutboundGuardOptions = {}) {
     const { ranges, names } = parseOutboundAllow(options.allow);
-    this.#ranges = ranges;
+    this.#ranges = new AddressRanges(ranges);
     this.#names = names;
     this.#resolve = options.resolve ?? systemResolve;
     this.#resolveTimeoutMs = options.resolveTimeoutMs ?? 5_000;
@@ -120,10 +127,10 @@ export class OutboundGuard {
   async check(rawUrl: string): Promise<CheckedTarget> {
     const url = this.#parse(rawUrl);
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const literal = parseAddress(hostname);
+    const literal = addressFamily(hostname);
     if (literal !== undefined) {
-      this.#checkAddress(rawUrl, hostname, literal);
-      return { url, hostname, address: hostname, family: literal.family };
+      this.#checkAddress(rawUrl, hostname, hostname, literal);
+      return { url, hostname, address: hostname, family: literal };
     }
     if (hostname.includes('%')) throw new OutboundRefusedError(rawUrl, 'the host may not name a network interface');
     const name = normalizeName(hostname);
@@ -134,11 +141,11 @@ export class OutboundGuard {
     const addresses = await this.#lookup(rawUrl, name);
     let chosen: { address: string; family: 4 | 6 } | undefined;
     for (const { address } of addresses) {
-      const parsed = parseAddress(address);
-      if (parsed === undefined) throw new OutboundRefusedError(rawUrl, `${name} resolves to an unusable address`);
+      const family = addressFamily(address);
+      if (family === undefined) throw new OutboundRefusedError(rawUrl, `${name} resolves to an unusable address`);
       // Every address must pass, not just the first: a name may resolve to a public and a private one.
-      if (!nameAllowed) this.#checkAddress(rawUrl, `${name} resolves to ${address}, which`, parsed);
-      chosen ??= { address, family: parsed.family };
+      if (!nameAllowed) this.#checkAddress(rawUrl, `${name} resolves to ${address}, which`, address, family);
+      chosen ??= { address, family };
     }
     if (chosen === undefined) throw new OutboundRefusedError(rawUrl, `${name} does not resolve`);
     return { url, hostname, ...chosen };
@@ -161,9 +168,9 @@ export class OutboundGuard {
     return url;
   }
 
-  #checkAddress(rawUrl: string, subject: string, address: ParsedAddress): void {
-    if (this.#ranges.some((range) => inRange(address, range))) return;
-    const reason = whyForbidden(address);
+  #checkAddress(rawUrl: string, subject: string, address: string, family: AddressFamily): void {
+    if (this.#ranges.has(address, family)) return;
+    const reason = whyForbidden(address, family);
     if (reason !== undefined) throw new OutboundRefusedError(rawUrl, `${subject} is ${reason}`);
   }
 

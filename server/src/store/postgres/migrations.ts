@@ -296,6 +296,21 @@ ${DELIVERY_INDEXES}    `,
         EXECUTE FUNCTION longrun_queue_push_message();
     `,
   },
+  {
+    version: 5,
+    name: 'request quotas shared by every instance',
+    // The table rate-limiter-flexible's RateLimiterPostgres counts in (see `rate-limit-table.ts`):
+    // its columns, in its order, for it inserts by position. Made here, under the migration lock,
+    // rather than by the library at start. UNLOGGED: a count is worth no WAL write per request, and
+    // a crash or a failover that empties it only restarts every caller's window.
+    sql: `
+      CREATE UNLOGGED TABLE longrun_rate_limits (
+        key text COLLATE "C" PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      );
+    `,
+  },
 ];
 
 export { type Migration, SchemaTooNewError } from '../sql/migration-plan.ts';

@@ -98,12 +98,13 @@ describe('PostgresOperationStore', () => {
           JSON.stringify(same.operation.request),
           same.operation.id,
         ]);
-        // Schema version 2 lacks what migration 4 added too.
+        // Schema version 2 lacks what migrations 4 and 5 added too.
         await client.query(`DROP TRIGGER operations_queue_push_message ON operations;
           DROP TRIGGER operations_queue_push_message_on_change ON operations;
           DROP FUNCTION longrun_queue_push_message(); DROP FUNCTION longrun_event_type(text, json);
           ALTER TABLE webhook_messages DROP COLUMN payload_format`);
         await client.query('DELETE FROM longrun_schema_migrations WHERE version >= 3');
+        await client.query('DROP TABLE longrun_rate_limits'); // made by version 5
         const reopened = await createPostgresStore({ connectionString: fresh.url });
         open.push(reopened);
         expect(await rawRequest(same.operation.id)).toStrictEqual({ method: 'POST', path: '/cars', bodyIsInput: true });

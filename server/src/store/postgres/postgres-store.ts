@@ -12,10 +12,13 @@
  *   of those keys, so concurrent creates on any instance behave as if run one after another.
  * - A trigger announces every committed change (`NOTIFY`), which {@link NotifyChangeSource}
  *   turns into wake-ups in every other process.
+ * - Request quotas are counted in `longrun_rate_limits` ({@link PostgresOperationStore.quotaCounter}),
+ *   shared by every instance on the database.
  * - The push part of the port is `store.webhooks` ({@link PostgresWebhookStore}), on the same pool.
  */
 import type { ClientBase, PoolClient, PoolConfig } from 'pg';
 import pg from 'pg';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
 import { newId } from '../../operations/ids.ts';
 import { type OperationLogger, silentLogger } from '../../operations/logger.ts';
@@ -61,6 +64,7 @@ import {
 } from './operation-row.ts';
 import { hasNul } from './postgres-text.ts';
 import { PostgresWebhookStore } from './postgres-webhook-store.ts';
+import { postgresQuotaCounter, type QuotaCounterOptions } from './rate-limit-table.ts';
 import { guardPoolQueries, inTransaction, withClient } from './transaction.ts';
 
 /** Default {@link PostgresStoreOptions.poolSize}. */
@@ -160,6 +164,14 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   /** Applies the migrations the database lacks; returns the versions applied now. */
   async migrate(): Promise<number[]> {
     return withClient(this.#pool, migrate);
+  }
+
+  /**
+   * A counter of request quotas in this database, on this store's pool: every instance on the
+   * database shares its counts (see `rate-limit-table.ts`).
+   */
+  quotaCounter(options: QuotaCounterOptions): RateLimiterAbstract {
+    return postgresQuotaCounter(this.#pool, options);
   }
 
   /** Resolves once the database answers. */
