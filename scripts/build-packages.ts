@@ -16,7 +16,7 @@
  *
  * `--package <name>` builds only that one (`openapi`, `server`, `client`, `cli`).
  */
-import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCli } from './build-cli.ts';
@@ -59,8 +59,7 @@ for (const name of selected) {
     problems.push(...(await buildCli()));
   } else {
     if (name === 'server') {
-      const { code } = await runCommand('pnpm', ['--filter', '@longrun/server', 'run', 'build:dashboard']);
-      if (code !== 0) problems.push('server: the dashboard build failed');
+      if (!(await buildDashboard())) problems.push('server: the dashboard build failed');
     }
     await buildWithTsc(name);
   }
@@ -140,4 +139,31 @@ async function listFiles(dir: string, top = false): Promise<string[]> {
     }
   }
   return files;
+}
+
+/**
+ * Builds the server's dashboard page beside its `dist/`, then swaps the two folders: a server running
+ * from the source tree meanwhile (a test, `pnpm start`) keeps serving a whole page, never a half-written one.
+ */
+async function buildDashboard(): Promise<boolean> {
+  const dashboardDir = path.join(repoRoot, 'server', 'dashboard');
+  const next = `dist.next-${process.pid}`;
+  const { code } = await runCommand('pnpm', [
+    '--filter',
+    '@longrun/server',
+    'run',
+    'build:dashboard',
+    '--outDir',
+    next,
+    '--emptyOutDir',
+  ]);
+  if (code !== 0) {
+    await rm(path.join(dashboardDir, next), { recursive: true, force: true });
+    return false;
+  }
+  const old = path.join(dashboardDir, `dist.old-${process.pid}`);
+  await rename(path.join(dashboardDir, 'dist'), old).catch(() => undefined);
+  await rename(path.join(dashboardDir, next), path.join(dashboardDir, 'dist'));
+  await rm(old, { recursive: true, force: true });
+  return true;
 }

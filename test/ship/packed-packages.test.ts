@@ -284,7 +284,7 @@ describe('installed with npm from the packed tarballs, outside the repository', 
         const url = await new Promise<string>((resolve, reject) => {
           mock.stdout.setEncoding('utf8').on('data', (chunk: string) => {
             output += chunk;
-            const match = /longrun mock on (http:\/\/\S+?):/.exec(output);
+            const match = /longrun mock on (http:\/\/[^\s/]+:\d+)/.exec(output);
             if (match?.[1]) resolve(match[1]);
           });
           mock.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
