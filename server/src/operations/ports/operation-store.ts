@@ -242,15 +242,7 @@ export interface OperationStore {
    * released); a running one gets `cancelRequested` (asking again changes nothing). Returns the
    * record after the change, `terminal` when it already was; undefined for another tenant's id.
    */
-  requestCancel(
-    tenant: string,
-    id: string,
-    now: Date,
-  ): Promise<
-    | { outcome: 'cancelled' | 'requested'; operation: OperationRecord }
-    | { outcome: 'terminal'; operation: OperationRecord }
-    | undefined
-  >;
+  requestCancel(tenant: string, id: string, now: Date): Promise<CancelRequestOutcome | undefined>;
 
   /**
    * Records an outside action under `action` (version + 1, `delivered`) when a step is `waiting`
@@ -301,3 +293,8 @@ export interface QueueStats {
   /** `createdAt` of the oldest queued operation, or null when none is queued. */
   oldestQueuedAt: string | null;
 }
+
+/** What {@link OperationStore.requestCancel} did: cancelled at once, asked a running one to stop, or found it ended. */
+export type CancelRequestOutcome =
+  | { outcome: 'cancelled' | 'requested'; operation: OperationRecord }
+  | { outcome: 'terminal'; operation: OperationRecord };

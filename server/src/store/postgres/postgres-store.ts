@@ -24,6 +24,7 @@ import { newId } from '../../operations/ids.ts';
 import { type OperationLogger, silentLogger } from '../../operations/logger.ts';
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
+  CancelRequestOutcome,
   Claim,
   CreateOperationCommand,
   CreateOperationOutcome,
@@ -429,15 +430,7 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     return rest.map((settled, index) => results[index] ?? settled);
   }
 
-  async requestCancel(
-    tenant: string,
-    id: string,
-    now: Date,
-  ): Promise<
-    | { outcome: 'cancelled' | 'requested'; operation: OperationRecord }
-    | { outcome: 'terminal'; operation: OperationRecord }
-    | undefined
-  > {
+  async requestCancel(tenant: string, id: string, now: Date): Promise<CancelRequestOutcome | undefined> {
     if (hasNul(tenant, id)) return undefined;
     return this.#transaction(async (client) => {
       const record = await lockedOperation(client, 'id = $1 AND tenant = $2', [id, tenant]);

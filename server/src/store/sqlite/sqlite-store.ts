@@ -12,6 +12,7 @@ import type { Database } from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../../operations/cursor.ts';
 import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
+  CancelRequestOutcome,
   Claim,
   CreateOperationCommand,
   CreateOperationOutcome,
@@ -198,15 +199,7 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     });
   }
 
-  requestCancel(
-    tenant: string,
-    id: string,
-    now: Date,
-  ): Promise<
-    | { outcome: 'cancelled' | 'requested'; operation: OperationRecord }
-    | { outcome: 'terminal'; operation: OperationRecord }
-    | undefined
-  > {
+  requestCancel(tenant: string, id: string, now: Date): Promise<CancelRequestOutcome | undefined> {
     return this.#writes.write(() => {
       const row = this.#sql.tenantOperation.get(id, tenant);
       if (row === undefined) return undefined;
