@@ -12,6 +12,7 @@ import { type CorsOrigins, cors } from './cors.ts';
 import { dashboard } from './dashboard.ts';
 import { problemHandler } from './error-handler.ts';
 import { isEventStream, writeEventStream } from './event-stream.ts';
+import { fastRequestValidation } from './fast-request-validation.ts';
 import { HttpProblem } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { jsonBodyWithin, refuseUnreadableTargets, refuseUnsupportedCharsets } from './request-limits.ts';
@@ -92,24 +93,40 @@ type OnResponseError = (error: unknown, body: unknown, req: Request) => void;
 type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
 
 /**
- * The validator's middlewares with its response check run on a random `share` of requests only
- * (the rest pass it by), and without its security step, which does nothing here (the API key is
- * checked before) but still costs a promise turn per request. The steps are found by the names the
- * validator gives them; a validator whose steps are named otherwise fails the start.
+ * The validator's middlewares as one: requests validated through the fast path of
+ * `fast-request-validation.ts` when it applies, by the validator's steps otherwise; the response
+ * check run on a random `share` of requests only; and without the validator's security step, which
+ * does nothing here (the API key is checked before) but still costs a promise turn per request. The
+ * steps are found by the names the validator gives them; a validator whose steps are named
+ * otherwise fails the start.
  */
-function sampleResponseValidation(middlewares: readonly Middleware[], share: number): Middleware[] {
+function arrangeValidation(middlewares: readonly Middleware[], share: number): Middleware {
   if (!(share >= 0 && share <= 1)) throw new RangeError(`responseSample must be between 0 and 1, got ${share}`);
-  const named = (name: string) => middlewares.some((middleware) => middleware.name === name);
-  if (!named('securityMiddleware') || !named('requestMiddleware'))
-    throw new Error('express-openapi-validator no longer names its steps as expected; see sampleResponseValidation');
-  return middlewares
-    .filter((middleware) => middleware.name !== 'securityMiddleware')
-    .map((middleware) => {
-      if (middleware.name !== 'responseMiddleware' || share === 1) return middleware;
-      return function sampledResponseMiddleware(req: Request, res: Response, next: NextFunction) {
-        return Math.random() < share ? middleware(req, res, next) : next();
-      };
-    });
+  const named = (name: string) => middlewares.find((middleware) => middleware.name === name);
+  const lookup = ['pathParamsMiddleware', 'metadataMiddleware'];
+  const known = new Set([
+    ...lookup,
+    'securityMiddleware',
+    'multipartMiddleware',
+    'requestMiddleware',
+    'responseMiddleware',
+  ]);
+  const request = named('requestMiddleware');
+  if (
+    request === undefined ||
+    !named('securityMiddleware') ||
+    lookup.some((name) => !named(name)) ||
+    middlewares.some((middleware) => !known.has(middleware.name))
+  )
+    throw new Error('express-openapi-validator no longer names its steps as expected; see arrangeValidation');
+  return fastRequestValidation(
+    {
+      lookup: middlewares.filter((middleware) => lookup.includes(middleware.name)),
+      request: middlewares.filter((m) => m.name !== 'securityMiddleware' && m.name !== 'responseMiddleware'),
+      response: named('responseMiddleware'),
+    },
+    share === 1 ? () => true : () => Math.random() < share,
+  );
 }
 
 /** The monitor ids an answer shows (one monitor, or a page of them): what to look up in the store. */
@@ -190,7 +207,7 @@ export function createApp(options: AppOptions): express.Express {
   memoiseValidatorRouteRegexps();
   latchUrlParseWarning();
   app.use(
-    sampleResponseValidation(
+    arrangeValidation(
       OpenApiValidator.middleware({
         apiSpec: validatorSpec(options.spec) as never,
         validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
