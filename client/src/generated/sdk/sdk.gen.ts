@@ -181,6 +181,10 @@ export const cancelMonitor = <ThrowOnError extends boolean = false>(
  * ended and the caller has its last version the answer is `204`, which tells an `EventSource`
  * to stop reconnecting.
  *
+ * The stream is the only representation: a request whose `Accept` does not take
+ * `text/event-stream` (`application/json` alone, or `text/event-stream;q=0`) answers `406`.
+ * No `Accept`, `**`, `text*` and `text/event-stream` with any `q` above 0 get the stream.
+ *
  * Authenticate with `Authorization: Bearer <key>` like every request: a `fetch`-based reader
  * can send it (the browser's `EventSource` cannot send headers).
  *
