@@ -223,6 +223,9 @@ export const createCar = <ThrowOnError extends boolean = false>(
  *
  * Answers `200` with the car. With `Prefer: respond-async` the read is done as an
  * operation instead: `202` + monitor, which ends `200` with the car as its inline `result`.
+ * With `Prefer: respond-async, wait=N` a read that ends within the wait answers as the read
+ * itself: `200` with the car, or its problem with the problem's own status (`404` when the car
+ * is gone by the time it is read), with `Link: <monitor>; rel="monitor"`.
  *
  */
 export const getCar = <ThrowOnError extends boolean = false>(
