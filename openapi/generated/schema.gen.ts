@@ -116,6 +116,10 @@ export interface paths {
      *     ended and the caller has its last version the answer is `204`, which tells an `EventSource`
      *     to stop reconnecting.
      *
+     *     The stream is the only representation: a request whose `Accept` does not take
+     *     `text/event-stream` (`application/json` alone, or `text/event-stream;q=0`) answers `406`.
+     *     No `Accept`, `*\/*`, `text/*` and `text/event-stream` with any `q` above 0 get the stream.
+     *
      *     Authenticate with `Authorization: Bearer <key>` like every request: a `fetch`-based reader
      *     can send it (the browser's `EventSource` cannot send headers).
      */
@@ -163,6 +167,9 @@ export interface paths {
      * Read a car
      * @description Answers `200` with the car. With `Prefer: respond-async` the read is done as an
      *     operation instead: `202` + monitor, which ends `200` with the car as its inline `result`.
+     *     With `Prefer: respond-async, wait=N` a read that ends within the wait answers as the read
+     *     itself: `200` with the car, or its problem with the problem's own status (`404` when the car
+     *     is gone by the time it is read), with `Link: <monitor>; rel="monitor"`.
      */
     get: operations['getCar'];
     put?: never;
@@ -1372,6 +1379,18 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The `Accept` header does not take the only media type this operation answers with. */
+    NotAcceptable: {
+      headers: {
+        RateLimit: components['headers']['RateLimit'];
+        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description A request with this `Idempotency-Key` is still being accepted; retry shortly. */
     IdempotencyConflict: {
       headers: {
@@ -1838,6 +1857,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
+      406: components['responses']['NotAcceptable'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalError'];
     };

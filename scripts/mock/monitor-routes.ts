@@ -2,7 +2,8 @@
  * The monitor operations of the contract: read (with long polls and `If-None-Match`), the event
  * stream, cancel, and the list.
  */
-import { ifNoneMatchMatches, MAX_WAIT_SECONDS } from '@longrun/openapi/contract';
+import { EVENT_STREAM_MEDIA_TYPE, ifNoneMatchMatches, MAX_WAIT_SECONDS } from '@longrun/openapi/contract';
+import { acceptsEventStream } from '@longrun/openapi/contract/accept';
 import { type Exchange, header, problem, send } from './exchange.ts';
 import {
   etagOf,
@@ -51,10 +52,17 @@ export async function getMonitor(state: MockState, exchange: Exchange): Promise<
 
 /**
  * The monitor's changes as server-sent events: the monitor now, then one event per change, closed
- * after the terminal one; `204` when `Last-Event-ID` already is the terminal version.
+ * after the terminal one; `204` when `Last-Event-ID` already is the terminal version; `406` when
+ * `Accept` does not take `text/event-stream`.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
 export async function streamEvents(state: MockState, exchange: Exchange): Promise<void> {
+  // As the server: the stream is the only representation, so a client that does not take it is told.
+  if (!acceptsEventStream(header(exchange.request, 'accept'))) {
+    return problem(exchange, '406', {
+      detail: `The events are sent as ${EVENT_STREAM_MEDIA_TYPE} only; accept it, or read the monitor at ${monitorHref(String(exchange.params.monitorId))}.`,
+    });
+  }
   const operation = visible(state, exchange.tenant, exchange.params.monitorId);
   if (operation === undefined) return problem(exchange, '404', { detail: `No monitor ${exchange.params.monitorId}.` });
   const lastEventId = Number(header(exchange.request, 'last-event-id') ?? Number.NaN);

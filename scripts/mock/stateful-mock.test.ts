@@ -215,6 +215,20 @@ describe('the stateful mock’s monitors', () => {
     expect(caughtUp.status).toBe(204);
   });
 
+  it('answers 406 to an events request whose Accept does not take text/event-stream, as the server does', async () => {
+    const accepted = await call(fast, 'POST', '/reindex', { headers: as('negotiator'), body: { scope: 'all' } });
+    const events = `/monitors/${accepted.body.id}/events`;
+    for (const accept of ['application/json', 'text/event-stream;q=0']) {
+      const refused = await call(fast, 'GET', events, { headers: as('negotiator', { Accept: accept }) });
+      expect(refused.status, accept).toBe(406);
+      expect(refused.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(refused.body).toMatchObject({ type: 'https://longrun.dev/problems/not-acceptable', status: 406 });
+    }
+    const stream = await call(fast, 'GET', events, { headers: as('negotiator', { Accept: 'text/*' }) });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('Content-Type')).toBe('text/event-stream');
+  });
+
   it('answers a read accepted as an operation with the result itself when Prefer: wait lets it finish', async () => {
     const read = await call(fast, 'GET', '/cars/car_01JABCDEF0123456789ABCDEFH', {
       headers: as('acme', { Prefer: 'respond-async, wait=5' }),

@@ -17,7 +17,7 @@ import { newId } from '../operations/ids.ts';
 import { LongrunServerError } from '../operations/longrun-server-error.ts';
 import type { OperationRecord } from '../operations/model.ts';
 import { isTerminal } from '../operations/state.ts';
-import { type AcceptRequest, acceptOperation } from './accept.ts';
+import { type AcceptAnswer, type AcceptRequest, acceptOperation } from './accept.ts';
 import type { AnyMonitor } from './api-types.ts';
 import { linkHeader, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';
@@ -205,19 +205,54 @@ function acceptRoute(
         callbackUrl: acceptance.callbackUrl,
       });
       // A read that may run asynchronously (`GET` with `Prefer: respond-async`) and finished within
-      // its wait answers as the read itself: its outcome, not the monitor (RFC 7240 §4.3).
-      if (entry.method === 'get' && answer.status !== 202 && answer.body.state === 'succeeded') {
-        return {
-          status: 200,
-          headers: {
-            ...acceptance.headers,
-            'Preference-Applied': answer.headers['Preference-Applied'],
-          },
-          body: answer.body.result,
-        };
+      // its wait answers as the read itself would have (RFC 7240 §4.3): its result, or its error
+      // with the status the error carries, not the monitor. A `POST` answers its monitor: that is
+      // what the request made (see docs/decisions/0008-routes-from-the-spec.md).
+      if (entry.method === 'get' && answer.status !== 202) {
+        if (answer.body.state === 'succeeded') {
+          return {
+            status: 200,
+            headers: {
+              ...acceptance.headers,
+              'Preference-Applied': answer.headers['Preference-Applied'],
+            },
+            body: answer.body.result,
+          };
+        }
+        if (answer.body.state === 'failed' && answer.body.error) return failedRead(answer);
       }
       return answer;
     },
+  };
+}
+
+/**
+ * A read that failed within its wait: the operation's own problem, as a synchronous read that failed
+ * would answer, with the monitor linked (`rel="monitor"`) for whoever wants the steps that led to it.
+ * A problem whose `status` is not an error status (a kind's mistake) answers `500`, as any failure
+ * without one does.
+ */
+function failedRead(answer: AcceptAnswer<AnyMonitor>): {
+  status: number;
+  headers: AnswerHeaders;
+  body: Record<string, unknown>;
+} {
+  const problem = answer.body.error as Record<string, unknown> & { status?: unknown };
+  const status =
+    typeof problem.status === 'number' &&
+    Number.isInteger(problem.status) &&
+    problem.status >= 400 &&
+    problem.status <= 599
+      ? problem.status
+      : 500;
+  return {
+    status,
+    headers: {
+      'Content-Type': 'application/problem+json',
+      Link: answer.headers.Link,
+      'Preference-Applied': answer.headers['Preference-Applied'],
+    },
+    body: problem,
   };
 }
 

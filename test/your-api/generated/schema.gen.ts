@@ -87,7 +87,8 @@ export interface paths {
      * @description A `text/event-stream` of the monitor: one event per change, named `monitor`, with `id:` the
      *     monitor's version and `data:` the whole monitor. The stream is closed after the event of a
      *     terminal state; resume with `Last-Event-ID`. `204` once the monitor has ended and the caller
-     *     has its last version.
+     *     has its last version. `406` when `Accept` does not take `text/event-stream` (no `Accept`,
+     *     `*\/*` and `text/*` do; `q=0` refuses it).
      */
     get: operations['streamMonitorEvents'];
     put?: never;
@@ -480,6 +481,18 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The `Accept` header does not take the only media type this operation answers with. */
+    NotAcceptable: {
+      headers: {
+        RateLimit: components['headers']['RateLimit'];
+        'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+        'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description A request with this `Idempotency-Key` is still being accepted; retry shortly. */
     IdempotencyConflict: {
       headers: {
@@ -844,6 +857,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
+      406: components['responses']['NotAcceptable'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalError'];
     };

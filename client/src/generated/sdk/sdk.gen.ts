@@ -181,6 +181,10 @@ export const cancelMonitor = <ThrowOnError extends boolean = false>(
  * ended and the caller has its last version the answer is `204`, which tells an `EventSource`
  * to stop reconnecting.
  *
+ * The stream is the only representation: a request whose `Accept` does not take
+ * `text/event-stream` (`application/json` alone, or `text/event-stream;q=0`) answers `406`.
+ * No `Accept`, `**`, `text*` and `text/event-stream` with any `q` above 0 get the stream.
+ *
  * Authenticate with `Authorization: Bearer <key>` like every request: a `fetch`-based reader
  * can send it (the browser's `EventSource` cannot send headers).
  *
@@ -219,6 +223,9 @@ export const createCar = <ThrowOnError extends boolean = false>(
  *
  * Answers `200` with the car. With `Prefer: respond-async` the read is done as an
  * operation instead: `202` + monitor, which ends `200` with the car as its inline `result`.
+ * With `Prefer: respond-async, wait=N` a read that ends within the wait answers as the read
+ * itself: `200` with the car, or its problem with the problem's own status (`404` when the car
+ * is gone by the time it is read), with `Link: <monitor>; rel="monitor"`.
  *
  */
 export const getCar = <ThrowOnError extends boolean = false>(

@@ -930,6 +930,10 @@ export type StreamMonitorEventsErrors = {
    */
   404: Problem;
   /**
+   * The `Accept` header does not take the only media type this operation answers with.
+   */
+  406: Problem;
+  /**
    * Too many requests; retry after `Retry-After` seconds.
    */
   429: Problem;

@@ -3,6 +3,8 @@
  * and `GET /cars/{id}` with `Prefer: respond-async`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { defineKind } from '../../operations/kind.ts';
+import { OperationProblemError } from '../../operations/problems.ts';
 import { ApiClient, BODIES, linkTarget } from '../../testing/api-client.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 
@@ -87,5 +89,83 @@ describe('/cars', () => {
       expect(answer.status).toBe(404);
       expect((await answer.json()).type).toBe('https://longrun.dev/problems/not-found');
     }
+  });
+});
+
+describe('GET /cars/{id} with Prefer: respond-async, wait=N when the read fails within the wait', () => {
+  /** What the next read ends with: the kind below throws it. */
+  let failure: Error = new Error('unset');
+  let t: TestServer;
+  let api: ApiClient;
+  let carHref: string;
+  beforeAll(async () => {
+    // The reference read, replaced by name: it keeps its acceptance (the car must exist), and fails.
+    const failingRead = defineKind<{ carId: string }, never, never>({
+      name: 'car.read',
+      async run() {
+        throw failure;
+      },
+    });
+    t = await startTestServer({
+      kinds: (reference) => reference.map((kind) => (kind.name === 'car.read' ? (failingRead as typeof kind) : kind)),
+    });
+    api = new ApiClient(t);
+    carHref = (await api.post('/cars', BODIES.car, { Prefer: 'wait=30' })).headers.get('location') as string;
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('answers the failure itself as problem+json, with the status it carries, not the failed monitor', async () => {
+    failure = new OperationProblemError({
+      type: 'not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'The car was scrapped while it was being read.',
+    });
+    const answer = await api.get(carHref, { Prefer: 'respond-async, wait=30' });
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(answer.headers.get('preference-applied')).toBe('wait=30');
+    expect(answer.headers.get('content-location')).toBeNull();
+    const monitorHref = /^<([^>]+)>; rel="monitor"$/.exec(answer.headers.get('link') ?? '')?.[1] as string;
+    expect(monitorHref).toMatch(/^\/monitors\/op_/);
+    expect(await answer.json()).toEqual({
+      type: 'https://longrun.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'The car was scrapped while it was being read.',
+    });
+    // The monitor still tells the whole story, failed with the same problem.
+    const monitor = await api.monitor(monitorHref);
+    expect(monitor).toMatchObject({ state: 'failed', error: { status: 404, detail: /scrapped/ } });
+  });
+
+  it('answers a handler that threw as operation-failed with 500, its message as the detail', async () => {
+    failure = new Error('The car registry did not answer.');
+    const answer = await api.get(carHref, { Prefer: 'respond-async, wait=30' });
+    expect(answer.status).toBe(500);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await answer.json()).toEqual({
+      type: 'https://longrun.dev/problems/operation-failed',
+      title: 'The operation failed',
+      status: 500,
+      detail: 'The car registry did not answer.',
+    });
+  });
+
+  it('answers a problem without an error status (a kind that got it wrong) with 500', async () => {
+    failure = new OperationProblemError({ type: 'odd', title: 'Odd', status: 200 });
+    const answer = await api.get(carHref, { Prefer: 'respond-async, wait=30' });
+    expect(answer.status).toBe(500);
+    expect(await answer.json()).toMatchObject({ type: 'https://longrun.dev/problems/odd', status: 200 });
+  });
+
+  it('answers 202 + the monitor without a wait, which ends failed with the problem', async () => {
+    failure = new OperationProblemError({ type: 'not-found', title: 'Not found', status: 404 });
+    const answer = await api.get(carHref, { Prefer: 'respond-async' });
+    expect(answer.status).toBe(202);
+    const done = await api.untilTerminal((await answer.json()).links.self.href);
+    expect(done).toMatchObject({ state: 'failed', error: { status: 404 } });
   });
 });

@@ -1,3 +1,4 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventStreamReader, openEventStream } from '../../testing/event-stream-reader.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
@@ -159,6 +160,36 @@ describe('GET /monitors/{monitorId}/events', { timeout: 30_000 }, () => {
     expect(foreign.headers.get('content-type')).toBe('application/problem+json');
     const anonymous = await fetch(`${t.url}${accepted.links.events.href}`);
     expect(anonymous.status).toBe(401);
+  });
+
+  it('answers 406 to a client that does not accept text/event-stream, and streams to one that does', async () => {
+    const accepted = await post('/cars', CAR);
+    const href = `${t.url}${accepted.links.events.href}`;
+    for (const accept of ['application/json', 'text/event-stream;q=0', '*/*, text/event-stream;q=0']) {
+      const refused = await fetch(href, { headers: t.headers('acme', { Accept: accept }) });
+      expect(refused.status, accept).toBe(406);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(await refused.json()).toMatchObject({
+        type: 'https://longrun.dev/problems/not-acceptable',
+        status: 406,
+        detail: expect.stringContaining(`/monitors/${accepted.id}`),
+      });
+    }
+    for (const accept of ['*/*', 'text/*', 'text/event-stream', 'application/json, text/event-stream;q=0.5']) {
+      const reader = await stream(accepted.links.events.href, { Accept: accept });
+      expect(reader.response.status, accept).toBe(200);
+      expect(reader.response.headers.get('content-type')).toBe('text/event-stream');
+      await reader.close();
+    }
+    // fetch always sends an Accept; a client that sends none takes anything, the stream included.
+    const { 'Content-Type': _, ...headers } = t.headers('acme');
+    const bare = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = httpGet(href, { headers }, resolve);
+      request.once('error', reject);
+    });
+    expect(bare.headers['content-type']).toBe('text/event-stream');
+    expect(bare.statusCode).toBe(200);
+    bare.destroy();
   });
 
   it('refuses a Last-Event-ID that is not a version', async () => {

@@ -1,10 +1,13 @@
 /**
  * `GET /monitors/{monitorId}/events`: the monitor's changes as server-sent events, resumable with
- * `Last-Event-ID`, closed after the terminal event; `204` when there is nothing more to send.
+ * `Last-Event-ID`, closed after the terminal event; `204` when there is nothing more to send;
+ * `406` to a client whose `Accept` does not take `text/event-stream`.
  *
  * @see ../../push/sse-stream.ts
  * Contract: "The monitor" of the async contract, as openapi/openapi.yaml states it.
  */
+import { EVENT_STREAM_MEDIA_TYPE } from '@longrun/openapi/contract';
+import { acceptsEventStream } from '@longrun/openapi/contract/accept';
 import { isTerminal } from '../../operations/state.ts';
 import type { PushOptions } from '../../push/push-settings.ts';
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_RECONNECT_MS, monitorEventStream } from '../../push/sse-stream.ts';
@@ -27,6 +30,13 @@ export function eventRoutes(
   return [
     defineRoute('/monitors/{monitorId}/events', 'get', async (request) => {
       const { tenant, params } = request;
+      // The stream is the one representation here: a client that takes only JSON would get bytes it
+      // cannot read, so it is told (406) and pointed at the monitor, which is JSON.
+      if (!acceptsEventStream(request.header('accept'))) {
+        throw new HttpProblem('not-acceptable', {
+          detail: `The events are sent as ${EVENT_STREAM_MEDIA_TYPE} only; accept it, or read the monitor at ${monitorHref(params.monitorId)}.`,
+        });
+      }
       const lastEventId = request.header('last-event-id');
       // The spec allows digits only; the validator has refused anything else.
       const since = lastEventId === undefined ? undefined : Number(lastEventId);
@@ -67,7 +77,7 @@ export function eventRoutes(
       return {
         status: 200,
         headers: {
-          'Content-Type': 'text/event-stream',
+          'Content-Type': EVENT_STREAM_MEDIA_TYPE,
           'Cache-Control': 'no-store',
           // Asks nginx-style proxies not to buffer the stream.
           'X-Accel-Buffering': 'no',

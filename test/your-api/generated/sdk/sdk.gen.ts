@@ -113,7 +113,8 @@ export const cancelMonitor = <ThrowOnError extends boolean = false>(
  * A `text/event-stream` of the monitor: one event per change, named `monitor`, with `id:` the
  * monitor's version and `data:` the whole monitor. The stream is closed after the event of a
  * terminal state; resume with `Last-Event-ID`. `204` once the monitor has ended and the caller
- * has its last version.
+ * has its last version. `406` when `Accept` does not take `text/event-stream` (no `Accept`,
+ * `**` and `text*` do; `q=0` refuses it).
  *
  */
 export const streamMonitorEvents = <ThrowOnError extends boolean = false>(
