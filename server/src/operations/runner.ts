@@ -15,6 +15,8 @@
  *   running then are aborted and handed back (`queued`) for another worker.
  * - A terminal write that fails (the store is down) is logged and left: the lease then expires
  *   and crash recovery runs the operation again.
+ * - The database going away stops no loop: claims and crash recovery fail, are retried on their
+ *   next tick, and each says once that it lost the database and once that it reaches it again.
  */
 
 import type { ChangeFeed } from './changes.ts';
@@ -35,6 +37,7 @@ import {
 import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './ports/clock.ts';
 import type { Claim, Lease, LeasedWrite, OperationStore } from './ports/index.ts';
 import { problemFromError, workerLostProblem } from './problems.ts';
+import { StoreOutageLog } from './store-outage.ts';
 
 /** Default {@link OperationRunnerOptions.concurrency}. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -136,6 +139,8 @@ export class OperationRunner {
   #recovering: Promise<unknown> | undefined;
   #pollTimer: TimerHandle | undefined;
   #recoveryTimer: TimerHandle | undefined;
+  readonly #claimsOutage: StoreOutageLog;
+  readonly #recoveryOutage: StoreOutageLog;
 
   constructor(options: OperationRunnerOptions) {
     this.#store = options.store;
@@ -153,6 +158,8 @@ export class OperationRunner {
     this.#stopTimeoutMs = Math.max(0, options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     this.workerId = options.workerId ?? newId('wrk');
     this.#endings = new EndingBatcher(this.#store, this.#clock);
+    this.#claimsOutage = new StoreOutageLog(this.#logger, 'operation runner', { workerId: this.workerId });
+    this.#recoveryOutage = new StoreOutageLog(this.#logger, 'lease recovery', { workerId: this.workerId });
   }
 
   /** How many handlers are running now (not counting operations whose ending is being written). */
@@ -238,9 +245,10 @@ export class OperationRunner {
   }
 
   async #recoverAndReschedule(): Promise<void> {
-    const recovering = this.recoverExpired().catch((error: unknown) => {
-      this.#logger.error({ err: error, workerId: this.workerId }, 'crash recovery failed');
-    });
+    const recovering = this.recoverExpired().then(
+      () => this.#recoveryOutage.succeeded(),
+      (error: unknown) => this.#recoveryOutage.failed(error, 'crash recovery failed'),
+    );
     this.#recovering = recovering;
     await recovering;
     this.#recovering = undefined;
@@ -284,9 +292,11 @@ export class OperationRunner {
             wanted,
           );
         } catch (error) {
-          this.#logger.error({ err: error, workerId: this.workerId }, 'claiming operations failed');
+          // Tried again at the next poll (or wake-up): the loop goes on through an outage.
+          this.#claimsOutage.failed(error, 'claiming operations failed');
           return;
         }
+        this.#claimsOutage.succeeded();
         for (const claim of claims) this.#launch(claim.operation, claim.lease);
         if (claims.length < wanted) break;
       }

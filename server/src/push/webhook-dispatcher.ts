@@ -15,6 +15,8 @@
  * run out. The store hands out an operation's deliveries to one target one at a time, in order.
  * Nothing is kept only in memory, so a restart loses no delivery.
  *
+ * The database going away stops nothing: claims are retried at every poll.
+ *
  * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
 
@@ -29,6 +31,7 @@ import type {
   WebhookEventType,
   WebhookStore,
 } from '../operations/ports/webhook-store.ts';
+import { StoreOutageLog } from '../operations/store-outage.ts';
 import { postToTarget } from './outbound-post.ts';
 import { eventTypeOf, isFinalEventType, webhookEnvelope } from './push-events.ts';
 import { type RetryPolicy, retryDelayMs, retryPolicy } from './retry-policy.ts';
@@ -117,6 +120,8 @@ export class WebhookDispatcher {
   #pumpAgain = false;
   #wakeTimer: TimerHandle;
   #sweepTimer: TimerHandle;
+  readonly #claimsOutage: StoreOutageLog;
+  readonly #sweepOutage: StoreOutageLog;
 
   constructor(options: WebhookDispatcherOptions) {
     this.#store = options.store;
@@ -137,6 +142,8 @@ export class WebhookDispatcher {
     this.#clock = options.clock ?? systemClock;
     this.#timers = options.timers ?? systemTimers;
     this.#logger = options.logger ?? silentLogger;
+    this.#claimsOutage = new StoreOutageLog(this.#logger, 'webhook dispatcher', { owner: this.#owner });
+    this.#sweepOutage = new StoreOutageLog(this.#logger, 'webhook retention sweep', { owner: this.#owner });
   }
 
   /** Starts queueing this process's changes and delivering due deliveries (including those left by a previous run). */
@@ -188,12 +195,14 @@ export class WebhookDispatcher {
         const room = this.#concurrency - this.#inFlight.size;
         if (room <= 0) break; // a finishing attempt wakes the pump again
         const claimed = await this.#store.claimDeliveries(this.#owner, room, this.#leaseMs, this.#clock.now());
+        this.#claimsOutage.succeeded();
         for (const delivery of claimed) this.#begin(delivery);
         if (claimed.length === room) this.#pumpAgain = true;
       } while (this.#pumpAgain && this.#running);
       await this.#scheduleNextRound();
     } catch (error) {
-      this.#logger.error({ err: error }, 'claiming webhook deliveries failed');
+      // Tried again at the next poll: the loop goes on through an outage.
+      this.#claimsOutage.failed(error, 'claiming webhook deliveries failed');
       this.#setWakeTimer(this.#pollIntervalMs);
     } finally {
       this.#pumping = false;
@@ -321,9 +330,10 @@ export class WebhookDispatcher {
       this.#store
         .deleteFinishedDeliveries(before)
         .then((deleted) => {
+          this.#sweepOutage.succeeded();
           if (deleted > 0) this.#logger.info({ deleted }, 'deleted webhook deliveries past retention');
         })
-        .catch((error: unknown) => this.#logger.error({ err: error }, 'webhook delivery retention sweep failed'))
+        .catch((error: unknown) => this.#sweepOutage.failed(error, 'webhook delivery retention sweep failed'))
         .finally(() => {
           if (this.#running) this.#scheduleSweep();
         });
