@@ -269,9 +269,18 @@ describe('a PostgreSQL outage under two server processes', { timeout: 180_000 },
         expect(
           logsSince(server, from, 'the PostgreSQL change listener lost its connection; reconnecting').length,
         ).toBeGreaterThan(0);
-        await server.waitForLog(
+        // By its own backoff (at most 5 s between tries), not by its check of the connection, which
+        // comes with the backstop poll: once a minute here.
+        const reconnected = server.waitForLog(
           (line) => line.msg === 'the PostgreSQL change listener reconnected' && server.logs.indexOf(line) >= from,
         );
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const tooLate = new Promise<'too late'>((resolve) => {
+          timer = setTimeout(() => resolve('too late'), 30_000);
+        });
+        const when = await Promise.race([reconnected.then(() => 'reconnected'), tooLate]);
+        clearTimeout(timer);
+        expect(when, `${server.name}'s change listener`).toBe('reconnected');
       }
 
       // New work is accepted again, on both.
