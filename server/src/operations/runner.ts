@@ -13,15 +13,17 @@
  *   `worker-lost` problem; a cancel-requested one ends `cancelled`.
  * - Stopping drains: no more claims, running handlers finish (up to a timeout); those still
  *   running then are aborted and handed back (`queued`) for another worker.
- * - A terminal write that fails (the store is down) is logged and left: the lease then expires
- *   and crash recovery runs the operation again.
+ * - A terminal write that finds the store unavailable is tried again, with backoff, for up to a
+ *   lease period: an outage shorter than that costs no re-run. One that still fails is logged and
+ *   left: the lease then expires and crash recovery runs the operation again. Every try is fenced
+ *   by the lease's attempt, so one that comes after recovery re-queued the operation is refused.
  * - The database going away stops no loop: claims and crash recovery fail, are retried on their
  *   next tick, and each says once that it lost the database and once that it reaches it again.
  */
 
 import type { ChangeFeed } from './changes.ts';
 import { LeasedOperationContext } from './context.ts';
-import { cancelRequestedReason, UnknownKindError, workerStoppingReason } from './errors.ts';
+import { cancelRequestedReason, StoreUnavailableError, UnknownKindError, workerStoppingReason } from './errors.ts';
 import { newId } from './ids.ts';
 import type { AnyKind } from './kind.ts';
 import { type OperationLogger, silentLogger } from './logger.ts';
@@ -49,6 +51,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 250;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** Default {@link OperationRunnerOptions.stopTimeoutMs}. */
 export const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+/** Bounds of the wait between tries of an ending while the store is unavailable, in milliseconds. */
+const ENDING_RETRY_MS = { min: 100, max: 2_000 } as const;
 
 /** What an {@link OperationRunner} needs. */
 export interface OperationRunnerOptions {
@@ -141,6 +145,7 @@ export class OperationRunner {
   #recoveryTimer: TimerHandle | undefined;
   readonly #claimsOutage: StoreOutageLog;
   readonly #recoveryOutage: StoreOutageLog;
+  readonly #endingsOutage: StoreOutageLog;
 
   constructor(options: OperationRunnerOptions) {
     this.#store = options.store;
@@ -160,6 +165,7 @@ export class OperationRunner {
     this.#endings = new EndingBatcher(this.#store, this.#clock);
     this.#claimsOutage = new StoreOutageLog(this.#logger, 'operation runner', { workerId: this.workerId });
     this.#recoveryOutage = new StoreOutageLog(this.#logger, 'lease recovery', { workerId: this.workerId });
+    this.#endingsOutage = new StoreOutageLog(this.#logger, 'operation endings', { workerId: this.workerId });
   }
 
   /** How many handlers are running now (not counting operations whose ending is being written). */
@@ -418,7 +424,7 @@ export class OperationRunner {
   }
 
   async #writeEnd(job: Job, write: TerminalWrite): Promise<void> {
-    const record = await this.#endings.write({
+    const record = await this.#writeThroughOutage({
       lease: job.lease,
       patch: write.patch,
       resources: write.resources.length > 0 ? write.resources : undefined,
@@ -433,6 +439,28 @@ export class OperationRunner {
       { operationId: record.id, kind: record.kind, state: record.state, attempt: job.lease.attempt },
       'operation finished',
     );
+  }
+
+  /**
+   * Writes an ending; while the store is unavailable, tries again with backoff for up to a lease
+   * period from the first try (the outcome is kept in memory meanwhile). Rejects with the last
+   * error after that: crash recovery then runs the operation again.
+   */
+  async #writeThroughOutage(write: LeasedWrite): Promise<OperationRecord | undefined> {
+    const giveUpAt = this.#clock.now().getTime() + this.#leaseMs;
+    let delay: number = ENDING_RETRY_MS.min;
+    for (;;) {
+      try {
+        const record = await this.#endings.write(write);
+        this.#endingsOutage.succeeded();
+        return record;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || this.#clock.now().getTime() + delay > giveUpAt) throw error;
+        this.#endingsOutage.failed(error, 'writing the end of an operation failed; trying again');
+      }
+      await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, delay));
+      delay = Math.min(2 * delay, ENDING_RETRY_MS.max);
+    }
   }
 
   /** Gives a claimed operation back to the queue for another worker (shutdown). */
