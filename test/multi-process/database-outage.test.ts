@@ -68,11 +68,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.OUTAGE_DUMP) {
-    const { writeFile } = await import('node:fs/promises');
-    for (const s of [a, b])
-      if (s) await writeFile(`/tmp/${s.name}.jsonl`, s.logs.map((l) => JSON.stringify(l)).join('\n'));
-  }
   await admin?.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`).catch(() => undefined);
   await Promise.all([a?.stop(), b?.stop()]);
   await admin?.end();
@@ -287,7 +282,7 @@ describe('a PostgreSQL outage under two server processes', { timeout: 180_000 },
       const after = [await acceptCar(a), await acceptCar(b)];
       const ids = [...before, ...after].map((monitor) => monitor.id);
 
-      // Every operation, accepted before or after, ends; B learns each end by notification.
+      // Every operation, accepted before or after, ends.
       for (const id of ids) await waitForMonitor(b, id, (monitor) => FINAL_STATES.includes(monitor.state));
       // The stream held across the outage told every change of its car, up to the end.
       const frames = (await stream).split('\n').filter((line) => line.startsWith('data: '));
