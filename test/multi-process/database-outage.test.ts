@@ -10,8 +10,9 @@
  * listener re-subscribes (a long poll on B wakes on A's change, not by a poll), the webhook
  * dispatcher delivers every event the outbox queued, the request quotas are counted in the
  * database again; meanwhile every request is answered 503 problem+json with Retry-After, and no
- * process exits (an unhandled rejection would end it). See docs/operations.md "When PostgreSQL
- * goes away".
+ * process exits (an unhandled rejection would end it). And that an outage shorter than a lease
+ * costs no operation a second run: what ended meanwhile is written once the database is back. See
+ * docs/operations.md "When PostgreSQL goes away".
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,8 @@ const CAR = { brand: 'Volvo', make: 'EX30', model: 2025, color: 'Moss Yellow' };
 const FINAL_STATES = ['succeeded', 'failed', 'cancelled'];
 /** How long the database refuses every connection: longer than a lease, so running work is recovered. */
 const OUTAGE_MS = 5_000;
+/** The lease of the first test: shorter than the outage. */
+const SHORT_LEASE_MS = 2_000;
 
 let db: TestDatabase;
 /** On the server's `postgres` database: a database cannot close itself to connections. */
@@ -37,7 +40,7 @@ let hooks: WebhookReceiver;
 let a: ServerProcess;
 let b: ServerProcess;
 
-function serverEnv(role: 'all' | 'api'): Record<string, string> {
+function serverEnv(role: 'all' | 'api', leaseMs: number): Record<string, string> {
   return {
     DATABASE_URL: db.url,
     LONGRUN_ROLE: role,
@@ -46,8 +49,7 @@ function serverEnv(role: 'all' | 'api'): Record<string, string> {
     // A car takes 2 s; two at a time, so some wait queued while others run.
     LONGRUN_SIMULATION_SCALE: '0.25',
     LONGRUN_CONCURRENCY: '2',
-    // Shorter than the outage: what was running when the database went away is recovered after it.
-    LONGRUN_LEASE_MS: '2000',
+    LONGRUN_LEASE_MS: String(leaseMs),
     // Changes of the other process are learnt by LISTEN/NOTIFY only: the backstop poll waits a minute.
     LONGRUN_CHANGE_POLL_MS: '60000',
     LOG_LEVEL: 'info',
@@ -56,25 +58,26 @@ function serverEnv(role: 'all' | 'api'): Record<string, string> {
   };
 }
 
-beforeAll(async () => {
+/** A database of its own, a webhook receiver, and the two processes A and B with leases of `leaseMs`. */
+async function setUp(leaseMs: number): Promise<void> {
   db = await createTestDatabase();
   const outside = new URL(db.url);
   outside.pathname = '/postgres';
   admin = await connectClient(outside.href);
   dataDir = await mkdtemp(join(tmpdir(), 'longrun-outage-'));
   hooks = await startWebhookReceiver();
-  a = await startServerProcess('outage-a', serverEnv('all'));
-  b = await startServerProcess('outage-b', serverEnv('api'));
-});
+  a = await startServerProcess('outage-a', serverEnv('all', leaseMs));
+  b = await startServerProcess('outage-b', serverEnv('api', leaseMs));
+}
 
-afterAll(async () => {
+async function tearDown(): Promise<void> {
   await admin?.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`).catch(() => undefined);
   await Promise.all([a?.stop(), b?.stop()]);
   await admin?.end();
   await hooks?.close();
   await db?.drop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+}
 
 /** A request to one process as tenant `acme`. */
 function call(
@@ -96,7 +99,10 @@ interface Monitor {
   links: { product?: { href: string } };
 }
 
-/** Long-polls `server` until the monitor satisfies `predicate`; returns it. */
+/**
+ * Long-polls `server` until the monitor satisfies `predicate`; returns it. A 503 (a request that
+ * met a connection the database had just ended) is retried after its Retry-After, as a client would.
+ */
 async function waitForMonitor(
   server: ServerProcess,
   id: string,
@@ -104,6 +110,10 @@ async function waitForMonitor(
 ): Promise<Monitor> {
   let response = await call(server, `/monitors/${id}`);
   for (;;) {
+    while (response.status === 503) {
+      await sleep(1_000 * Number(response.headers.get('retry-after')));
+      response = await call(server, `/monitors/${id}`);
+    }
     expect(response.status, `monitor ${id} on ${server.name}`).toBeLessThan(300);
     const monitor = (await response.json()) as Monitor;
     if (predicate(monitor)) return monitor;
@@ -163,6 +173,10 @@ async function whileBothAlive<T>(work: () => Promise<T>): Promise<T> {
 }
 
 describe('a PostgreSQL outage under two server processes', { timeout: 180_000 }, () => {
+  // What was running when the database went away has lost its lease by the time it is back.
+  beforeAll(() => setUp(SHORT_LEASE_MS));
+  afterAll(tearDown);
+
   it('recovers every background loop by itself: no accepted operation and no push event is lost', async () => {
     await whileBothAlive(async () => {
       const subscribed = await call(a, '/webhook-subscriptions', { body: { url: `${hooks.origin}/hooks` } });
@@ -404,7 +418,8 @@ describe('a PostgreSQL outage under two server processes', { timeout: 180_000 },
               (line) =>
                 (line.level ?? 0) >= 50 &&
                 line.msg !== 'request failed' &&
-                line.msg !== 'writing the end of an operation failed',
+                line.msg !== 'writing the end of an operation failed' &&
+                line.msg !== 'handing an operation back failed',
             )
             .map((line) => line.msg),
         ).toStrictEqual([]);
@@ -419,6 +434,55 @@ describe('a PostgreSQL outage under two server processes', { timeout: 180_000 },
           `${ids.length} operations ended, ${recoveredRuns} re-run after their lease ran out; ` +
           `${messages.length} webhook events delivered; B's long poll woke ${Math.round(elapsed)} ms after A's change`,
       );
+    });
+  });
+});
+
+describe('a PostgreSQL failover or outage shorter than a lease', { timeout: 180_000 }, () => {
+  beforeAll(() => setUp(30_000));
+  afterAll(tearDown);
+
+  /**
+   * Accepts four cars (two run, two wait), does `away` to the database while the two run, and
+   * checks that every car still succeeds, each ended once (a handler whose progress write failed
+   * runs again; it does not end `failed`).
+   */
+  async function everyCarSucceeds(away: () => Promise<void>): Promise<void> {
+    await whileBothAlive(async () => {
+      const logsBefore = a.logs.length;
+      const cars = [await acceptCar(a), await acceptCar(a), await acceptCar(b), await acceptCar(b)];
+      await Promise.all(cars.slice(0, 2).map((car) => waitForMonitor(b, car.id, (m) => m.state === 'running')));
+      await away();
+      const ids = cars.map((car) => car.id);
+      for (const id of ids) await waitForMonitor(b, id, (m) => FINAL_STATES.includes(m.state));
+      const rows = await query<{ id: string; state: string; error: string | null }>(
+        'SELECT id, state, error::text AS error FROM operations WHERE id = ANY ($1::text[]) ORDER BY id',
+        [ids],
+      );
+      expect(rows.filter((row) => row.state !== 'succeeded')).toStrictEqual([]);
+      const finished = a.logs
+        .slice(logsBefore)
+        .filter((line) => line.msg === 'operation finished')
+        .map((line) => line.operationId);
+      expect([...finished].sort()).toStrictEqual([...ids].sort());
+    });
+  }
+
+  it('fails no operation when every session is ended and the database accepts again at once (a restart, a failover)', async () => {
+    await everyCarSucceeds(async () => {
+      const { rows } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+        db.name,
+      ]);
+      expect(rows.length).toBeGreaterThan(0);
+    });
+  });
+
+  it('fails no operation when the database refuses connections for less than a lease', async () => {
+    await everyCarSucceeds(async () => {
+      expect(await takeDatabaseAway()).toBeGreaterThan(0);
+      await sleep(3_000);
+      expect((await call(b, '/monitors')).status).toBe(503);
+      await bringDatabaseBack();
     });
   });
 });

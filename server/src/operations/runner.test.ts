@@ -322,6 +322,41 @@ describe('the database away when a handler ends', () => {
   });
 });
 
+describe('the database away while a handler runs', () => {
+  it('runs the operation again instead of ending it failed when a progress write finds the database away', async () => {
+    let failures = 1;
+    // The first leased write (the handler's progress) fails as PostgreSQL's does in a failover.
+    const flaky = new Proxy(store, {
+      get(target, key) {
+        if (key === 'updateOperation') {
+          return (...args: Parameters<OperationStore['updateOperation']>) => {
+            if (failures === 0) return target.updateOperation(...args);
+            failures -= 1;
+            return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const attempts: number[] = [];
+    const kind = defineKind<unknown, never, string>({
+      name: KIND,
+      async run(_input, ctx) {
+        attempts.push(ctx.attempt);
+        await ctx.progress(50, 'half way');
+        return { result: 'made' };
+      },
+    });
+    const { engine } = await startEngine(flaky, { kinds: [kind], leaseMs: LEASE_MS }, time);
+    running.push(engine);
+    const id = await accept(engine);
+    const done = await waitUntil(engine, id, (record) => record.state === 'succeeded' || record.state === 'failed');
+    expect(done.state).toBe('succeeded');
+    expect(attempts).toStrictEqual([1, 2]);
+  });
+});
+
 describe('OperationRunner options', () => {
   it('refuses nonsense bounds', () => {
     const changes = new ChangeFeed({ read: async () => undefined });

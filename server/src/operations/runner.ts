@@ -13,6 +13,8 @@
  *   `worker-lost` problem; a cancel-requested one ends `cancelled`.
  * - Stopping drains: no more claims, running handlers finish (up to a timeout); those still
  *   running then are aborted and handed back (`queued`) for another worker.
+ * - A handler that throws because the store is unavailable (a progress or step write failed)
+ *   does not end its operation `failed`: it is handed back to the queue and runs again.
  * - A terminal write that finds the store unavailable is tried again, with backoff, for up to a
  *   lease period: an outage shorter than that costs no re-run. One that still fails is logged and
  *   left: the lease then expires and crash recovery runs the operation again. Every try is fenced
@@ -407,6 +409,11 @@ export class OperationRunner {
       await this.#writeEnd(job, cancelledWrite(context.steps));
     } else if (threw && job.stopping) {
       await this.#handBack(job);
+    } else if (threw && causedByStoreOutage(failure)) {
+      // The handler failed because the database was away (a progress or step write), not by its
+      // own fault: ending it `failed` would turn a failover into a lost operation. It runs again.
+      this.#logger.warn({ ...log, err: failure }, 'the database went away while the operation ran; it runs again');
+      await this.#handBack(job, true);
     } else if (threw) {
       this.#logger.info({ ...log, err: failure }, 'operation handler failed');
       await this.#writeEnd(job, failedWrite(problemFromError(failure), context.steps));
@@ -424,12 +431,13 @@ export class OperationRunner {
   }
 
   async #writeEnd(job: Job, write: TerminalWrite): Promise<void> {
-    const record = await this.#writeThroughOutage({
+    const leasedWrite: LeasedWrite = {
       lease: job.lease,
       patch: write.patch,
       resources: write.resources.length > 0 ? write.resources : undefined,
       seen: job.context.record,
-    });
+    };
+    const record = await this.#throughOutage(() => this.#endings.write(leasedWrite));
     if (!record) {
       this.#logger.warn({ operationId: job.operation.id }, 'lost the lease before writing the end of an operation');
       return;
@@ -442,16 +450,16 @@ export class OperationRunner {
   }
 
   /**
-   * Writes an ending; while the store is unavailable, tries again with backoff for up to a lease
-   * period from the first try (the outcome is kept in memory meanwhile). Rejects with the last
-   * error after that: crash recovery then runs the operation again.
+   * Runs `write` (an ending, a hand-back); while the store is unavailable, tries again with backoff
+   * for up to a lease period from the first try (the outcome is kept in memory meanwhile). Rejects
+   * with the last error after that: crash recovery then runs the operation again.
    */
-  async #writeThroughOutage(write: LeasedWrite): Promise<OperationRecord | undefined> {
+  async #throughOutage(write: () => Promise<OperationRecord | undefined>): Promise<OperationRecord | undefined> {
     const giveUpAt = this.#clock.now().getTime() + this.#leaseMs;
     let delay: number = ENDING_RETRY_MS.min;
     for (;;) {
       try {
-        const record = await this.#endings.write(write);
+        const record = await write();
         this.#endingsOutage.succeeded();
         return record;
       } catch (error) {
@@ -463,10 +471,15 @@ export class OperationRunner {
     }
   }
 
-  /** Gives a claimed operation back to the queue for another worker (shutdown). */
-  async #handBack(job: Job): Promise<void> {
+  /**
+   * Gives a claimed operation back to the queue (shutdown: for another worker; a handler failed by
+   * an outage: to run again). `throughOutage` waits for the store as an ending does; a stopping
+   * worker tries once.
+   */
+  async #handBack(job: Job, throughOutage = false): Promise<void> {
     try {
-      const record = await this.#store.updateOperation(job.lease, { state: 'queued' }, this.#clock.now());
+      const handBack = () => this.#store.updateOperation(job.lease, { state: 'queued' }, this.#clock.now());
+      const record = await (throughOutage ? this.#throughOutage(handBack) : handBack());
       if (record) this.#changes.publish(record);
     } catch (error) {
       // Recovery re-queues it once the lease expires.
@@ -605,4 +618,12 @@ function positive(value: number, what: string): number {
 function positiveInteger(value: number, what: string): number {
   if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`${what} must be a positive integer: ${value}`);
   return value;
+}
+
+/** Whether `error`, or an error it was caused by, is the store being unavailable. */
+function causedByStoreOutage(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
+    if (cause instanceof StoreUnavailableError) return true;
+  }
+  return false;
 }
