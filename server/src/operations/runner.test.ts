@@ -355,6 +355,37 @@ describe('the database away while a handler runs', () => {
     expect(done.state).toBe('succeeded');
     expect(attempts).toStrictEqual([1, 2]);
   });
+
+  it('ends it failed once it has run maxAttempts times, each failed by the database', async () => {
+    const flaky = new Proxy(store, {
+      get(target, key) {
+        if (key === 'updateOperation') {
+          // Every progress write loses its connection; the hand-backs go through.
+          return (...args: Parameters<OperationStore['updateOperation']>) =>
+            args[1].state === 'queued'
+              ? target.updateOperation(...args)
+              : Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const attempts: number[] = [];
+    const kind = defineKind<unknown, never, string>({
+      name: KIND,
+      async run(_input, ctx) {
+        attempts.push(ctx.attempt);
+        await ctx.progress(50, 'half way');
+        return { result: 'made' };
+      },
+    });
+    const { engine } = await startEngine(flaky, { kinds: [kind], leaseMs: LEASE_MS, maxAttempts: 3 }, time);
+    running.push(engine);
+    const id = await accept(engine);
+    const done = await waitUntil(engine, id, (record) => record.state === 'succeeded' || record.state === 'failed');
+    expect(done.state).toBe('failed');
+    expect(attempts).toStrictEqual([1, 2, 3]);
+  });
 });
 
 describe('OperationRunner options', () => {

@@ -14,7 +14,8 @@
  * - Stopping drains: no more claims, running handlers finish (up to a timeout); those still
  *   running then are aborted and handed back (`queued`) for another worker.
  * - A handler that throws because the store is unavailable (a progress or step write failed)
- *   does not end its operation `failed`: it is handed back to the queue and runs again.
+ *   does not end its operation `failed`: it is handed back to the queue and runs again (up to
+ *   `maxAttempts` runs).
  * - A terminal write that finds the store unavailable is tried again, with backoff, for up to a
  *   lease period: an outage shorter than that costs no re-run. One that still fails is logged and
  *   left: the lease then expires and crash recovery runs the operation again. Every try is fenced
@@ -409,9 +410,11 @@ export class OperationRunner {
       await this.#writeEnd(job, cancelledWrite(context.steps));
     } else if (threw && job.stopping) {
       await this.#handBack(job);
-    } else if (threw && causedByStoreOutage(failure)) {
+    } else if (threw && causedByStoreOutage(failure) && job.lease.attempt < this.#maxAttempts) {
       // The handler failed because the database was away (a progress or step write), not by its
-      // own fault: ending it `failed` would turn a failover into a lost operation. It runs again.
+      // own fault: ending it `failed` would turn a failover into a lost operation. It runs again,
+      // up to `maxAttempts` runs as crash recovery allows (a write that always loses its connection
+      // must not run the operation forever).
       this.#logger.warn({ ...log, err: failure }, 'the database went away while the operation ran; it runs again');
       await this.#handBack(job, true);
     } else if (threw) {
