@@ -53,6 +53,10 @@ const FALLBACK_LOG_INTERVAL_MS = 60_000;
 class FallbackCount extends RateLimiterMemory {
   readonly #logger: OperationLogger;
   #loggedAt = Number.NEGATIVE_INFINITY;
+  /** Requests counted here so far: a request that added none was counted by the shared store. */
+  calls = 0;
+  /** True from the first request counted here until the shared store counts one again. */
+  #counting = false;
 
   constructor(policy: RateLimitPolicy, logger: OperationLogger) {
     super({ points: policy.limit, duration: policy.windowSeconds, keyPrefix: KEY_PREFIX });
@@ -61,11 +65,22 @@ class FallbackCount extends RateLimiterMemory {
 
   override consume(key: string | number, points?: number, options?: Record<string, unknown>): Promise<RateLimiterRes> {
     const now = Date.now();
+    this.calls += 1;
+    this.#counting = true;
     if (now - this.#loggedAt >= FALLBACK_LOG_INTERVAL_MS) {
       this.#loggedAt = now;
       this.#logger.warn({}, 'the shared request quotas do not answer: this instance counts them alone meanwhile');
     }
     return super.consume(key, points, options);
+  }
+
+  /** A request was counted by the shared store: after an outage, says once that it counts again. */
+  sharedAnswered(): void {
+    if (!this.#counting) return;
+    this.#counting = false;
+    // The next outage is told at once, however soon it comes.
+    this.#loggedAt = Number.NEGATIVE_INFINITY;
+    this.#logger.info({}, 'the shared request quotas answer again: counted in the database again');
   }
 }
 
@@ -73,16 +88,19 @@ class FallbackCount extends RateLimiterMemory {
 export class RateLimiter {
   readonly #policy: RateLimitPolicy;
   readonly #counter: RateLimiterAbstract;
+  readonly #fallback: FallbackCount | undefined;
   readonly #policyHeader: string;
 
   constructor(policy: RateLimitPolicy = DEFAULT_RATE_LIMIT, options: RateLimiterOptions = {}) {
     this.#policy = policy;
     this.#policyHeader = `"default";q=${policy.limit};w=${policy.windowSeconds}`;
     const quota = { points: policy.limit, duration: policy.windowSeconds, keyPrefix: KEY_PREFIX };
-    this.#counter =
-      options.shared === undefined
-        ? new RateLimiterMemory(quota)
-        : options.shared({ ...quota, insuranceLimiter: new FallbackCount(policy, options.logger ?? silentLogger) });
+    if (options.shared === undefined) {
+      this.#counter = new RateLimiterMemory(quota);
+    } else {
+      this.#fallback = new FallbackCount(policy, options.logger ?? silentLogger);
+      this.#counter = options.shared({ ...quota, insuranceLimiter: this.#fallback });
+    }
   }
 
   /**
@@ -92,6 +110,7 @@ export class RateLimiter {
    */
   async take(caller: string): Promise<Record<string, string>> {
     let taken: RateLimiterRes;
+    const fallbackCalls = this.#fallback?.calls;
     try {
       taken = await this.#counter.consume(caller);
     } catch (refusal) {
@@ -107,10 +126,20 @@ export class RateLimiter {
         },
       });
     }
+    // A refusal may come from the library's memory without a query: only a count says the store answered.
+    this.#sharedAnswered(fallbackCalls);
     return {
       RateLimit: `"default";r=${taken.remainingPoints};t=${secondsLeft(taken)}`,
       'RateLimit-Policy': this.#policyHeader,
     };
+  }
+
+  /**
+   * No request was counted in memory while this one was counted (`before` is the fallback's count
+   * when it began): the shared store answered it.
+   */
+  #sharedAnswered(before: number | undefined): void {
+    if (this.#fallback !== undefined && this.#fallback.calls === before) this.#fallback.sharedAnswered();
   }
 }
 

@@ -27,6 +27,7 @@ import type {
 import { OperationRunner, type StopOptions } from './runner.ts';
 import { isTerminal } from './state.ts';
 import { initialSteps } from './steps.ts';
+import { StoreOutageLog } from './store-outage.ts';
 
 /** Default {@link EngineConfig.retentionMs}: terminal operations are kept 24 hours. */
 export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -129,6 +130,7 @@ export class OperationEngine {
   readonly #changeSource: ChangeSource | undefined;
   #detachSource: (() => Promise<void>) | undefined;
   #sweepTimer: TimerHandle | undefined;
+  readonly #sweepOutage: StoreOutageLog;
   #started = false;
 
   constructor(config: EngineConfig) {
@@ -140,6 +142,7 @@ export class OperationEngine {
     this.#sweepIntervalMs = nonNegative(config.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, 'sweepIntervalMs');
     this.#idempotencyTtlMs = nonNegative(config.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS, 'idempotencyTtlMs');
     this.#changeSource = config.changeSource;
+    this.#sweepOutage = new StoreOutageLog(this.#logger, 'retention sweep');
     this.kinds = indexKinds(config.kinds);
     this.changes = new ChangeFeed({
       read: (tenant, id) => this.#store.getOperation(tenant, id),
@@ -349,7 +352,10 @@ export class OperationEngine {
   #scheduleSweep(): void {
     this.#sweepTimer = this.#timers.setTimeout(() => {
       this.sweepExpired()
-        .catch((error: unknown) => this.#logger.error({ err: error }, 'retention sweep failed'))
+        .then(
+          () => this.#sweepOutage.succeeded(),
+          (error: unknown) => this.#sweepOutage.failed(error, 'retention sweep failed'),
+        )
         .finally(() => {
           if (this.#started) this.#scheduleSweep();
         });

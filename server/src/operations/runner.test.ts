@@ -3,7 +3,7 @@ import { gate, openTempStore, REQUEST, startEngine, TENANT, waitUntil } from '..
 import { ChangeFeed } from './changes.ts';
 import type { OperationContext } from './context.ts';
 import type { OperationEngine } from './engine.ts';
-import { LeaseLostError } from './errors.ts';
+import { LeaseLostError, StoreUnavailableError } from './errors.ts';
 import { defineKind, indexKinds } from './kind.ts';
 import { createManualTime, type ManualTime } from './manual-time.ts';
 import type { OperationRecord } from './model.ts';
@@ -274,6 +274,117 @@ describe('stopping', () => {
     await waitUntil(engine, id, (record) => record.state === 'running');
     await engine.stop({ abort: true });
     expect(await engine.get(TENANT, id)).toMatchObject({ state: 'queued', error: null });
+  });
+});
+
+describe('the database away when a handler ends', () => {
+  it('writes the ending once the database answers again within the lease: the operation does not run again', async () => {
+    const failed = [gate(), gate()];
+    let failures = 0;
+    // The store's batched ending write fails twice as PostgreSQL's does when the database is away.
+    const away = new Proxy(store, {
+      get(target, key) {
+        if (key === 'updateOperations') {
+          return (...args: Parameters<OperationStore['updateOperations']>) => {
+            const failure = failed[failures];
+            if (failure === undefined) return target.updateOperations(...args);
+            failures += 1;
+            failure.open();
+            return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: the database is away'));
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let runs = 0;
+    const kind = defineKind<unknown, never, string>({
+      name: KIND,
+      async run() {
+        runs += 1;
+        return { result: 'made' };
+      },
+    });
+    const { engine } = await startEngine(away, { kinds: [kind], leaseMs: LEASE_MS }, time);
+    running.push(engine);
+    const id = await accept(engine);
+    // Each try waits on the runner's timers: time moves once the try has failed and its wait began.
+    const afterTheTurn = () => new Promise((resolve) => setImmediate(resolve));
+    await failed[0]?.promise;
+    await afterTheTurn();
+    time.advance(100);
+    await failed[1]?.promise;
+    await afterTheTurn();
+    time.advance(200);
+    const done = await waitUntil(engine, id, (record) => record.state === 'succeeded');
+    expect(done.attempts).toBe(1);
+    expect(runs).toBe(1);
+  });
+});
+
+describe('the database away while a handler runs', () => {
+  it('runs the operation again instead of ending it failed when a progress write finds the database away', async () => {
+    let failures = 1;
+    // The first leased write (the handler's progress) fails as PostgreSQL's does in a failover.
+    const flaky = new Proxy(store, {
+      get(target, key) {
+        if (key === 'updateOperation') {
+          return (...args: Parameters<OperationStore['updateOperation']>) => {
+            if (failures === 0) return target.updateOperation(...args);
+            failures -= 1;
+            return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const attempts: number[] = [];
+    const kind = defineKind<unknown, never, string>({
+      name: KIND,
+      async run(_input, ctx) {
+        attempts.push(ctx.attempt);
+        await ctx.progress(50, 'half way');
+        return { result: 'made' };
+      },
+    });
+    const { engine } = await startEngine(flaky, { kinds: [kind], leaseMs: LEASE_MS }, time);
+    running.push(engine);
+    const id = await accept(engine);
+    const done = await waitUntil(engine, id, (record) => record.state === 'succeeded' || record.state === 'failed');
+    expect(done.state).toBe('succeeded');
+    expect(attempts).toStrictEqual([1, 2]);
+  });
+
+  it('ends it failed once it has run maxAttempts times, each failed by the database', async () => {
+    const flaky = new Proxy(store, {
+      get(target, key) {
+        if (key === 'updateOperation') {
+          // Every progress write loses its connection; the hand-backs go through.
+          return (...args: Parameters<OperationStore['updateOperation']>) =>
+            args[1].state === 'queued'
+              ? target.updateOperation(...args)
+              : Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const attempts: number[] = [];
+    const kind = defineKind<unknown, never, string>({
+      name: KIND,
+      async run(_input, ctx) {
+        attempts.push(ctx.attempt);
+        await ctx.progress(50, 'half way');
+        return { result: 'made' };
+      },
+    });
+    const { engine } = await startEngine(flaky, { kinds: [kind], leaseMs: LEASE_MS, maxAttempts: 3 }, time);
+    running.push(engine);
+    const id = await accept(engine);
+    const done = await waitUntil(engine, id, (record) => record.state === 'succeeded' || record.state === 'failed');
+    expect(done.state).toBe('failed');
+    expect(attempts).toStrictEqual([1, 2, 3]);
   });
 });
 

@@ -13,13 +13,20 @@
  *   `worker-lost` problem; a cancel-requested one ends `cancelled`.
  * - Stopping drains: no more claims, running handlers finish (up to a timeout); those still
  *   running then are aborted and handed back (`queued`) for another worker.
- * - A terminal write that fails (the store is down) is logged and left: the lease then expires
- *   and crash recovery runs the operation again.
+ * - A handler that throws because the store is unavailable (a progress or step write failed)
+ *   does not end its operation `failed`: it is handed back to the queue and runs again (up to
+ *   `maxAttempts` runs).
+ * - A terminal write that finds the store unavailable is tried again, with backoff, for up to a
+ *   lease period: an outage shorter than that costs no re-run. One that still fails is logged and
+ *   left: the lease then expires and crash recovery runs the operation again. Every try is fenced
+ *   by the lease's attempt, so one that comes after recovery re-queued the operation is refused.
+ * - The database going away stops no loop: claims and crash recovery fail, are retried on their
+ *   next tick, and each says once that it lost the database and once that it reaches it again.
  */
 
 import type { ChangeFeed } from './changes.ts';
 import { LeasedOperationContext } from './context.ts';
-import { cancelRequestedReason, UnknownKindError, workerStoppingReason } from './errors.ts';
+import { cancelRequestedReason, StoreUnavailableError, UnknownKindError, workerStoppingReason } from './errors.ts';
 import { newId } from './ids.ts';
 import type { AnyKind } from './kind.ts';
 import { type OperationLogger, silentLogger } from './logger.ts';
@@ -35,6 +42,7 @@ import {
 import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './ports/clock.ts';
 import type { Claim, Lease, LeasedWrite, OperationStore } from './ports/index.ts';
 import { problemFromError, workerLostProblem } from './problems.ts';
+import { StoreOutageLog } from './store-outage.ts';
 
 /** Default {@link OperationRunnerOptions.concurrency}. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -46,6 +54,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 250;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** Default {@link OperationRunnerOptions.stopTimeoutMs}. */
 export const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+/** Bounds of the wait between tries of an ending while the store is unavailable, in milliseconds. */
+const ENDING_RETRY_MS = { min: 100, max: 2_000 } as const;
 
 /** What an {@link OperationRunner} needs. */
 export interface OperationRunnerOptions {
@@ -136,6 +146,9 @@ export class OperationRunner {
   #recovering: Promise<unknown> | undefined;
   #pollTimer: TimerHandle | undefined;
   #recoveryTimer: TimerHandle | undefined;
+  readonly #claimsOutage: StoreOutageLog;
+  readonly #recoveryOutage: StoreOutageLog;
+  readonly #endingsOutage: StoreOutageLog;
 
   constructor(options: OperationRunnerOptions) {
     this.#store = options.store;
@@ -153,6 +166,9 @@ export class OperationRunner {
     this.#stopTimeoutMs = Math.max(0, options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     this.workerId = options.workerId ?? newId('wrk');
     this.#endings = new EndingBatcher(this.#store, this.#clock);
+    this.#claimsOutage = new StoreOutageLog(this.#logger, 'operation runner', { workerId: this.workerId });
+    this.#recoveryOutage = new StoreOutageLog(this.#logger, 'lease recovery', { workerId: this.workerId });
+    this.#endingsOutage = new StoreOutageLog(this.#logger, 'operation endings', { workerId: this.workerId });
   }
 
   /** How many handlers are running now (not counting operations whose ending is being written). */
@@ -238,9 +254,10 @@ export class OperationRunner {
   }
 
   async #recoverAndReschedule(): Promise<void> {
-    const recovering = this.recoverExpired().catch((error: unknown) => {
-      this.#logger.error({ err: error, workerId: this.workerId }, 'crash recovery failed');
-    });
+    const recovering = this.recoverExpired().then(
+      () => this.#recoveryOutage.succeeded(),
+      (error: unknown) => this.#recoveryOutage.failed(error, 'crash recovery failed'),
+    );
     this.#recovering = recovering;
     await recovering;
     this.#recovering = undefined;
@@ -284,9 +301,11 @@ export class OperationRunner {
             wanted,
           );
         } catch (error) {
-          this.#logger.error({ err: error, workerId: this.workerId }, 'claiming operations failed');
+          // Tried again at the next poll (or wake-up): the loop goes on through an outage.
+          this.#claimsOutage.failed(error, 'claiming operations failed');
           return;
         }
+        this.#claimsOutage.succeeded();
         for (const claim of claims) this.#launch(claim.operation, claim.lease);
         if (claims.length < wanted) break;
       }
@@ -391,6 +410,13 @@ export class OperationRunner {
       await this.#writeEnd(job, cancelledWrite(context.steps));
     } else if (threw && job.stopping) {
       await this.#handBack(job);
+    } else if (threw && causedByStoreOutage(failure) && job.lease.attempt < this.#maxAttempts) {
+      // The handler failed because the database was away (a progress or step write), not by its
+      // own fault: ending it `failed` would turn a failover into a lost operation. It runs again,
+      // up to `maxAttempts` runs as crash recovery allows (a write that always loses its connection
+      // must not run the operation forever).
+      this.#logger.warn({ ...log, err: failure }, 'the database went away while the operation ran; it runs again');
+      await this.#handBack(job, true);
     } else if (threw) {
       this.#logger.info({ ...log, err: failure }, 'operation handler failed');
       await this.#writeEnd(job, failedWrite(problemFromError(failure), context.steps));
@@ -408,12 +434,13 @@ export class OperationRunner {
   }
 
   async #writeEnd(job: Job, write: TerminalWrite): Promise<void> {
-    const record = await this.#endings.write({
+    const leasedWrite: LeasedWrite = {
       lease: job.lease,
       patch: write.patch,
       resources: write.resources.length > 0 ? write.resources : undefined,
       seen: job.context.record,
-    });
+    };
+    const record = await this.#throughOutage(() => this.#endings.write(leasedWrite));
     if (!record) {
       this.#logger.warn({ operationId: job.operation.id }, 'lost the lease before writing the end of an operation');
       return;
@@ -425,10 +452,37 @@ export class OperationRunner {
     );
   }
 
-  /** Gives a claimed operation back to the queue for another worker (shutdown). */
-  async #handBack(job: Job): Promise<void> {
+  /**
+   * Runs `write` (an ending, a hand-back); while the store is unavailable, tries again with backoff
+   * for up to a lease period from the first try (the outcome is kept in memory meanwhile). Rejects
+   * with the last error after that: crash recovery then runs the operation again.
+   */
+  async #throughOutage(write: () => Promise<OperationRecord | undefined>): Promise<OperationRecord | undefined> {
+    const giveUpAt = this.#clock.now().getTime() + this.#leaseMs;
+    let delay: number = ENDING_RETRY_MS.min;
+    for (;;) {
+      try {
+        const record = await write();
+        this.#endingsOutage.succeeded();
+        return record;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || this.#clock.now().getTime() + delay > giveUpAt) throw error;
+        this.#endingsOutage.failed(error, 'writing the end of an operation failed; trying again');
+      }
+      await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, delay));
+      delay = Math.min(2 * delay, ENDING_RETRY_MS.max);
+    }
+  }
+
+  /**
+   * Gives a claimed operation back to the queue (shutdown: for another worker; a handler failed by
+   * an outage: to run again). `throughOutage` waits for the store as an ending does; a stopping
+   * worker tries once.
+   */
+  async #handBack(job: Job, throughOutage = false): Promise<void> {
     try {
-      const record = await this.#store.updateOperation(job.lease, { state: 'queued' }, this.#clock.now());
+      const handBack = () => this.#store.updateOperation(job.lease, { state: 'queued' }, this.#clock.now());
+      const record = await (throughOutage ? this.#throughOutage(handBack) : handBack());
       if (record) this.#changes.publish(record);
     } catch (error) {
       // Recovery re-queues it once the lease expires.
@@ -567,4 +621,12 @@ function positive(value: number, what: string): number {
 function positiveInteger(value: number, what: string): number {
   if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`${what} must be a positive integer: ${value}`);
   return value;
+}
+
+/** Whether `error`, or an error it was caused by, is the store being unavailable. */
+function causedByStoreOutage(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
+    if (cause instanceof StoreUnavailableError) return true;
+  }
+  return false;
 }

@@ -15,10 +15,15 @@
  * run out. The store hands out an operation's deliveries to one target one at a time, in order.
  * Nothing is kept only in memory, so a restart loses no delivery.
  *
+ * The database going away stops nothing: claims are retried at every poll, and an outcome that
+ * cannot be recorded (the endpoint answered, the database did not) is kept and recorded once the
+ * database is back, while this process still holds the delivery's lease, so it is not sent again.
+ *
  * Contract: "Push instead of poll" of the async contract, as openapi/openapi.yaml states it.
  */
 
 import type { ChangeListener } from '../operations/changes.ts';
+import { StoreUnavailableError } from '../operations/errors.ts';
 import { newId } from '../operations/ids.ts';
 import { type OperationLogger, silentLogger } from '../operations/logger.ts';
 import type { OperationRecord } from '../operations/model.ts';
@@ -29,6 +34,7 @@ import type {
   WebhookEventType,
   WebhookStore,
 } from '../operations/ports/webhook-store.ts';
+import { StoreOutageLog } from '../operations/store-outage.ts';
 import { postToTarget } from './outbound-post.ts';
 import { eventTypeOf, isFinalEventType, webhookEnvelope } from './push-events.ts';
 import { type RetryPolicy, retryDelayMs, retryPolicy } from './retry-policy.ts';
@@ -41,6 +47,8 @@ export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 export const DEFAULT_DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /** Longest error text kept in the delivery log (the spec's `lastError.maxLength`). */
 const MAX_ERROR_LENGTH = 500;
+/** Bounds of the wait between tries to record an outcome while the database is away, in milliseconds. */
+const RECORD_RETRY_MS = { min: 100, max: 2_000 } as const;
 /** Operations whose last event type is remembered, to wake for changes that may have queued a message. */
 const REMEMBERED_OPERATIONS = 10_000;
 
@@ -117,6 +125,9 @@ export class WebhookDispatcher {
   #pumpAgain = false;
   #wakeTimer: TimerHandle;
   #sweepTimer: TimerHandle;
+  readonly #claimsOutage: StoreOutageLog;
+  readonly #recordsOutage: StoreOutageLog;
+  readonly #sweepOutage: StoreOutageLog;
 
   constructor(options: WebhookDispatcherOptions) {
     this.#store = options.store;
@@ -137,6 +148,9 @@ export class WebhookDispatcher {
     this.#clock = options.clock ?? systemClock;
     this.#timers = options.timers ?? systemTimers;
     this.#logger = options.logger ?? silentLogger;
+    this.#claimsOutage = new StoreOutageLog(this.#logger, 'webhook dispatcher', { owner: this.#owner });
+    this.#recordsOutage = new StoreOutageLog(this.#logger, 'webhook delivery log', { owner: this.#owner });
+    this.#sweepOutage = new StoreOutageLog(this.#logger, 'webhook retention sweep', { owner: this.#owner });
   }
 
   /** Starts queueing this process's changes and delivering due deliveries (including those left by a previous run). */
@@ -187,13 +201,16 @@ export class WebhookDispatcher {
         this.#pumpAgain = false;
         const room = this.#concurrency - this.#inFlight.size;
         if (room <= 0) break; // a finishing attempt wakes the pump again
-        const claimed = await this.#store.claimDeliveries(this.#owner, room, this.#leaseMs, this.#clock.now());
-        for (const delivery of claimed) this.#begin(delivery);
+        const claimedAt = this.#clock.now();
+        const claimed = await this.#store.claimDeliveries(this.#owner, room, this.#leaseMs, claimedAt);
+        this.#claimsOutage.succeeded();
+        for (const delivery of claimed) this.#begin(delivery, claimedAt.getTime() + this.#leaseMs);
         if (claimed.length === room) this.#pumpAgain = true;
       } while (this.#pumpAgain && this.#running);
       await this.#scheduleNextRound();
     } catch (error) {
-      this.#logger.error({ err: error }, 'claiming webhook deliveries failed');
+      // Tried again at the next poll: the loop goes on through an outage.
+      this.#claimsOutage.failed(error, 'claiming webhook deliveries failed');
       this.#setWakeTimer(this.#pollIntervalMs);
     } finally {
       this.#pumping = false;
@@ -219,8 +236,9 @@ export class WebhookDispatcher {
     }, ms);
   }
 
-  #begin(delivery: ClaimedDelivery): void {
-    const attempt = this.#deliver(delivery)
+  /** Attempts `delivery`, claimed until `leaseEndsAt` (epoch ms). */
+  #begin(delivery: ClaimedDelivery, leaseEndsAt: number): void {
+    const attempt = this.#deliver(delivery, leaseEndsAt)
       .catch((error: unknown) =>
         this.#logger.error({ err: error, deliveryId: delivery.id }, 'recording a webhook delivery failed'),
       )
@@ -231,13 +249,15 @@ export class WebhookDispatcher {
     this.#inFlight.add(attempt);
   }
 
-  async #deliver(delivery: ClaimedDelivery): Promise<void> {
+  async #deliver(delivery: ClaimedDelivery, leaseEndsAt: number): Promise<void> {
     const now = this.#clock.now();
     const outcome = await this.#attempt(delivery, now).catch((error: unknown): DeliveryAttempt => {
-      if (this.#stopping.signal.aborted) return { outcome: 'released' };
+      // Not the endpoint's failure (stopping, or the database away before anything was sent):
+      // given back, due at once, without counting an attempt.
+      if (this.#stopping.signal.aborted || error instanceof StoreUnavailableError) return { outcome: 'released' };
       return this.#failure(delivery, null, error instanceof Error ? error.message : String(error), now);
     });
-    const recorded = await this.#store.recordDeliveryAttempt(delivery.id, this.#owner, outcome, this.#clock.now());
+    const recorded = await this.#record(delivery, outcome, leaseEndsAt);
     const fields = {
       deliveryId: delivery.id,
       messageId: delivery.messageId,
@@ -250,6 +270,45 @@ export class WebhookDispatcher {
     else if (outcome.outcome === 'failed')
       this.#logger.warn({ ...fields, error: outcome.error }, 'a webhook delivery failed for good');
     else this.#logger.debug(fields, 'webhook delivery attempted');
+  }
+
+  /**
+   * Records an attempt's outcome. When the database is away, the outcome is kept and recording
+   * tried again (with backoff) until it answers, as long as this process holds the delivery's
+   * lease: given up, the delivery would be sent again once the lease ran out, a minute later.
+   */
+  async #record(delivery: ClaimedDelivery, outcome: DeliveryAttempt, leaseEndsAt: number): Promise<boolean> {
+    let delay: number = RECORD_RETRY_MS.min;
+    for (;;) {
+      try {
+        const recorded = await this.#store.recordDeliveryAttempt(delivery.id, this.#owner, outcome, this.#clock.now());
+        this.#recordsOutage.succeeded();
+        return recorded;
+      } catch (error) {
+        const retry =
+          error instanceof StoreUnavailableError &&
+          !this.#stopping.signal.aborted &&
+          this.#clock.now().getTime() + delay < leaseEndsAt;
+        if (!retry) throw error;
+        this.#recordsOutage.failed(error, 'recording a webhook delivery failed; trying again');
+      }
+      await this.#pause(delay);
+      delay = Math.min(2 * delay, RECORD_RETRY_MS.max);
+    }
+  }
+
+  /** Waits `ms`, or less when the dispatcher stops. */
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const signal = this.#stopping.signal;
+      const done = (): void => {
+        this.#timers.clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.#timers.setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   async #attempt(delivery: ClaimedDelivery, now: Date): Promise<DeliveryAttempt> {
@@ -321,9 +380,10 @@ export class WebhookDispatcher {
       this.#store
         .deleteFinishedDeliveries(before)
         .then((deleted) => {
+          this.#sweepOutage.succeeded();
           if (deleted > 0) this.#logger.info({ deleted }, 'deleted webhook deliveries past retention');
         })
-        .catch((error: unknown) => this.#logger.error({ err: error }, 'webhook delivery retention sweep failed'))
+        .catch((error: unknown) => this.#sweepOutage.failed(error, 'webhook delivery retention sweep failed'))
         .finally(() => {
           if (this.#running) this.#scheduleSweep();
         });

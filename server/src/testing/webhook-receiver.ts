@@ -18,10 +18,14 @@ export interface ReceivedRequest {
   status: number;
 }
 
-/** What the receiver answers a request with: a status, and optional headers. */
-export type ReceiverAnswer = (
-  request: Omit<ReceivedRequest, 'status'>,
-) => number | { status: number; headers?: Record<string, string> };
+/** A status, and optional headers. */
+type Answer = number | { status: number; headers?: Record<string, string> };
+
+/**
+ * What the receiver answers a request with: a status, and optional headers; or a promise of them,
+ * to hold the answer while the test does something (takes the database away mid-delivery).
+ */
+export type ReceiverAnswer = (request: Omit<ReceivedRequest, 'status'>) => Answer | Promise<Answer>;
 
 /** A running {@link startWebhookReceiver}. */
 export interface WebhookReceiver {
@@ -59,14 +63,14 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
     const created = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
+      req.on('end', async () => {
         const request = {
           method: req.method ?? '',
           path: req.url ?? '',
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         };
-        const given = answer(request);
+        const given = await answer(request);
         const { status, headers = {} } = typeof given === 'number' ? { status: given } : given;
         received.push({ ...request, status });
         res.writeHead(status, headers).end();

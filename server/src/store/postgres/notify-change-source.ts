@@ -19,6 +19,7 @@ import pg from 'pg';
 import type { ChangeNotice, ChangeSource } from '../../operations/changes.ts';
 import { type OperationLogger, silentLogger } from '../../operations/logger.ts';
 import { OPERATION_STATES, type OperationState } from '../../operations/state.ts';
+import { StoreOutageLog } from '../../operations/store-outage.ts';
 import { CHANGE_CHANNEL } from './migrations.ts';
 
 /** Default {@link NotifyChangeSourceOptions.pollIntervalMs}. */
@@ -107,6 +108,7 @@ export class NotifyChangeSource implements ChangeSource {
   /** The newest `changed_at` (database clock, ms) the poll has seen. */
   #cursor = 0;
   #stopped = true;
+  readonly #pollOutage: StoreOutageLog;
 
   constructor(options: NotifyChangeSourceOptions) {
     this.#connection = options.connection;
@@ -116,6 +118,7 @@ export class NotifyChangeSource implements ChangeSource {
     this.#pollOverlapMs = Math.max(0, options.pollOverlapMs ?? DEFAULT_CHANGE_POLL_OVERLAP_MS);
     this.#reconnectDelay = options.reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS;
     this.#logger = options.logger ?? silentLogger;
+    this.#pollOutage = new StoreOutageLog(this.#logger, 'change poll');
   }
 
   /** How many notices came from notifications and from polls, and how often it reconnected. */
@@ -297,8 +300,9 @@ export class NotifyChangeSource implements ChangeSource {
         since = last;
       }
       this.#forgetDelivered();
+      this.#pollOutage.succeeded();
     } catch (error) {
-      if (!this.#stopped) this.#logger.warn({ err: error }, 'the backstop poll for changes failed');
+      if (!this.#stopped) this.#pollOutage.failed(error, 'the backstop poll for changes failed');
     }
   }
 
