@@ -90,6 +90,8 @@ export class RateLimiter {
   readonly #counter: RateLimiterAbstract;
   readonly #fallback: FallbackCount | undefined;
   readonly #policyHeader: string;
+  /** Shared counts only: the requests of each caller waiting for that caller's count in flight. */
+  readonly #batches: Map<string, PendingTake[]> | undefined;
 
   constructor(policy: RateLimitPolicy = DEFAULT_RATE_LIMIT, options: RateLimiterOptions = {}) {
     this.#policy = policy;
@@ -101,6 +103,7 @@ export class RateLimiter {
       this.#fallback = new FallbackCount(policy, options.logger ?? silentLogger);
       this.#counter = options.shared({ ...quota, insuranceLimiter: this.#fallback });
     }
+    this.#batches = options.shared === undefined ? undefined : new Map();
   }
 
   /**
@@ -112,7 +115,7 @@ export class RateLimiter {
     let taken: RateLimiterRes;
     const fallbackCalls = this.#fallback?.calls;
     try {
-      taken = await this.#counter.consume(caller);
+      taken = await (this.#batches === undefined ? this.#counter.consume(caller) : this.#takeBatched(caller));
     } catch (refusal) {
       // The library refuses with the count; anything else is a fault (the fallback counts in memory).
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
@@ -141,6 +144,76 @@ export class RateLimiter {
   #sharedAnswered(before: number | undefined): void {
     if (this.#fallback !== undefined && this.#fallback.calls === before) this.#fallback.sharedAnswered();
   }
+
+  /**
+   * One request of `caller` counted in the shared store. While a count of that caller is in flight
+   * (a database round trip), the caller's further requests wait and are counted together in the
+   * next one: `consume(caller, n)` adds `n` in one atomic upsert, exactly as `n` upserts one after
+   * another would, and each request gets the count it would have had, in arrival order (allowed
+   * when that count is within the quota). A caller under load then costs one query per round trip,
+   * not one per request.
+   */
+  #takeBatched(caller: string): Promise<RateLimiterRes> {
+    const batches = this.#batches as Map<string, PendingTake[]>;
+    return new Promise((resolve, reject) => {
+      const waiting = batches.get(caller);
+      if (waiting !== undefined) {
+        waiting.push({ resolve, reject });
+        return;
+      }
+      batches.set(caller, []);
+      void this.#count(caller, [{ resolve, reject }]);
+    });
+  }
+
+  async #count(caller: string, batch: PendingTake[]): Promise<void> {
+    const points = this.#policy.limit;
+    let result: RateLimiterRes;
+    let refused = false;
+    try {
+      result = await this.#counter.consume(caller, batch.length);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) {
+        for (const take of batch) take.reject(refusal);
+        return this.#next(caller);
+      }
+      result = refusal;
+      refused = true;
+    }
+    batch.forEach((take, index) => {
+      // What a one-point consume would have counted for this request: the ones before it in the batch included.
+      const consumed = result.consumedPoints - batch.length + index + 1;
+      // A refusal that counted nothing (the caller is blocked in memory) refuses every request.
+      const blocked = refused && result.consumedPoints <= points;
+      const answer = new RateLimiterRes(
+        Math.max(points - consumed, 0),
+        result.msBeforeNext,
+        consumed,
+        result.isFirstInDuration && index === 0,
+      );
+      if (blocked || consumed > points) take.reject(blocked ? result : answer);
+      else take.resolve(answer);
+    });
+    return this.#next(caller);
+  }
+
+  /** Counts the requests of `caller` that came while its last count was in flight, if any. */
+  #next(caller: string): void {
+    const batches = this.#batches as Map<string, PendingTake[]>;
+    const waiting = batches.get(caller) ?? [];
+    if (waiting.length === 0) {
+      batches.delete(caller);
+      return;
+    }
+    batches.set(caller, []);
+    void this.#count(caller, waiting);
+  }
+}
+
+/** A request waiting for its count in the shared store. */
+interface PendingTake {
+  resolve: (taken: RateLimiterRes) => void;
+  reject: (refusal: unknown) => void;
 }
 
 /** Whole seconds until the caller's window ends, at least 1. */

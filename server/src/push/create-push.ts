@@ -57,7 +57,7 @@ export function createPush(options: CreatePushOptions): {
     logger: options.logger,
   });
   const context: PushContext = {
-    webhooks,
+    webhooks: tellingDispatcher(webhooks, dispatcher),
     guard,
     secretGraceMs: options.secretGraceMs ?? DEFAULT_SECRET_GRACE_MS,
     maxSubscriptionsPerTenant: options.maxSubscriptionsPerTenant ?? 25,
@@ -66,4 +66,29 @@ export function createPush(options: CreatePushOptions): {
     maxStreamsPerTenant: options.maxStreamsPerTenant ?? 100,
   };
   return { guard, dispatcher, context };
+}
+
+/**
+ * `store` for the routes: a subscription made through it tells `dispatcher` at once, so the next
+ * changes of its tenant wake a delivery round (the dispatcher skips rounds for tenants it found
+ * with no subscription).
+ */
+function tellingDispatcher(store: WebhookStore, dispatcher: WebhookDispatcher): WebhookStore {
+  return new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property !== 'createSubscription') return (value as (...args: unknown[]) => unknown).bind(target);
+      const create: WebhookStore['createSubscription'] = async (subscription, maxPerTenant) => {
+        // Told before and after: a round started meanwhile may have read the tenant as unsubscribed.
+        dispatcher.subscriptionsChanged(subscription.tenant);
+        try {
+          return await target.createSubscription(subscription, maxPerTenant);
+        } finally {
+          dispatcher.subscriptionsChanged(subscription.tenant);
+        }
+      };
+      return create;
+    },
+  });
 }

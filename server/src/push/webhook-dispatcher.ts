@@ -117,6 +117,15 @@ export class WebhookDispatcher {
   readonly #logger: OperationLogger;
   /** The event type of the last change of each operation seen here, newest last (a bounded LRU). */
   readonly #lastType = new Map<string, WebhookEventType>();
+  /**
+   * Tenants found with no webhook subscription, and until when (epoch ms) that answer is trusted:
+   * a change of theirs without a callback URL queued no message, so it need not wake a round.
+   */
+  readonly #unsubscribed = new Map<string, number>();
+  /** Tenants whose subscriptions are being looked up. */
+  readonly #checking = new Set<string>();
+  /** Subscriptions made here so far: a look-up that overlapped one is not trusted. */
+  #subscriptionChanges = 0;
   readonly #inFlight = new Set<Promise<void>>();
   #stopping = new AbortController();
   #unsubscribe: (() => void) | undefined;
@@ -180,6 +189,16 @@ export class WebhookDispatcher {
       await Promise.allSettled([...this.#inFlight]);
       if (this.#pumping) await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /**
+   * A subscription of `tenant` was made in this process: its changes may queue messages from now
+   * on, so they wake a round again at once. (One made by another process is seen within a poll
+   * interval, like the deliveries that process queues.)
+   */
+  subscriptionsChanged(tenant: string): void {
+    this.#subscriptionChanges += 1;
+    this.#unsubscribed.delete(tenant);
   }
 
   /** Asks for a delivery round now (after a change was queued, or an attempt finished). */
@@ -371,7 +390,38 @@ export class WebhookDispatcher {
         if (oldest !== undefined) this.#lastType.delete(oldest);
       }
     }
-    if (seen !== type) this.#wake();
+    if (seen === type) return;
+    // A change with no callback, of a tenant known to have no subscription, queued nothing: a round
+    // would claim nothing. (Whether it queued is the outbox's decision, made in the change's own
+    // transaction; this only spares a claim, so a stale answer delays a delivery by a poll at most.)
+    if (operation.callbackUrl === null && this.#knownUnsubscribed(operation.tenant)) return;
+    this.#wake();
+  }
+
+  /** Whether `tenant` is known to have no subscription; looks it up (for the next change) when not known. */
+  #knownUnsubscribed(tenant: string): boolean {
+    const until = this.#unsubscribed.get(tenant);
+    const now = this.#clock.now().getTime();
+    if (until !== undefined && until > now) return true;
+    this.#unsubscribed.delete(tenant);
+    if (!this.#checking.has(tenant)) {
+      this.#checking.add(tenant);
+      const changes = this.#subscriptionChanges;
+      this.#store
+        .listSubscriptions({ tenant, limit: 1 })
+        .then((page) => {
+          // Trusted for a poll interval: the poll is what finds another process's deliveries too.
+          if (
+            page.items.length === 0 &&
+            changes === this.#subscriptionChanges &&
+            this.#unsubscribed.size < REMEMBERED_OPERATIONS
+          )
+            this.#unsubscribed.set(tenant, now + this.#pollIntervalMs);
+        })
+        .catch((error: unknown) => this.#logger.warn({ err: error, tenant }, 'looking up webhook subscriptions failed'))
+        .finally(() => this.#checking.delete(tenant));
+    }
+    return false;
   }
 
   #scheduleSweep(): void {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, read, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -92,12 +93,14 @@ describe('GroupCommit on a WAL file opened with synchronous=FULL', () => {
   let dir: string;
   let db: Database;
   let writes: GroupCommit;
+  let commits: number[];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'longrun-group-commit-'));
     db = openDatabase(join(dir, 'store.sqlite'));
     db.exec('CREATE TABLE item (name TEXT PRIMARY KEY) STRICT');
-    writes = new GroupCommit(db);
+    commits = [];
+    writes = new GroupCommit(db, { onCommit: (info) => commits.push(info.writes) });
   });
 
   afterEach(() => {
@@ -131,6 +134,39 @@ describe('GroupCommit on a WAL file opened with synchronous=FULL', () => {
     await expect(read).resolves.toStrictEqual(['a']);
     await write;
     expect(order).toStrictEqual(['write', 'read']);
+  });
+
+  it('queues the writes of later ticks behind a sync in flight and commits them together once it is done', async () => {
+    // Every thread of libuv's pool blocked on reading an empty pipe: the WAL's sync, which runs
+    // there, waits until the test writes to the pipe.
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const pipe = join(dir, 'pool-gate');
+    execFileSync('mkfifo', [pipe]);
+    const gate = openSync(pipe, constants.O_RDWR);
+    const blocked = Array.from(
+      { length: threads },
+      () => new Promise((resolve) => read(gate, Buffer.alloc(1), 0, 1, null, resolve)),
+    );
+    try {
+      const first = writes.write(insert('a'));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(commits).toStrictEqual([1]);
+      // Three more ticks, a write in each, while the first commit's sync cannot have run.
+      const later: Promise<number>[] = [];
+      for (const name of ['b', 'c', 'd']) {
+        later.push(writes.write(insert(name)));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(commits).toStrictEqual([1]);
+      expect(names()).toStrictEqual(['a']);
+      writeSync(gate, Buffer.alloc(threads));
+      await Promise.all(blocked);
+      await expect(first).resolves.toBe(1);
+      await expect(Promise.all(later)).resolves.toStrictEqual([1, 1, 1]);
+      expect(commits).toStrictEqual([1, 3]);
+    } finally {
+      closeSync(gate);
+    }
   });
 
   it('answers a read at once when no sync is pending', async () => {

@@ -11,7 +11,9 @@
  *
  * On a WAL file opened with `synchronous=FULL` (the store's), the fsync that makes a commit durable
  * runs off the event loop ({@link WalSync}): the connection commits with `synchronous=NORMAL` and
- * the batch resolves after the WAL's `fdatasync` on the thread pool. Reads made through
+ * the batch resolves after the WAL's `fdatasync` on the thread pool. Writes queued while that sync
+ * runs wait for it and then commit together, so a busy queue commits once per sync, not once per
+ * tick. Reads made through
  * {@link GroupCommit.read} wait for a sync still running, so they never show a write that is not
  * yet durable.
  */
@@ -69,6 +71,8 @@ export class GroupCommit {
   readonly #walSync: WalSync | undefined;
   #queue: QueuedWrite[] = [];
   #scheduled: NodeJS.Immediate | undefined;
+  /** Writes are queued behind the WAL sync in flight (see {@link GroupCommit.#schedule}). */
+  #waitingForSync = false;
   #closed = false;
 
   constructor(db: Database, options: GroupCommitOptions = {}) {
@@ -121,7 +125,21 @@ export class GroupCommit {
   }
 
   #schedule(): void {
-    if (this.#scheduled !== undefined) return;
+    if (this.#scheduled !== undefined || this.#waitingForSync) return;
+    // While the WAL's sync of the last commit runs, the writes queued meanwhile wait for it and then
+    // commit together: they would have waited for it anyway (a sync covers the commits before it,
+    // and the next starts only when it ends), and under load a transaction then holds the writes
+    // of several ticks instead of each tick paying its own BEGIN and COMMIT.
+    const syncing = this.#walSync?.whenDurable();
+    if (syncing !== undefined) {
+      this.#waitingForSync = true;
+      const resume = () => {
+        this.#waitingForSync = false;
+        if (!this.#closed && this.#queue.length > 0) this.#schedule();
+      };
+      syncing.then(resume, resume);
+      return;
+    }
     this.#scheduled = setImmediate(() => {
       this.#scheduled = undefined;
       this.#flushOne();
