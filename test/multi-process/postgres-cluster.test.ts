@@ -17,6 +17,7 @@ import { connectClient } from '../../server/src/store/postgres/database-admin.ts
 import { type ReceivedRequest, startWebhookReceiver } from '../../server/src/testing/webhook-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { type LogLine, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import { callAs } from '../support/tenant-calls.ts';
 
 const KEY = 'test-key-acme';
 const CAR = { brand: 'Volvo', make: 'EX30', model: 2025, color: 'Moss Yellow' };
@@ -80,18 +81,8 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A request to one API process as tenant `acme`. */
-function call(
-  server: ServerProcess,
-  path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  return fetch(`${server.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-}
+/** A request to one process as tenant `acme`. */
+const call = callAs(KEY);
 
 interface Monitor {
   id: string;
