@@ -57,6 +57,15 @@ function requires(schema, name, depth = 0) {
   return Array.isArray(schema.allOf) && schema.allOf.some((part) => requires(part, name, depth + 1));
 }
 
+/** The kinds a (resolved) monitor schema pins its `kind` to (`const`, or an `enum`), through `allOf` too. */
+function pinnedKinds(schema, depth = 0) {
+  if (!isObject(schema) || depth > 8) return [];
+  const kind = isObject(schema.properties) ? schema.properties.kind : undefined;
+  const own = !isObject(kind) ? [] : 'const' in kind ? [kind.const] : Array.isArray(kind.enum) ? kind.enum : [];
+  const parts = Array.isArray(schema.allOf) ? schema.allOf.flatMap((part) => pinnedKinds(part, depth + 1)) : [];
+  return [...own, ...parts];
+}
+
 function examplesOf(response) {
   const content = isObject(response) && isObject(response.content) ? response.content : {};
   return Object.values(content).flatMap((media) => {
@@ -183,6 +192,19 @@ const checks = {
     return [
       {
         message: `The 202 of ${marker.kind ?? 'this operation'} must answer the monitor as application/json: \`schema: { $ref: '${contract}#/components/schemas/Monitor' }\`.`,
+        path: [...at, 'responses', '202'],
+      },
+    ];
+  },
+
+  /** The `202` monitor names its kind, so the typed client knows what `waitFor` resolves to. */
+  kind({ operation, marker, at }) {
+    if (marker.declared !== 'x-longrun-async' || marker.kind === undefined) return [];
+    const schema = operation.responses?.['202']?.content?.['application/json']?.schema;
+    if (!isMonitorSchema(schema) || pinnedKinds(schema).includes(marker.kind)) return [];
+    return [
+      {
+        message: `The 202 monitor of ${marker.kind} leaves \`kind\` open, so a typed client cannot tell what waitFor resolves to (and refuses the call): answer a schema of your own, \`allOf: [{ $ref: '${contract}#/components/schemas/Monitor' }, { type: object, properties: { kind: { const: ${marker.kind} } } }]\`.`,
         path: [...at, 'responses', '202'],
       },
     ];
