@@ -107,6 +107,18 @@ describe('OperationContext writes', () => {
     expect(published.map((record) => record.progress.percent)).toEqual([10, 30]);
   });
 
+  it('show progress by finished steps for a kind that reports none, and leave it to a kind that does', async () => {
+    const { context } = await claimedContext();
+    await context.step('build', 'running');
+    await context.step('build', 'succeeded');
+    await context.step('confirm', 'skipped');
+    expect(published.map((record) => record.progress.percent)).toEqual([0, 50, 99]);
+    const reporting = await claimedContext();
+    await reporting.context.progress(10);
+    await reporting.context.step('build', 'succeeded');
+    expect((await store.getOperation(TENANT, reporting.context.operationId))?.progress).toEqual({ percent: 10 });
+  });
+
   it('may be fired and forgotten', async () => {
     const { context } = await claimedContext();
     void context.progress(5);

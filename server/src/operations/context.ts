@@ -139,6 +139,8 @@ export class LeasedOperationContext implements OperationContext {
   #tail: Promise<void> = Promise.resolve();
   #lost = false;
   #closed = false;
+  /** Whether the handler reports progress itself; until it does, its finished steps measure it. */
+  #reportsProgress = false;
   readonly #actionWaiters = new Set<ActionWaiter>();
   #unsubscribe: (() => void) | undefined;
 
@@ -181,6 +183,7 @@ export class LeasedOperationContext implements OperationContext {
     if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
       throw new RangeError(`progress must be a percentage from 0 to 100: ${percent}`);
     }
+    this.#reportsProgress = true;
     return this.#enqueue((patch) => {
       patch.progress = message === undefined ? { percent } : { percent, message };
     });
@@ -190,6 +193,10 @@ export class LeasedOperationContext implements OperationContext {
     return this.#enqueue((patch) => {
       this.#steps = withStep(this.#steps, name, state, options);
       patch.steps = this.#steps;
+      if (this.#reportsProgress) return;
+      // A kind that only moves through its steps shows progress by them (never going back).
+      const percent = stepsPercent(this.#steps);
+      if (percent > (patch.progress?.percent ?? this.#record.progress.percent)) patch.progress = { percent };
     });
   }
 
@@ -385,4 +392,11 @@ export class LeasedOperationContext implements OperationContext {
     }
     return dropped;
   }
+}
+
+/** The share of `steps` finished (succeeded or skipped), as a whole percentage below 100: 100 is the outcome's. */
+function stepsPercent(steps: readonly StoredStep[]): number {
+  if (steps.length === 0) return 0;
+  const finished = steps.filter((step) => step.state === 'succeeded' || step.state === 'skipped').length;
+  return Math.min(99, Math.floor((finished * 100) / steps.length));
 }
