@@ -19,7 +19,7 @@ function run(argv: string[], answers: ScriptedAnswer[], overrides: Partial<CliIo
     env: { LONGRUN_API_KEY: 'secret' },
     readFile: async (path) => {
       if (path === 'car.json') return carJson;
-      if (path === 'broken.json') return '{';
+      if (path === 'broken.json' || path === '-') return '{';
       throw new Error('ENOENT: no such file');
     },
     fetch: server.fetch,
@@ -138,6 +138,8 @@ describe('longrun submit', () => {
       expect(result.code).toBe(exitCodes.usage);
       expect(result.server.requests).toHaveLength(0);
     }
+    const piped = await run(['submit', 'POST', '/cars', '--body', '-', '--base-url', api], []);
+    expect(piped.stderr).toContain('standard input is not valid JSON');
   });
 });
 

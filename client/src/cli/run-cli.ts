@@ -261,7 +261,7 @@ async function prepare(
     try {
       body = JSON.stringify(JSON.parse(text));
     } catch {
-      throw new UsageError(`${args.body} is not valid JSON`);
+      throw new UsageError(`${args.body === '-' ? 'standard input' : args.body} is not valid JSON`);
     }
   }
   const headers: Record<string, string> = { Accept: 'application/json' };
