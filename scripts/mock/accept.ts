@@ -3,7 +3,9 @@
  * own (or a `409` while a one-at-a-time kind is busy, a `422` for a reused idempotency key with
  * another body), answered `202` or, with `Prefer: wait`, with the outcome when it comes in time.
  */
+
 import { formatPreferenceApplied, MAX_WAIT_SECONDS } from '@longrun/openapi/contract';
+import randexpModule from 'randexp';
 import { type Exchange, header, problem, send } from './exchange.ts';
 import {
   etagOf,
@@ -105,7 +107,7 @@ export async function accept(state: MockState, exchange: Exchange, kind: KindTem
 /** A new operation from the kind's examples, their ids made this operation's own. */
 function newOperation(state: MockState, exchange: Exchange, kind: KindTemplates, outcome: JsonObject): MockOperation {
   const id = mintId('op_');
-  const productId = kind.product === undefined ? undefined : mintId(`${kind.product.id.split('_')[0]}_`);
+  const productId = kind.product === undefined ? undefined : mintProductId(kind.product);
   const replacements = new Map<string, string>(kind.exampleMonitorIds.map((exampleId) => [exampleId, id]));
   if (kind.product !== undefined && productId !== undefined) replacements.set(kind.product.id, productId);
   return {
@@ -125,4 +127,19 @@ function newOperation(state: MockState, exchange: Exchange, kind: KindTemplates,
     productHref: kind.product === undefined ? undefined : (replaceStrings(kind.product.href, replacements) as string),
     productFromStart: kind.productFromStart,
   };
+}
+
+/** randexp's module is its class (`module.exports = RandExp`), though its declarations say `export default`. */
+const RandExp = randexpModule as unknown as typeof randexpModule.default;
+
+/**
+ * A fresh id for a product, prefixed as its example's, that its read operation's path parameter
+ * accepts: where the parameter's `pattern` refuses the minted one, a string generated from the pattern.
+ */
+function mintProductId(product: NonNullable<KindTemplates['product']>): string {
+  const minted = mintId(`${product.id.split('_')[0]}_`);
+  const pattern = product.idSchema?.pattern;
+  if (typeof pattern !== 'string') return minted;
+  const accepts = new RegExp(pattern, 'u');
+  return [minted, minted.toLowerCase()].find((candidate) => accepts.test(candidate)) ?? new RandExp(accepts).gen();
 }

@@ -29,8 +29,11 @@ export interface KindTemplates {
   outcomes: ReadonlyMap<string, JsonObject>;
   /** `id`s the kind's monitor examples use. */
   exampleMonitorIds: readonly string[];
-  /** The product the examples link (`links.product.href`) and its id, when there is one. */
-  product: { href: string; id: string } | undefined;
+  /**
+   * The product the examples link (`links.product.href`) and its id, when there is one, with the
+   * schema of the path parameter that names it in its read operation (a minted id must pass it).
+   */
+  product: { href: string; id: string; idSchema: JsonObject | undefined } | undefined;
   /** Whether the product exists from acceptance on (the queued example links it already). */
   productFromStart: boolean;
   /** What the `202`'s `Location` names: the monitor, or (embedded status) the product itself. */
@@ -120,7 +123,13 @@ export function readKindTemplates(
         ),
       ],
       product:
-        productHref === undefined ? undefined : { href: productHref, id: productHref.split('/').at(-1) ?? productHref },
+        productHref === undefined
+          ? undefined
+          : {
+              href: productHref,
+              id: productHref.split('/').at(-1) ?? productHref,
+              idSchema: lastPathParameterSchema(spec, productHref),
+            },
       productFromStart: productLink(queued) !== undefined,
       acceptLocation:
         productHref !== undefined &&
@@ -201,4 +210,11 @@ function deriveProductHref(spec: SpecIndex, entry: AsyncOperation): string | und
   const sampledId = isObject(sampled) && typeof sampled.id === 'string' ? sampled.id : '';
   const prefix = /^[a-z]+_/i.test(sampledId) ? sampledId.split('_')[0] : entry.product.slice(0, 3).toLowerCase();
   return read.path.replace(/\{[^}/]+\}$/, `${prefix}_00000000000000000000000000`);
+}
+
+/** The schema of the last path parameter of the `GET` that reads `href` (the product's id), if declared. */
+function lastPathParameterSchema(spec: SpecIndex, href: string): JsonObject | undefined {
+  const read = spec.operationsAt(href).find((match) => match.operation.method === 'get')?.operation;
+  const name = read?.path.match(/\{([^}/]+)\}$/)?.[1];
+  return read?.parameters.find((parameter) => parameter.in === 'path' && parameter.name === name)?.schema;
 }

@@ -292,6 +292,33 @@ describe('the stateful mock on a spec without examples', () => {
           responses: { '202': { description: 'Accepted.', content: { 'application/json': { schema: {} } } } },
         },
       },
+      '/thumbnails': {
+        post: {
+          operationId: 'renderThumbnail',
+          'x-longrun-async': { kind: 'thumbnail.render', product: 'Thumbnail' },
+          responses: { '202': { description: 'Accepted.', content: { 'application/json': { schema: {} } } } },
+        },
+      },
+      '/thumbnails/{thumbnailId}': {
+        get: {
+          operationId: 'getThumbnail',
+          // Lower-case ids, unlike the ids the mock mints by default: a minted one must still pass.
+          parameters: [
+            {
+              name: 'thumbnailId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: '^thm_[0-9a-z]{26}$' },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'The thumbnail.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Thumbnail' } } },
+            },
+          },
+        },
+      },
       '/builds/{buildId}': {
         get: {
           operationId: 'getBuild',
@@ -307,6 +334,11 @@ describe('the stateful mock on a spec without examples', () => {
     },
     components: {
       schemas: {
+        Thumbnail: {
+          type: 'object',
+          required: ['id', 'width'],
+          properties: { id: { type: 'string' }, width: { type: 'integer' } },
+        },
         Build: {
           type: 'object',
           required: ['id', 'artifact'],
@@ -332,5 +364,14 @@ describe('the stateful mock on a spec without examples', () => {
     const build = await call(mock, 'GET', href);
     expect(build.status).toBe(200);
     expect(build.body).toEqual({ id: href.split('/').at(-1), artifact: expect.any(String) });
+  });
+
+  it('names a product with an id its read operation accepts, whatever pattern that operation gives its id', async () => {
+    const done = await call(mock, 'POST', '/thumbnails', { headers: as('acme', { Prefer: 'wait=5' }) });
+    const href: string = done.body.links.product.href;
+    expect(href).toMatch(/^\/thumbnails\/thm_[0-9a-z]{26}$/);
+    const thumbnail = await call(mock, 'GET', href);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.body).toMatchObject({ id: href.split('/').at(-1) });
   });
 });
