@@ -23,7 +23,7 @@ import {
 } from '../../server/src/testing/webhook-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import { callAs } from '../support/tenant-calls.ts';
+import { callAs, waitForMonitor as longPollMonitor, type SeenMonitor } from '../support/tenant-calls.ts';
 
 const KEY = 'test-key-acme';
 const CAR = { brand: 'Volvo', make: 'EX30', model: 2025, color: 'Moss Yellow' };
@@ -88,29 +88,11 @@ afterAll(async () => {
 /** A request to one process as tenant `acme`. */
 const call = callAs(KEY);
 
-interface Monitor {
-  id: string;
-  state: string;
-  steps: { name: string; state: string }[];
-  links: { product?: { href: string } };
-}
+type Monitor = SeenMonitor;
 
-/** Long-polls `server` until the monitor satisfies `predicate`; returns it. */
-async function waitForMonitor(
-  server: ServerProcess,
-  id: string,
-  predicate: (monitor: Monitor) => boolean,
-): Promise<Monitor> {
-  let response = await call(server, `/monitors/${id}`);
-  for (;;) {
-    const monitor = (await response.json()) as Monitor;
-    if (predicate(monitor)) return monitor;
-    const etag = response.headers.get('etag') ?? '';
-    do {
-      response = await call(server, `/monitors/${id}`, { headers: { 'If-None-Match': etag, Prefer: 'wait=20' } });
-    } while (response.status === 304);
-  }
-}
+/** Long-polls a monitor on one process as tenant `acme` until `predicate` holds. */
+const waitForMonitor = (server: ServerProcess, id: string, predicate: (monitor: Monitor) => boolean) =>
+  longPollMonitor(call, server, id, predicate);
 
 /** Accepts a car; with `callback`, asks for callbacks at `/callbacks/<callback>` of the receiver. */
 async function acceptCar(server: ServerProcess, callback?: string): Promise<Monitor> {

@@ -23,3 +23,38 @@ export function callAs(key: string): TenantCall {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
 }
+
+/** The fields of a monitor the multi-process suites read. */
+export interface SeenMonitor {
+  id: string;
+  state: string;
+  steps: { name: string; state: string }[];
+  links: { product?: { href: string } };
+}
+
+/**
+ * Long-polls monitor `id` on `server` (`If-None-Match` + `Prefer: wait`) until `predicate` holds;
+ * returns that monitor. A 503 (a request that met a database connection just ended) is retried after
+ * its `Retry-After`, as a client would; any other answer that is not a monitor throws.
+ */
+export async function waitForMonitor<M extends SeenMonitor = SeenMonitor>(
+  call: TenantCall,
+  server: ServerProcess,
+  id: string,
+  predicate: (monitor: M) => boolean,
+): Promise<M> {
+  let response = await call(server, `/monitors/${id}`);
+  for (;;) {
+    while (response.status === 503) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * Number(response.headers.get('retry-after'))));
+      response = await call(server, `/monitors/${id}`);
+    }
+    if (response.status >= 300) throw new Error(`monitor ${id} on ${server.name}: ${response.status}`);
+    const monitor = (await response.json()) as M;
+    if (predicate(monitor)) return monitor;
+    const etag = response.headers.get('etag') ?? '';
+    do {
+      response = await call(server, `/monitors/${id}`, { headers: { 'If-None-Match': etag, Prefer: 'wait=20' } });
+    } while (response.status === 304);
+  }
+}

@@ -282,20 +282,12 @@ describe('the database away when a handler ends', () => {
     const failed = [gate(), gate()];
     let failures = 0;
     // The store's batched ending write fails twice as PostgreSQL's does when the database is away.
-    const away = new Proxy(store, {
-      get(target, key) {
-        if (key === 'updateOperations') {
-          return (...args: Parameters<OperationStore['updateOperations']>) => {
-            const failure = failed[failures];
-            if (failure === undefined) return target.updateOperations(...args);
-            failures += 1;
-            failure.open();
-            return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: the database is away'));
-          };
-        }
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const away = withStoreMethod(store, 'updateOperations', (...args) => {
+      const failure = failed[failures];
+      if (failure === undefined) return store.updateOperations(...args);
+      failures += 1;
+      failure.open();
+      return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: the database is away'));
     });
     let runs = 0;
     const kind = defineKind<unknown, never, string>({
@@ -326,18 +318,10 @@ describe('the database away while a handler runs', () => {
   it('runs the operation again instead of ending it failed when a progress write finds the database away', async () => {
     let failures = 1;
     // The first leased write (the handler's progress) fails as PostgreSQL's does in a failover.
-    const flaky = new Proxy(store, {
-      get(target, key) {
-        if (key === 'updateOperation') {
-          return (...args: Parameters<OperationStore['updateOperation']>) => {
-            if (failures === 0) return target.updateOperation(...args);
-            failures -= 1;
-            return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
-          };
-        }
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const flaky = withStoreMethod(store, 'updateOperation', (...args) => {
+      if (failures === 0) return store.updateOperation(...args);
+      failures -= 1;
+      return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
     });
     const attempts: number[] = [];
     const kind = defineKind<unknown, never, string>({
@@ -357,19 +341,12 @@ describe('the database away while a handler runs', () => {
   });
 
   it('ends it failed once it has run maxAttempts times, each failed by the database', async () => {
-    const flaky = new Proxy(store, {
-      get(target, key) {
-        if (key === 'updateOperation') {
-          // Every progress write loses its connection; the hand-backs go through.
-          return (...args: Parameters<OperationStore['updateOperation']>) =>
-            args[1].state === 'queued'
-              ? target.updateOperation(...args)
-              : Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
-        }
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    // Every progress write loses its connection; the hand-backs go through.
+    const flaky = withStoreMethod(store, 'updateOperation', (...args) =>
+      args[1].state === 'queued'
+        ? store.updateOperation(...args)
+        : Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection')),
+    );
     const attempts: number[] = [];
     const kind = defineKind<unknown, never, string>({
       name: KIND,
@@ -406,3 +383,18 @@ describe('OperationRunner options', () => {
     expect(new OperationRunner({ store, kinds: indexKinds([]), changes, workerId: 'w1' }).workerId).toBe('w1');
   });
 });
+
+/** `store` with one method replaced (a database that fails some writes); every other method is the store's own. */
+function withStoreMethod<K extends 'updateOperation' | 'updateOperations'>(
+  store: OperationStore,
+  key: K,
+  method: OperationStore[K],
+): OperationStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === key) return method;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
