@@ -10,12 +10,13 @@ import { answerBounds } from './answer-bounds.ts';
 import type { TenantDirectory } from './auth.ts';
 import { type CorsOrigins, cors } from './cors.ts';
 import { dashboard } from './dashboard.ts';
+import { directAnswers } from './direct-answers.ts';
 import { problemHandler } from './error-handler.ts';
-import { isEventStream, writeEventStream } from './event-stream.ts';
-import { fastRequestValidation } from './fast-request-validation.ts';
+import { fastRequestValidation, type RequestValidation } from './fast-request-validation.ts';
 import { HttpProblem } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { jsonBodyWithin, refuseUnreadableTargets, refuseUnsupportedCharsets } from './request-limits.ts';
+import { answerRoute } from './route-answer.ts';
 import { memoiseValidatorRouteRegexps } from './route-regexp-cache.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
 import { latchUrlParseWarning } from './url-parse-warning.ts';
@@ -100,7 +101,7 @@ type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
  * steps are found by the names the validator gives them; a validator whose steps are named
  * otherwise fails the start.
  */
-function arrangeValidation(middlewares: readonly Middleware[], share: number): Middleware {
+function arrangeValidation(middlewares: readonly Middleware[], share: number): RequestValidation {
   if (!(share >= 0 && share <= 1)) throw new RangeError(`responseSample must be between 0 and 1, got ${share}`);
   const named = (name: string) => middlewares.find((middleware) => middleware.name === name);
   const lookup = ['pathParamsMiddleware', 'metadataMiddleware'];
@@ -175,6 +176,40 @@ export function createApp(options: AppOptions): express.Express {
   // The dashboard page needs no key: it asks the user for one and sends it with each API request.
   app.use(dashboard({ spec: options.spec }));
 
+  /** Counts a request of `caller` against its quota and sets the quota's headers; throws its 429. */
+  const count = async (caller: string, res: Response): Promise<void> => {
+    const headers = await rateLimiter.take(caller);
+    for (const name in headers) res.setHeader(name, headers[name] as string);
+  };
+
+  memoiseValidatorRouteRegexps();
+  latchUrlParseWarning();
+  const validation = arrangeValidation(
+    OpenApiValidator.middleware({
+      apiSpec: validatorSpec(options.spec) as never,
+      validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
+      validateResponses: responseValidation(options.validateResponses ?? true, logger),
+      validateSecurity: false,
+      validateFormats: true,
+      ajvFormats: { mode: 'fast' },
+      ignoreUndocumented: false,
+      $refParser: { mode: 'dereference' },
+    }),
+    options.responseSample ?? 1,
+  );
+
+  // An ordinary GET of a spec route is answered here; every other request goes on down the chain.
+  app.use(
+    directAnswers({
+      routes: options.routes,
+      validation,
+      tenants,
+      publicPaths,
+      count: (tenant, res) => count(`tenant:${tenant}`, res),
+      logger,
+    }),
+  );
+
   app.use(async function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
     const isPublic = publicPaths.has(req.path);
     let tenant: string | undefined;
@@ -188,9 +223,7 @@ export function createApp(options: AppOptions): express.Express {
     // Public paths have a quota of their own per address: keys guessed from an address must not
     // make its health checks answer 429.
     const address = req.socket.remoteAddress ?? 'unknown';
-    const caller = isPublic ? `public:${address}` : tenant === undefined ? `ip:${address}` : `tenant:${tenant}`;
-    const headers = await rateLimiter.take(caller);
-    for (const name in headers) res.setHeader(name, headers[name] as string);
+    await count(isPublic ? `public:${address}` : tenant === undefined ? `ip:${address}` : `tenant:${tenant}`, res);
     if (refused !== undefined) throw refused;
     res.locals.tenant = tenant;
     next();
@@ -204,55 +237,12 @@ export function createApp(options: AppOptions): express.Express {
   });
   app.use(refuseUnsupportedCharsets);
   app.use(jsonBodyWithin(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
-  memoiseValidatorRouteRegexps();
-  latchUrlParseWarning();
-  app.use(
-    arrangeValidation(
-      OpenApiValidator.middleware({
-        apiSpec: validatorSpec(options.spec) as never,
-        validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
-        validateResponses: responseValidation(options.validateResponses ?? true, logger),
-        validateSecurity: false,
-        validateFormats: true,
-        ajvFormats: { mode: 'fast' },
-        ignoreUndocumented: false,
-        $refParser: { mode: 'dereference' },
-      }),
-      options.responseSample ?? 1,
-    ),
-  );
+  app.use(validation.middleware);
 
   for (const route of options.routes) {
-    app[route.method](toExpressPath(route.path), async function answer(req: Request, res: Response) {
-      let controller: AbortController | undefined;
-      const result = await route.handler({
-        tenant: res.locals.tenant as string,
-        params: req.params as never,
-        query: req.query as never,
-        body: req.body as never,
-        path: req.originalUrl,
-        header: (name: string) => {
-          const value = req.headers[name];
-          return Array.isArray(value) ? value.join(', ') : value;
-        },
-        get signal() {
-          // Made on first use: only long polls need to learn that the client went away.
-          if (controller === undefined) {
-            const created = new AbortController();
-            controller = created;
-            res.once('close', () => created.abort());
-          }
-          return controller.signal;
-        },
-      });
-      for (const name in result.headers) {
-        const value = result.headers[name];
-        if (value !== undefined) res.setHeader(name, String(value));
-      }
-      res.status(result.status);
-      if (result.body === undefined) res.end();
-      else if (isEventStream(result.body)) await writeEventStream(res, result.body, logger);
-      else res.json(result.body);
+    app[route.method](toExpressPath(route.path), function answer(req: Request, res: Response) {
+      const input = { tenant: res.locals.tenant as string, params: req.params, query: req.query, body: req.body };
+      return answerRoute(route, input, req, res, logger, validation.responseChecked(req));
     });
   }
 

@@ -197,11 +197,32 @@ export interface ValidatorSteps {
   response?: Middleware | undefined;
 }
 
+/** A request's spec route (the validator's Express-style template) and its decoded path parameters. */
+export interface ValidatedRoute {
+  expressRoute: string;
+  params: Record<string, string>;
+}
+
+/** Request validation as the validator's steps do it, with a fast path for the common request. */
+export interface RequestValidation {
+  /** The middleware: through the fast path when it applies, through the validator's steps otherwise. */
+  middleware: Middleware;
+  /**
+   * The fast path alone: the request's route and parameters when it applies and the request passes;
+   * undefined when it does not apply or refuses (the middleware then hands it to the validator).
+   */
+  validated(req: Request): ValidatedRoute | undefined;
+  /** Whether this request's response is checked against the spec (drawn once per request). */
+  responseChecked(req: Request): boolean;
+}
+
+const RESPONSE_DRAW = Symbol('longrun.responseChecked');
+
 /**
- * One middleware validating requests as the validator's `steps` do: through the fast path when it
- * applies, through the steps otherwise. `sampled()` says whether this request's response is checked.
+ * Validates requests as the validator's `steps` do: through the fast path when it applies, through
+ * the steps otherwise. `sampled()` says whether a request's response is checked.
  */
-export function fastRequestValidation(steps: ValidatorSteps, sampled: () => boolean): Middleware {
+export function fastRequestValidation(steps: ValidatorSteps, sampled: () => boolean): RequestValidation {
   const hooks = install();
   const full = steps.request;
   const fullWithResponse = steps.response === undefined ? full : [...full, steps.response];
@@ -257,11 +278,16 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
     return entry;
   };
 
-  /** Validates `req` with the route's functions; false when the fast path does not apply or refuses. */
-  const validateFast = (req: Request): boolean => {
-    if (validator === undefined || context === undefined || table === undefined || hooks === undefined) return false;
+  /**
+   * Validates `req` with the route's functions: its route and path parameters when the fast path
+   * applies and lets it through (and what the validator's lookup leaves on a request, left on it),
+   * undefined otherwise.
+   */
+  const validateFast = (req: Request): ValidatedRoute | undefined => {
+    if (validator === undefined || context === undefined || table === undefined || hooks === undefined)
+      return undefined;
     const url = req.originalUrl;
-    if (url.includes('?')) return false;
+    if (url.includes('?')) return undefined;
     let route: RouteEntry | undefined;
     let match: RegExpExecArray | null = null;
     for (const entry of table) {
@@ -271,21 +297,21 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
         break;
       }
     }
-    if (route === undefined || match === null) return false;
+    if (route === undefined || match === null) return undefined;
     const schema = context.apiDoc.paths[route.pathKey]?.[req.method.toLowerCase()];
-    if (schema === undefined) return false;
+    if (schema === undefined) return undefined;
     const contentType = hooks.ContentType.from(req);
-    if (contentType.mediaType === 'multipart/form-data') return false;
+    if (contentType.mediaType === 'multipart/form-data') return undefined;
     const key = `${req.method}-${route.expressRoute}-${contentType.normalize() ?? 'not_provided'}`;
     const compiled = functionsFor(key, schema, route.expressRoute);
-    if (!compiled) return false;
+    if (!compiled) return undefined;
     const pathParams: Record<string, string> = {};
     try {
       for (let i = 0; i < route.keys.length; i++) {
         pathParams[route.keys[i] as string] = decodeURIComponent(match[i + 1] as string);
       }
     } catch {
-      return false;
+      return undefined;
     }
     const data = {
       query: req.query ?? {},
@@ -297,7 +323,7 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
     // Both run, as in the validator (its general function may coerce headers before the body's runs).
     const valid = compiled.general(data);
     const validBody = compiled.body(data);
-    if (!(valid && validBody)) return false;
+    if (!(valid && validBody)) return undefined;
     // What the validator's route lookup leaves on the request, for the route's parameters.
     (req as Request & { openapi?: unknown }).openapi = {
       expressRoute: route.expressRoute,
@@ -307,25 +333,40 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
       serial: context.serial,
     };
     req.params = pathParams;
-    return true;
+    return { expressRoute: route.expressRoute, params: pathParams };
   };
 
-  return function validateRequest(req: Request, res: Response, next: NextFunction) {
-    const checkResponse = steps.response !== undefined && sampled();
-    if (validateFast(req)) {
-      if (!checkResponse) return next();
-      // The response step needs the validator's own lookup (its copy of the response schemas).
-      return runChain(lookupWithResponse, req, res, next, next);
+  /** Whether this request's response is checked: drawn once per request, whoever asks first. */
+  const responseChecked = (req: Request): boolean => {
+    const holder = req as Request & { [RESPONSE_DRAW]?: boolean };
+    let drawn = holder[RESPONSE_DRAW];
+    if (drawn === undefined) {
+      drawn = steps.response !== undefined && sampled();
+      holder[RESPONSE_DRAW] = drawn;
     }
-    return runChain(
-      checkResponse ? fullWithResponse : full,
-      req,
-      res,
-      () => {
-        learn(req);
-        next();
-      },
-      next,
-    );
+    return drawn;
+  };
+
+  return {
+    validated: validateFast,
+    responseChecked,
+    middleware: function validateRequest(req: Request, res: Response, next: NextFunction) {
+      const checkResponse = responseChecked(req);
+      if (validateFast(req) !== undefined) {
+        if (!checkResponse) return next();
+        // The response step needs the validator's own lookup (its copy of the response schemas).
+        return runChain(lookupWithResponse, req, res, next, next);
+      }
+      return runChain(
+        checkResponse ? fullWithResponse : full,
+        req,
+        res,
+        () => {
+          learn(req);
+          next();
+        },
+        next,
+      );
+    },
   };
 }

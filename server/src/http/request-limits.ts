@@ -37,10 +37,16 @@ function unsupported(detail: string): HttpProblem {
   return new HttpProblem('unsupported-media-type', { detail, headers: { 'Accept-Post': 'application/json' } });
 }
 
+/** Whether a `Content-Type` names a charset other than UTF-8 (see {@link refuseUnsupportedCharsets}). */
+export function namesOtherCharset(contentType: string | undefined): boolean {
+  const charset = charsetOf(contentType);
+  return charset !== null && charset.toLowerCase() !== 'utf-8';
+}
+
 /** JSON is UTF-8 on the wire (RFC 8259 §8.1): any other `charset` is refused, not guessed at. */
 export function refuseUnsupportedCharsets(req: Request, _res: Response, next: NextFunction): void {
-  const charset = charsetOf(req.headers['content-type']);
-  if (charset !== null && charset.toLowerCase() !== 'utf-8') {
+  if (namesOtherCharset(req.headers['content-type'])) {
+    const charset = charsetOf(req.headers['content-type']) as string;
     throw unsupported(`Bodies are read as UTF-8; charset "${charset.slice(0, 64)}" is not supported.`);
   }
   next();

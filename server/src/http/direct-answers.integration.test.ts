@@ -1,0 +1,166 @@
+/**
+ * The direct lane answers an ordinary GET exactly as the Express chain would: same status, same
+ * headers, same body — and leaves every request it is not sure of to the chain.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+
+const TRANSCODE = { source: 'https://media.example.com/raw/a.mov', format: 'mp4', resolution: '1080p' };
+const CAR = { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' };
+
+/** What a client sees of an answer, without what differs on every request. */
+interface Seen {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const VARYING = new Set(['date', 'x-request-id', 'ratelimit', 'keep-alive', 'connection']);
+
+async function see(response: Response): Promise<Seen> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!VARYING.has(name)) headers[name] = value;
+  });
+  return { status: response.status, headers, body: await response.text() };
+}
+
+let t: TestServer;
+let queued: string;
+let finished: string;
+let failed: string;
+let carHref: string;
+
+beforeAll(async () => {
+  // Responses checked on none of the requests: every ordinary GET may take the lane.
+  t = await startTestServer({ responseSample: 0, engine: { concurrency: 2 } });
+  const post = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
+    const response = await fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: t.headers('acme', extra),
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as { id: string };
+  };
+  finished = (await post('/transcodes', TRANSCODE)).id;
+  const car = await post('/cars', CAR);
+  failed = (await post('/transcodes', { ...TRANSCODE, source: 'https://media.example.com/raw/a.missing' })).id;
+  for (const id of [finished, failed]) await settle(id);
+  carHref = (await settle(car.id)).links.product?.href ?? '';
+  // A reindex holds the one-at-a-time lock for a while: a monitor that stays queued or running.
+  queued = (await post('/reindex', { scope: 'all' })).id;
+});
+
+/** Long-polls a monitor until it ends. */
+async function settle(id: string): Promise<{ state: string; links: { product?: { href: string } } }> {
+  for (;;) {
+    const response = await fetch(`${t.url}/monitors/${id}`, { headers: t.headers('acme', { Prefer: 'wait=20' }) });
+    const monitor = (await response.json()) as { state: string; links: { product?: { href: string } } };
+    if (['succeeded', 'failed', 'cancelled'].includes(monitor.state)) return monitor;
+  }
+}
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+/**
+ * The same request twice: as sent (the lane may take it), and with an empty query string, which
+ * keeps it on the chain (the lane takes only targets without one; the spec's answer is the same).
+ */
+async function both(path: string, headers: Record<string, string>): Promise<[Seen, Seen]> {
+  const lane = await see(await fetch(`${t.url}${path}`, { headers }));
+  const chain = await see(await fetch(`${t.url}${path}?`, { headers }));
+  return [lane, chain];
+}
+
+describe('the direct lane', () => {
+  it('answers monitors in each state as the chain does', async () => {
+    expect(carHref).toMatch(/^\/cars\//);
+    for (const id of [finished, failed]) {
+      const [lane, chain] = await both(`/monitors/${id}`, t.headers());
+      expect(lane).toEqual(chain);
+      expect(lane.status).toBeLessThan(300);
+      expect(lane.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(lane.body)).toMatchObject({ id });
+    }
+  });
+
+  it('answers a pending monitor with its Retry-After and Cache-Control as the chain does', async () => {
+    const [lane, chain] = await both(`/monitors/${queued}`, t.headers());
+    // The monitor may move between the two reads; compare when it did not.
+    if (lane.headers.etag === chain.headers.etag) expect(lane).toEqual(chain);
+    expect(lane.status).toBeGreaterThanOrEqual(200);
+    expect(lane.headers.etag).toBeDefined();
+  });
+
+  it('answers a product read as the chain does', async () => {
+    const [lane, chain] = await both(carHref, t.headers());
+    expect(lane).toEqual(chain);
+    expect(lane.status).toBe(200);
+  });
+
+  it('answers 304 to a client that holds the current ETag, as the chain does', async () => {
+    const etag = (await fetch(`${t.url}/monitors/${finished}`, { headers: t.headers() })).headers.get('etag') ?? '';
+    const [lane, chain] = await both(`/monitors/${finished}`, t.headers('acme', { 'If-None-Match': etag }));
+    expect(lane).toEqual(chain);
+    expect(lane.status).toBe(304);
+    expect(lane.body).toBe('');
+  });
+
+  it("answers 404 for an unknown id and for another tenant's monitor, as the chain does", async () => {
+    for (const [path, tenant] of [
+      ['/monitors/op_00000000000000000000000000', 'acme'],
+      [`/monitors/${finished}`, 'globex'],
+    ] as const) {
+      const [lane, chain] = await both(path, t.headers(tenant));
+      expect(lane).toEqual(chain);
+      expect(lane.status).toBe(404);
+      expect(lane.headers['content-type']).toBe('application/problem+json');
+    }
+  });
+
+  it('leaves refusals to the chain: no key, a wrong key, an id the spec refuses, a charset', async () => {
+    const cases: [string, Record<string, string>, number][] = [
+      [`/monitors/${finished}`, {}, 401],
+      [`/monitors/${finished}`, { Authorization: 'Bearer nope' }, 401],
+      ['/monitors/not%20an%20id', t.headers(), 400],
+      [`/monitors/${finished}`, t.headers('acme', { 'Content-Type': 'application/json; charset=latin1' }), 415],
+    ];
+    for (const [path, headers, status] of cases) {
+      const [lane, chain] = await both(path, headers);
+      expect(lane.status).toBe(status);
+      expect(chain.status).toBe(status);
+      expect(JSON.parse(lane.body)).toEqual(JSON.parse(chain.body));
+    }
+  });
+
+  it('answers a GET carrying a JSON Content-Type and no body as one without', async () => {
+    const plain = await see(
+      await fetch(`${t.url}/monitors/${finished}`, { headers: { Authorization: t.headers().Authorization ?? '' } }),
+    );
+    const typed = await see(await fetch(`${t.url}/monitors/${finished}`, { headers: t.headers() }));
+    expect(typed).toEqual(plain);
+  });
+
+  it('holds a long poll and answers it when the monitor changes', async () => {
+    const first = await fetch(`${t.url}/monitors/${queued}`, { headers: t.headers() });
+    const etag = first.headers.get('etag') ?? '';
+    await first.text();
+    const held = await fetch(`${t.url}/monitors/${queued}`, {
+      headers: t.headers('acme', { 'If-None-Match': etag, Prefer: 'wait=20' }),
+    });
+    expect([200, 201, 202]).toContain(held.status);
+    expect(held.headers.get('etag')).not.toBe(etag);
+    expect(held.headers.get('preference-applied')).toBe('wait=20');
+  });
+
+  it('counts its requests against the quota the chain counts', async () => {
+    const one = await fetch(`${t.url}/monitors/${finished}`, { headers: t.headers('globex') });
+    const two = await fetch(`${t.url}/monitors/${finished}?`, { headers: t.headers('globex') });
+    const remaining = (response: Response) => Number(/r=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1]);
+    expect(remaining(two)).toBe(remaining(one) - 1);
+  });
+});
