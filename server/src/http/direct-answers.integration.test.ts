@@ -163,4 +163,42 @@ describe('the direct lane', () => {
     const remaining = (response: Response) => Number(/r=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1]);
     expect(remaining(two)).toBe(remaining(one) - 1);
   });
+
+  it('answers odd but well-formed GETs as the chain does, never with a 5xx', async () => {
+    const key = t.headers().Authorization ?? '';
+    const cases: [string, Record<string, string>][] = [
+      [`/monitors/${finished}`, { Authorization: key, Prefer: 'wait=abc' }],
+      [`/monitors/${finished}`, { Authorization: key, Prefer: `wait=${'9'.repeat(40)}` }],
+      [`/monitors/${finished}`, { Authorization: key, Prefer: 'respond-async, wait=0, handling=lenient' }],
+      [`/monitors/${finished}`, { Authorization: key, 'If-None-Match': '*' }],
+      [`/monitors/${finished}`, { Authorization: key, 'If-None-Match': 'W/"x", "y", garbage' }],
+      [`/monitors/${finished}`, { Authorization: key, Accept: 'text/html' }],
+      [`/monitors/${finished}`, { Authorization: key, 'Content-Type': 'text/plain' }],
+      [`/monitors/${finished}`, { Authorization: `${key}   ` }],
+      [`/monitors/${finished}`, { Authorization: key.toLowerCase() }],
+      [`/monitors/${finished.toUpperCase()}`, { Authorization: key }],
+      [`/monitors/${'a'.repeat(2000)}`, { Authorization: key }],
+      [`/monitors/%6Fp_${finished.slice(3)}`, { Authorization: key }],
+      ['/monitors/%E2%9C%93', { Authorization: key }],
+      ['/monitors/op_%00', { Authorization: key }],
+      [`/monitors/${finished}/`, { Authorization: key }],
+      [`//monitors/${finished}`, { Authorization: key }],
+      [`/monitors/${finished}/events`, { Authorization: key, Accept: 'application/json' }],
+      [`${carHref}/`, { Authorization: key }],
+    ];
+    for (const [path, headers] of cases) {
+      const [lane, chain] = await both(path, headers);
+      expect(lane.status, `${path} ${JSON.stringify(headers)}`).toBeLessThan(500);
+      expect(lane.status, `${path} ${JSON.stringify(headers)}`).toBe(chain.status);
+      if (lane.status < 300) expect(JSON.parse(lane.body)).toEqual(JSON.parse(chain.body));
+    }
+  });
+
+  it('streams the events of a monitor as the chain does', async () => {
+    const [lane, chain] = await both(`/monitors/${finished}/events`, t.headers());
+    expect(lane.status).toBe(200);
+    expect(lane.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(lane).toEqual(chain);
+    expect(lane.body).toContain('succeeded');
+  });
 });
