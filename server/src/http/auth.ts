@@ -3,7 +3,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1 Authorization request header field
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { HttpProblem } from './problem.ts';
 
 /** An API key and the tenant it belongs to. */
@@ -33,7 +33,12 @@ export function parseApiKeys(value: string): ApiKey[] {
     });
 }
 
-const digest = (key: string): string => createHash('sha256').update(key).digest('base64url');
+// One call per request: the one-shot hash (Node 20.12+) costs a third of a Hash object's.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+const digest =
+  oneShot === undefined
+    ? (key: string): string => crypto.createHash('sha256').update(key).digest('base64url')
+    : (key: string): string => oneShot('sha256', key, 'base64url');
 
 /** Finds the tenant of a bearer key; keys are held hashed so lookups leak no timing about them. */
 export class TenantDirectory {

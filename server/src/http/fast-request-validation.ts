@@ -232,6 +232,25 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
   let table: RouteEntry[] | undefined;
   const functions = new Map<string, RouteFunctions | null>();
 
+  /**
+   * The validator's reading of a `Content-Type` (its media type, and its normalised form in the
+   * cache key), kept per header value: clients send one or two values, parsed once each. Bounded,
+   * as the values are the client's.
+   */
+  const mediaTypes = new Map<string | undefined, { mediaType: string | null; normalized: string }>();
+  const mediaTypeOf = (header: string | undefined) => {
+    let known = mediaTypes.get(header);
+    if (known === undefined) {
+      const parsed = (hooks as NonNullable<typeof hooks>).ContentType.from({
+        headers: { 'content-type': header },
+      } as never);
+      known = { mediaType: parsed.mediaType, normalized: parsed.normalize() ?? 'not_provided' };
+      if (mediaTypes.size >= 64) mediaTypes.clear();
+      mediaTypes.set(header, known);
+    }
+    return known;
+  };
+
   /** Learns the validator of this application from a request it validated. */
   const learn = (req: Request) => {
     if (validator !== undefined || hooks === undefined) return;
@@ -300,9 +319,9 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
     if (route === undefined || match === null) return undefined;
     const schema = context.apiDoc.paths[route.pathKey]?.[req.method.toLowerCase()];
     if (schema === undefined) return undefined;
-    const contentType = hooks.ContentType.from(req);
+    const contentType = mediaTypeOf(req.headers['content-type']);
     if (contentType.mediaType === 'multipart/form-data') return undefined;
-    const key = `${req.method}-${route.expressRoute}-${contentType.normalize() ?? 'not_provided'}`;
+    const key = `${req.method}-${route.expressRoute}-${contentType.normalized}`;
     const compiled = functionsFor(key, schema, route.expressRoute);
     if (!compiled) return undefined;
     const pathParams: Record<string, string> = {};

@@ -39,6 +39,8 @@ function unsupported(detail: string): HttpProblem {
 
 /** Whether a `Content-Type` names a charset other than UTF-8 (see {@link refuseUnsupportedCharsets}). */
 export function namesOtherCharset(contentType: string | undefined): boolean {
+  // What nearly every JSON client sends, answered without parsing it.
+  if (contentType === 'application/json' || contentType === 'application/json; charset=utf-8') return false;
   const charset = charsetOf(contentType);
   return charset !== null && charset.toLowerCase() !== 'utf-8';
 }
