@@ -10,7 +10,7 @@ import { answerBounds } from './answer-bounds.ts';
 import type { TenantDirectory } from './auth.ts';
 import { type CorsOrigins, cors } from './cors.ts';
 import { dashboard } from './dashboard.ts';
-import { directAnswers } from './direct-answers.ts';
+import { COUNTED_FOR, directAnswers } from './direct-answers.ts';
 import { problemHandler } from './error-handler.ts';
 import { fastRequestValidation, type RequestValidation } from './fast-request-validation.ts';
 import { HttpProblem } from './problem.ts';
@@ -182,6 +182,7 @@ export function createApp(options: AppOptions): express.Express {
     for (const name in headers) res.setHeader(name, headers[name] as string);
   };
 
+  const readJsonBody = jsonBodyWithin(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES);
   memoiseValidatorRouteRegexps();
   latchUrlParseWarning();
   const validation = arrangeValidation(
@@ -198,7 +199,7 @@ export function createApp(options: AppOptions): express.Express {
     options.responseSample ?? 1,
   );
 
-  // An ordinary GET of a spec route is answered here; every other request goes on down the chain.
+  // An ordinary request of a spec route is answered here; every other one goes on down the chain.
   app.use(
     directAnswers({
       routes: options.routes,
@@ -206,11 +207,19 @@ export function createApp(options: AppOptions): express.Express {
       tenants,
       publicPaths,
       count: (tenant, res) => count(`tenant:${tenant}`, res),
+      readJsonBody,
       logger,
     }),
   );
 
   app.use(async function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
+    // Counted by the direct lane, which handed it on after reading its body.
+    const counted = (req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR];
+    if (counted !== undefined) {
+      res.locals.tenant = counted;
+      next();
+      return;
+    }
     const isPublic = publicPaths.has(req.path);
     let tenant: string | undefined;
     let refused: unknown;
@@ -236,7 +245,7 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
   app.use(refuseUnsupportedCharsets);
-  app.use(jsonBodyWithin(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
+  app.use(readJsonBody);
   app.use(validation.middleware);
 
   for (const route of options.routes) {

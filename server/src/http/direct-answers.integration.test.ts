@@ -201,4 +201,74 @@ describe('the direct lane', () => {
     expect(lane).toEqual(chain);
     expect(lane.body).toContain('succeeded');
   });
+
+  /** A POST as sent (the lane may take it) and with a JSON media type the lane leaves to the chain. */
+  async function bothPost(path: string, body: string, extra: Record<string, string> = {}): Promise<[Seen, Seen]> {
+    const send = async (contentType: string) =>
+      see(
+        await fetch(`${t.url}${path}`, {
+          method: 'POST',
+          headers: { ...t.headers('acme', extra), 'Content-Type': contentType },
+          body,
+        }),
+      );
+    return [await send('application/json'), await send('application/json;charset=utf-8')];
+  }
+
+  /** An accepted operation's answer with what differs between two operations (ids, times) masked. */
+  const masked = (seen: Seen) => ({
+    status: seen.status,
+    headers: Object.keys(seen.headers).sort(),
+    body: seen.body.replace(/\b([a-z]+)_[0-9a-z]{26}\b/g, '$1_ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME'),
+  });
+
+  it('accepts a POST with a JSON body as the chain does', async () => {
+    const [lane, chain] = await bothPost('/transcodes', JSON.stringify(TRANSCODE));
+    expect(lane.status).toBe(202);
+    expect(masked(lane)).toEqual(masked(chain));
+    expect(lane.headers.location).toMatch(/^\/monitors\/op_/);
+  });
+
+  it('refuses bodies the spec refuses with the validator’s own answer, counted once', async () => {
+    const bodies = [
+      JSON.stringify({ ...TRANSCODE, format: undefined }),
+      JSON.stringify({ ...TRANSCODE, format: 'avi', extra: 1 }),
+      '{"source": ',
+      '[1, 2]',
+      '"text"',
+      '',
+      `${JSON.stringify(TRANSCODE).slice(0, -1)}, "__proto__": { "polluted": true } }`,
+    ];
+    for (const body of bodies) {
+      const [lane, chain] = await bothPost('/transcodes', body);
+      expect(lane.status, body).toBe(chain.status);
+      expect(lane.status, body).toBeGreaterThanOrEqual(400);
+      expect(lane.status, body).toBeLessThan(500);
+      expect(JSON.parse(lane.body), body).toEqual(JSON.parse(chain.body));
+    }
+    const remaining = (seen: Response) => Number(/r=(\d+)/.exec(seen.headers.get('ratelimit') ?? '')?.[1]);
+    const refused = async () =>
+      fetch(`${t.url}/transcodes`, { method: 'POST', headers: t.headers('globex'), body: '{"format": "avi"}' });
+    const first = await refused();
+    const second = await refused();
+    expect(second.status).toBe(400);
+    expect(remaining(second)).toBe(remaining(first) - 1);
+  });
+
+  it('replays an Idempotency-Key and answers a path that is no route, as the chain does', async () => {
+    const key = { 'Idempotency-Key': 'direct-lane-replay' };
+    const first = await bothPost('/transcodes', JSON.stringify(TRANSCODE), key);
+    const again = await bothPost('/transcodes', JSON.stringify(TRANSCODE), key);
+    const id = (seen: Seen) => (JSON.parse(seen.body) as { id: string }).id;
+    expect(new Set([id(first[0]), id(first[1]), id(again[0]), id(again[1])]).size).toBe(1);
+    const [lane, chain] = await bothPost('/no-such-route', JSON.stringify(TRANSCODE));
+    expect(lane).toEqual(chain);
+    expect(lane.status).toBe(404);
+  });
+
+  it('waits for the outcome within Prefer: wait, as the chain does', async () => {
+    const [lane, chain] = await bothPost('/transcodes', JSON.stringify(TRANSCODE), { Prefer: 'wait=20' });
+    expect(masked(lane)).toEqual(masked(chain));
+    expect([200, 201, 202]).toContain(lane.status);
+  });
 });

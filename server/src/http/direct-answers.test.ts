@@ -5,41 +5,55 @@
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it, vi } from 'vitest';
 import { TenantDirectory } from './auth.ts';
-import { directAnswers } from './direct-answers.ts';
+import { COUNTED_FOR, directAnswers } from './direct-answers.ts';
 import type { RequestValidation } from './fast-request-validation.ts';
 import type { RouteDefinition } from './typed-route.ts';
 
 const KEY = 'Bearer key-acme';
 
-function lane(options: { checked?: boolean; validates?: boolean } = {}) {
-  const handler = vi.fn(async () => ({ status: 200, headers: { ETag: '"x.1"' }, body: { id: 'x' } }));
+function lane(options: { checked?: boolean; validates?: boolean; unreadable?: boolean } = {}) {
+  const handler = vi.fn(async (_request: { body: unknown }) => ({
+    status: 200,
+    headers: { ETag: '"x.1"' },
+    body: { id: 'x' },
+  }));
   const count = vi.fn(async () => {});
-  const routes: RouteDefinition[] = [{ method: 'get', path: '/things/{thingId}', handler: handler as never }];
+  const routes: RouteDefinition[] = [
+    { method: 'get', path: '/things/{thingId}', handler: handler as never },
+    { method: 'post', path: '/things/{thingId}', handler: handler as never },
+  ];
   const validation: RequestValidation = {
     middleware: () => undefined,
     responseChecked: () => options.checked ?? false,
     validated: () =>
       options.validates === false ? undefined : { expressRoute: '/things/:thingId', params: { thingId: 'x' } },
   };
+  const readJsonBody = vi.fn((req: Request, _res: Response, next: NextFunction) => {
+    if (options.unreadable) {
+      next(new Error('unreadable'));
+      return;
+    }
+    req.body = { size: 3 };
+    next();
+  });
   const middleware = directAnswers({
     routes,
     validation,
     tenants: new TenantDirectory([{ tenant: 'acme', key: 'key-acme' }]),
     publicPaths: new Set(['/healthz']),
     count,
+    readJsonBody,
     logger: { info() {}, warn() {}, error() {}, debug() {} } as never,
   });
-  return { middleware, handler, count };
+  return { middleware, handler, count, readJsonBody };
 }
 
 /** Sends `req` through the lane: whether it went on (`next`) or was answered, and what was written. */
 async function send(middleware: ReturnType<typeof lane>['middleware'], init: Partial<Request>) {
   const written: { status?: number; body?: string; headers: Record<string, unknown> } = { headers: {} };
   let resolve = (): void => {};
-  let reject = (_error: unknown): void => {};
-  const ended = new Promise<void>((yes, no) => {
+  const ended = new Promise<void>((yes) => {
     resolve = yes;
-    reject = no;
   });
   const res = {
     statusCode: 200,
@@ -58,14 +72,15 @@ async function send(middleware: ReturnType<typeof lane>['middleware'], init: Par
   } as unknown as Response;
   const req = { method: 'GET', headers: {}, originalUrl: '/things/x', path: '/things/x', ...init } as Request;
   let passed = false;
+  let failed: unknown;
   const next = vi.fn((error?: unknown) => {
-    if (error) reject(error);
+    if (error) failed = error;
     passed = true;
     resolve();
   }) as unknown as NextFunction;
   middleware(req, res, next);
   await ended;
-  return { passed, written };
+  return { passed, failed, written, req };
 }
 
 describe('directAnswers', () => {
@@ -105,11 +120,61 @@ describe('directAnswers', () => {
   ];
   for (const [what, options, init] of passedOn) {
     it(`passes on ${what}, uncounted`, async () => {
-      const { middleware, handler, count } = lane(options);
+      const { middleware, handler, count, readJsonBody } = lane(options);
       const { passed } = await send(middleware, init);
       expect(passed).toBe(true);
       expect(handler).not.toHaveBeenCalled();
       expect(count).not.toHaveBeenCalled();
+      expect(readJsonBody).not.toHaveBeenCalled();
+    });
+  }
+
+  const json = { authorization: KEY, 'content-type': 'application/json', 'content-length': '12' };
+
+  it('answers a POST with a plain JSON body itself, its body read by the chain’s reader', async () => {
+    const { middleware, handler, count, readJsonBody } = lane();
+    const { passed, written } = await send(middleware, { method: 'POST', headers: json });
+    expect(passed).toBe(false);
+    expect(count).toHaveBeenCalledOnce();
+    expect(readJsonBody).toHaveBeenCalledOnce();
+    expect(handler.mock.calls[0]?.[0].body).toEqual({ size: 3 });
+    expect(written.status).toBe(200);
+  });
+
+  it('hands a POST whose body the fast validation refuses to the chain, counted once and marked', async () => {
+    const { middleware, handler, count } = lane({ validates: false });
+    const { passed, failed, req } = await send(middleware, { method: 'POST', headers: json });
+    expect(passed).toBe(true);
+    expect(failed).toBeUndefined();
+    expect(count).toHaveBeenCalledOnce();
+    expect(handler).not.toHaveBeenCalled();
+    expect((req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR]).toBe('acme');
+    expect(req.body).toEqual({ size: 3 });
+  });
+
+  it('hands a body the reader refuses to the problem handler', async () => {
+    const { middleware, handler } = lane({ unreadable: true });
+    const { failed } = await send(middleware, { method: 'POST', headers: json });
+    expect((failed as Error).message).toBe('unreadable');
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  const postsPassedOn: [string, Record<string, string>][] = [
+    ['a gzipped body', { ...json, 'content-encoding': 'gzip' }],
+    ['a chunked body', { authorization: KEY, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }],
+    ['a text body', { ...json, 'content-type': 'text/plain' }],
+    ['another charset', { ...json, 'content-type': 'application/json; charset=latin1' }],
+    ['a JSON-like media type', { ...json, 'content-type': 'application/merge-patch+json' }],
+    ['no API key', { ...json, authorization: '' }],
+  ];
+  for (const [what, headers] of postsPassedOn) {
+    it(`passes on a POST with ${what}, unread and uncounted`, async () => {
+      const { middleware, count, readJsonBody } = lane();
+      const { passed, req } = await send(middleware, { method: 'POST', headers });
+      expect(passed).toBe(true);
+      expect(count).not.toHaveBeenCalled();
+      expect(readJsonBody).not.toHaveBeenCalled();
+      expect((req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR]).toBeUndefined();
     });
   }
 });

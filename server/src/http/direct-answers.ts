@@ -1,16 +1,18 @@
 /**
- * The direct lane: a `GET` of a spec route — a monitor poll, a product read, the requests an async
- * API answers most — taken out of the Express chain once it is known to be an ordinary one, and
- * answered by the same steps in the same order: the API key, the quota, the spec's request
- * validation (the validator's own compiled functions, see `fast-request-validation.ts`), the
- * route's handler.
+ * The direct lane: the requests an async API answers most — a monitor poll, a product read, a
+ * request for work with a JSON body — taken out of the Express chain once they are known to be
+ * ordinary, and answered by the same steps in the same order: the API key, the quota, the body
+ * reader, the spec's request validation (the validator's own compiled functions, see
+ * `fast-request-validation.ts`), the route's handler.
  *
- * What makes a request ordinary is decided before anything is counted or answered: a `GET` with no
- * body, a valid API key, a route the validator has compiled, parameters and headers its functions
- * accept, and a response not drawn for the spec check. Any other request — and every request the
- * lane is unsure of — goes on down the chain, untouched, where it is answered (or refused) exactly
- * as before. What the lane saves is the chain's per-request walk: a dozen middlewares and the
- * route table's regular expressions, each a turn of Express's router.
+ * Ordinary means: a `GET` with no body or a `POST` with a plain JSON body of declared length, a
+ * valid API key, a route the validator has compiled, a request its functions accept, and a response
+ * not drawn for the spec check. A `GET` is checked in full before it is counted; anything else
+ * passes on down the chain untouched, where it is answered (or refused) exactly as before. A `POST`
+ * must be counted before its body is read, as on the chain; when its body then fails the fast
+ * check, the chain takes it from its body on, knowing it counted (`COUNTED_FOR`), so the validator
+ * refuses it with its own answer. What the lane saves is the chain's per-request walk: a dozen
+ * middlewares and the route table's regular expressions, each a turn of Express's router.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { OperationLogger } from '../operations/logger.ts';
@@ -19,6 +21,12 @@ import type { RequestValidation } from './fast-request-validation.ts';
 import { namesOtherCharset } from './request-limits.ts';
 import { answerRoute } from './route-answer.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
+
+/**
+ * Marks a request the lane counted against its tenant's quota before handing it to the chain: the
+ * chain's key check takes the tenant from it and does not count the request a second time.
+ */
+export const COUNTED_FOR = Symbol('longrun.countedFor');
 
 /** What the lane is built from: the application's own parts. */
 export interface DirectAnswerOptions {
@@ -29,40 +37,77 @@ export interface DirectAnswerOptions {
   publicPaths: ReadonlySet<string>;
   /** Counts a request of `tenant` against its quota and sets the quota's headers (throws its 429). */
   count(tenant: string, res: Response): Promise<void>;
+  /** The chain's own JSON body reader (its limits, its errors). */
+  readJsonBody(req: Request, res: Response, next: NextFunction): void;
   logger: OperationLogger;
 }
 
-/** The Express middleware of the lane: answers an ordinary `GET` itself, passes every other request on. */
+/** The media types JSON clients send, taken by the lane as they are; any other goes down the chain. */
+const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8']);
+
+/** The Express middleware of the lane: answers an ordinary request itself, passes every other one on. */
 export function directAnswers(options: DirectAnswerOptions) {
-  const { validation, tenants, publicPaths, count, logger } = options;
+  const { validation, tenants, publicPaths, count, readJsonBody, logger } = options;
   const routes = new Map<string, RouteDefinition>();
-  for (const route of options.routes) if (route.method === 'get') routes.set(toExpressPath(route.path), route);
+  for (const route of options.routes) routes.set(`${route.method.toUpperCase()} ${toExpressPath(route.path)}`, route);
+
+  /** The route of a request the fast validation let through, if the application has one. */
+  const routeOf = (req: Request) => {
+    const matched = validation.validated(req);
+    const route = matched === undefined ? undefined : routes.get(`${req.method} ${matched.expressRoute}`);
+    return route === undefined || matched === undefined ? undefined : { route, ...matched };
+  };
 
   async function answer(
-    route: RouteDefinition,
-    expressRoute: string,
-    params: Record<string, string>,
+    found: NonNullable<ReturnType<typeof routeOf>>,
     tenant: string,
     req: Request,
     res: Response,
   ): Promise<void> {
-    await count(tenant, res);
     // What Express leaves for the route it ran: the trace span is named by it.
-    (req as Request & { route?: unknown }).route = { path: expressRoute };
-    await answerRoute(route, { tenant, params, query: {}, body: undefined }, req, res, logger, false);
+    (req as Request & { route?: unknown }).route = { path: found.expressRoute };
+    const input = { tenant, params: found.params, query: {}, body: req.body as unknown };
+    await answerRoute(found.route, input, req, res, logger, false);
+  }
+
+  /**
+   * A request with a JSON body: counted, then read by the chain's reader; the chain takes it from
+   * there when the fast validation does not let it through (its key check sees it counted).
+   */
+  async function answerWithBody(tenant: string, req: Request, res: Response, next: NextFunction): Promise<void> {
+    await count(tenant, res);
+    (req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR] = tenant;
+    await new Promise<void>((resolve, reject) => {
+      readJsonBody(req, res, (error?: unknown) => (error ? reject(error) : resolve()));
+    });
+    if (res.headersSent) return;
+    const found = routeOf(req);
+    if (found === undefined) {
+      next();
+      return;
+    }
+    await answer(found, tenant, req, res);
   }
 
   return function answerDirectly(req: Request, res: Response, next: NextFunction): void {
     const headers = req.headers;
-    // A request with a body, or whose response is checked against the spec, takes the chain; so
-    // does one whose media type the chain refuses, even on a GET.
-    if (
-      req.method !== 'GET' ||
-      (headers['content-type'] !== undefined && namesOtherCharset(headers['content-type'])) ||
-      headers['transfer-encoding'] !== undefined ||
-      (headers['content-length'] !== undefined && headers['content-length'] !== '0') ||
-      validation.responseChecked(req)
-    ) {
+    const method = req.method;
+    const contentType = headers['content-type'];
+    // A GET without a body, or a POST with a plain JSON body of declared length; anything else —
+    // and a request whose response is checked against the spec — takes the chain.
+    const plainGet =
+      method === 'GET' &&
+      (contentType === undefined || !namesOtherCharset(contentType)) &&
+      headers['transfer-encoding'] === undefined &&
+      (headers['content-length'] === undefined || headers['content-length'] === '0');
+    const plainPost =
+      method === 'POST' &&
+      contentType !== undefined &&
+      PLAIN_JSON.has(contentType) &&
+      headers['content-encoding'] === undefined &&
+      headers['transfer-encoding'] === undefined &&
+      headers['content-length'] !== undefined;
+    if (!(plainGet || plainPost) || validation.responseChecked(req)) {
       next();
       return;
     }
@@ -74,12 +119,21 @@ export function directAnswers(options: DirectAnswerOptions) {
       next();
       return;
     }
-    const matched = validation.validated(req);
-    const route = matched === undefined ? undefined : routes.get(matched.expressRoute);
-    if (matched === undefined || route === undefined || publicPaths.has(req.path)) {
+    if (publicPaths.has(req.path)) {
       next();
       return;
     }
-    answer(route, matched.expressRoute, matched.params, tenant, req, res).catch(next);
+    if (plainPost) {
+      answerWithBody(tenant, req, res, next).catch(next);
+      return;
+    }
+    const found = routeOf(req);
+    if (found === undefined) {
+      next();
+      return;
+    }
+    count(tenant, res)
+      .then(() => answer(found, tenant, req, res))
+      .catch(next);
   };
 }
