@@ -279,6 +279,9 @@ export class OperationRunner {
       })
       .finally(() => {
         this.#filling = undefined;
+        // A slot freed after the loop's last look (a handler that returned while the loop was
+        // ending) is claimed now, not at the next wake-up (an ending written, the poll).
+        if (this.#fillAgain && this.#state === 'running') void this.#fill();
       });
     this.#filling = filling;
     return filling;
