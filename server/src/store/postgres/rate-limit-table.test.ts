@@ -1,0 +1,111 @@
+/**
+ * What two instances on one database let a caller through now that each reserves its places in
+ * the shared count a block at a time (docs/decisions/0014): never more than the quota, at least
+ * the quota less one block per other instance, and one upsert per block.
+ */
+import pg from 'pg';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useMigratedTestDatabase } from '../../testing/migrated-postgres-database.ts';
+import { connectClient } from './database-admin.ts';
+import type { PostgresOperationStore } from './postgres-store.ts';
+import { createPostgresStore } from './postgres-store.ts';
+import { RATE_LIMIT_TABLE, ReservingQuotaCounter, reservationSize } from './rate-limit-table.ts';
+
+const QUOTA = 1_000;
+const BLOCK = reservationSize(QUOTA);
+const db = useMigratedTestDatabase([RATE_LIMIT_TABLE]);
+
+describe('request quotas reserved a block at a time', () => {
+  const open: PostgresOperationStore[] = [];
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close();
+  });
+
+  /** The counters of two instances on one database, each as the API builds it. */
+  async function twoInstances() {
+    const a = await db.emptyStore();
+    const b = await createPostgresStore({ connectionString: db.url });
+    open.push(a, b);
+    const quota = { points: QUOTA, duration: 60, keyPrefix: 'test' };
+    return [a, b].map((store) => store.quotaCounter({ ...quota, insuranceLimiter: new RateLimiterMemory(quota) })) as [
+      ReturnType<PostgresOperationStore['quotaCounter']>,
+      ReturnType<PostgresOperationStore['quotaCounter']>,
+    ];
+  }
+
+  /** The place a request got, or undefined when it was refused. */
+  async function place(counter: RateLimiterAbstract): Promise<number | undefined> {
+    try {
+      return (await counter.consume('tenant:acme')).consumedPoints;
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) return undefined;
+      throw refusal;
+    }
+  }
+
+  async function sharedCount(): Promise<number> {
+    const client = await connectClient(db.url);
+    try {
+      const { rows } = await client.query<{ points: number }>(`SELECT points FROM ${RATE_LIMIT_TABLE}`);
+      return rows[0]?.points ?? 0;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('reserves a hundredth of the quota at a time, at least one place and at most 100', () => {
+    expect(BLOCK).toBe(10);
+    expect([5, 199, 200, 6_000, 10_000, 1_000_000_000].map(reservationSize)).toStrictEqual([1, 1, 2, 60, 100, 100]);
+  });
+
+  it('counts a busy caller with one upsert per block, each request its own place in order', async () => {
+    const [a] = await twoInstances();
+    const places: (number | undefined)[] = [];
+    for (let i = 0; i < 25; i++) places.push(await place(a));
+    expect(places).toStrictEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    // Three blocks taken from the database for 25 requests.
+    expect(await sharedCount()).toBe(3 * BLOCK);
+  });
+
+  it('lets requests arriving at both at once through the quota, never past it, each with its own place', async () => {
+    const counters = await twoInstances();
+    const places = await Promise.all(
+      Array.from({ length: 3 * QUOTA }, (_, i) => place(counters[i % 2] as (typeof counters)[0])),
+    );
+    const passed = places.filter((p): p is number => p !== undefined);
+    expect(passed.length).toBeLessThanOrEqual(QUOTA);
+    // Each instance may still hold part of a block when the other is refused.
+    expect(passed.length).toBeGreaterThanOrEqual(QUOTA - 2 * (BLOCK - 1));
+    expect(new Set(passed).size).toBe(passed.length);
+    expect(Math.max(...passed)).toBeLessThanOrEqual(QUOTA);
+  });
+
+  it('loses to the caller, at most, the rest of a block an instance no longer serves', async () => {
+    const [a, b] = await twoInstances();
+    // A takes one place and reserves a block; every later request goes to B.
+    expect(await place(a)).toBe(1);
+    let passedAtB = 0;
+    for (let i = 0; i < QUOTA + 50; i++) if ((await place(b)) !== undefined) passedAtB += 1;
+    expect(1 + passedAtB).toBe(QUOTA - (BLOCK - 1));
+    // A still hands out the places it holds, and nothing past the quota.
+    let passedAtA = 0;
+    for (let i = 0; i < 2 * BLOCK; i++) if ((await place(a)) !== undefined) passedAtA += 1;
+    expect(1 + passedAtB + passedAtA).toBe(QUOTA);
+  });
+
+  it('counts each request, not a block, in memory while the database does not answer', async () => {
+    const nowhere = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', max: 1 });
+    try {
+      const quota = { points: QUOTA, duration: 60, keyPrefix: 'test' };
+      const insurance = new RateLimiterMemory(quota);
+      const counter = new ReservingQuotaCounter(nowhere, { ...quota, insuranceLimiter: insurance });
+      const places: (number | undefined)[] = [];
+      for (let i = 0; i < 3; i++) places.push(await place(counter));
+      expect(places).toStrictEqual([1, 2, 3]);
+      expect((await insurance.get('tenant:acme'))?.consumedPoints).toBe(3);
+    } finally {
+      await nowhere.end();
+    }
+  });
+});
