@@ -132,9 +132,9 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   readonly #pool: pg.Pool;
   readonly #config: PoolConfig;
   readonly #logger: OperationLogger;
-  /** Simple creates of this turn of the event loop, inserted by one statement at its end. */
+  /** Simple creates waiting for the next batch insert (see {@link #insert}). */
   #inserts: PendingInsert[] = [];
-  /** The batch insert asked for and not yet settled: {@link close} waits for it. */
+  /** The batch inserts in progress, until none is waiting: {@link close} waits for them. */
   #insertsFlushed: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
 
@@ -591,25 +591,30 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   }
 
   /**
-   * Inserts `record` together with the other inserts asked in this turn of the event loop: one
-   * statement (and one commit) for all of them. A batch that fails as a whole (a duplicate id) is
+   * Inserts `record` together with the other inserts asked in this turn of the event loop, or,
+   * while a batch insert is in flight, with those asked until it ends: one statement (and one
+   * commit) per batch, one batch at a time. A batch that fails as a whole (a duplicate id) is
    * retried row by row, so each create succeeds or fails on its own, as if alone.
    */
   #insert(record: OperationRecord): Promise<OperationRecord> {
     return new Promise((resolve, reject) => {
-      if (this.#inserts.push({ record, resolve, reject }) > 1) return;
-      const flushed = new Promise<void>((done) => {
-        setImmediate(() => {
-          const batch = this.#inserts;
-          this.#inserts = [];
-          void this.#insertBatch(batch).finally(done);
-        });
-      });
-      this.#insertsFlushed = flushed;
-      void flushed.finally(() => {
-        if (this.#insertsFlushed === flushed) this.#insertsFlushed = undefined;
-      });
+      this.#inserts.push({ record, resolve, reject });
+      this.#insertsFlushed ??= this.#flushInserts();
     });
+  }
+
+  async #flushInserts(): Promise<void> {
+    try {
+      // The creates of this turn of the event loop go together.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.#inserts.length > 0) {
+        const batch = this.#inserts;
+        this.#inserts = [];
+        await this.#insertBatch(batch);
+      }
+    } finally {
+      this.#insertsFlushed = undefined;
+    }
   }
 
   async #insertBatch(batch: PendingInsert[]): Promise<void> {
