@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useMigratedTestDatabase } from '../../testing/migrated-postgres-database.ts';
 import { connectClient } from './database-admin.ts';
 import type { PostgresOperationStore } from './postgres-store.ts';
@@ -35,9 +35,9 @@ describe('request quotas reserved a block at a time', () => {
   }
 
   /** The place a request got, or undefined when it was refused. */
-  async function place(counter: RateLimiterAbstract): Promise<number | undefined> {
+  async function place(counter: RateLimiterAbstract, caller = 'tenant:acme'): Promise<number | undefined> {
     try {
-      return (await counter.consume('tenant:acme')).consumedPoints;
+      return (await counter.consume(caller)).consumedPoints;
     } catch (refusal) {
       if (refusal instanceof RateLimiterRes) return undefined;
       throw refusal;
@@ -47,7 +47,9 @@ describe('request quotas reserved a block at a time', () => {
   async function sharedCount(): Promise<number> {
     const client = await connectClient(db.url);
     try {
-      const { rows } = await client.query<{ points: number }>(`SELECT points FROM ${RATE_LIMIT_TABLE}`);
+      const { rows } = await client.query<{ points: number }>(
+        `SELECT points FROM ${RATE_LIMIT_TABLE} WHERE key LIKE '%:tenant:acme'`,
+      );
       return rows[0]?.points ?? 0;
     } finally {
       await client.end();
@@ -106,6 +108,33 @@ describe('request quotas reserved a block at a time', () => {
       expect((await insurance.get('tenant:acme'))?.consumedPoints).toBe(3);
     } finally {
       await nowhere.end();
+    }
+  });
+
+  it('leaves held places alone while the database does not answer, and asks it again first when it is back', async () => {
+    await db.emptyStore().then((store) => open.push(store));
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      const quota = { points: QUOTA, duration: 60, keyPrefix: 'test' };
+      const insurance = new RateLimiterMemory(quota);
+      const counter = new ReservingQuotaCounter(pool, { ...quota, insuranceLimiter: insurance });
+      expect(await place(counter)).toBe(1);
+      const away = vi
+        .spyOn(pool, 'query')
+        .mockImplementation((() => Promise.reject(new Error('connection refused'))) as never);
+      // Another caller finds the database away: counted by the insurance…
+      expect(await place(counter, 'tenant:globex')).toBe(1);
+      // …and so is acme now, not from the places it holds since its first request.
+      expect(await place(counter)).toBe(1);
+      expect((await insurance.get('tenant:acme'))?.consumedPoints).toBe(1);
+      away.mockRestore();
+      // Back: the next request counts in the database again (a new block), then places are held again.
+      expect(await place(counter)).toBe(BLOCK + 1);
+      expect(await sharedCount()).toBe(2 * BLOCK);
+      expect(await place(counter)).toBe(BLOCK + 2);
+      expect(await sharedCount()).toBe(2 * BLOCK);
+    } finally {
+      await pool.end();
     }
   });
 });

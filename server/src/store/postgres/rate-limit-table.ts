@@ -73,6 +73,8 @@ export class ReservingQuotaCounter extends RateLimiterPostgres {
   readonly #held = new Map<string, Reservation>();
   /** Reservations in flight, by caller: settled once their places are held here. */
   readonly #reserving = new Map<string, Promise<void>>();
+  /** False from a query that failed until one succeeds: held places wait meanwhile. */
+  #answering = true;
 
   constructor(pool: pg.Pool, options: QuotaCounterOptions) {
     const { insuranceLimiter, ...quota } = options;
@@ -107,8 +109,9 @@ export class ReservingQuotaCounter extends RateLimiterPostgres {
       this.#held.delete(caller);
       held = undefined;
     }
-    // Places held here first: no query while they last.
-    const fromHeld = held === undefined ? 0 : Math.min(points, held.last - held.next + 1);
+    // Places held here first: no query while they last. Not while the database does not answer:
+    // each request then asks it, so the first that finds it back says so (the log) and counts there.
+    const fromHeld = held === undefined || !this.#answering ? 0 : Math.min(points, held.last - held.next + 1);
     let lastPlace = 0;
     if (held !== undefined && fromHeld > 0) {
       lastPlace = held.next + fromHeld - 1;
@@ -132,11 +135,15 @@ export class ReservingQuotaCounter extends RateLimiterPostgres {
       let keep = true;
       try {
         counted = await super.consume(caller, reserving);
+        this.#answering = true;
       } catch (refusal) {
         if (refusal instanceof RateLimiterRes) {
           counted = refusal;
+          // Counted and refused by the database (not refused from memory): it answers.
+          if (refusal.consumedPoints >= reserving) this.#answering = true;
         } else {
           // The database does not answer: the insurance counts exactly these requests, in memory.
+          this.#answering = false;
           taken = wanted;
           keep = false;
           try {
