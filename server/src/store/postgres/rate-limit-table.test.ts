@@ -70,6 +70,16 @@ describe('request quotas reserved a block at a time', () => {
     expect(await sharedCount()).toBe(3 * BLOCK);
   });
 
+  it('holds places of a window that never ends (a quota of 0 seconds) until they are used', async () => {
+    const store = await db.emptyStore();
+    open.push(store);
+    const quota = { points: QUOTA, duration: 0, keyPrefix: 'test' };
+    const counter = store.quotaCounter({ ...quota, insuranceLimiter: new RateLimiterMemory(quota) });
+    for (let i = 1; i <= 25; i++) expect(await place(counter)).toBe(i);
+    expect(await sharedCount()).toBe(3 * BLOCK);
+    expect((await counter.consume('tenant:acme')).msBeforeNext).toBe(-1);
+  });
+
   it('lets requests arriving at both at once through the quota, never past it, each with its own place', async () => {
     const counters = await twoInstances();
     const places = await Promise.all(

@@ -45,7 +45,7 @@ export function postgresQuotaCounter(pool: pg.Pool, options: QuotaCounterOptions
 interface Reservation {
   next: number;
   last: number;
-  /** When the window they belong to ends (epoch ms): they are worth nothing after. */
+  /** When the window they belong to ends (epoch ms; infinite for a window of 0 seconds): they are worth nothing after. */
   endsAt: number;
 }
 
@@ -117,7 +117,7 @@ export class ReservingQuotaCounter extends RateLimiterPostgres {
       lastPlace = held.next + fromHeld - 1;
       held.next += fromHeld;
       if (held.next > held.last) this.#held.delete(caller);
-      if (fromHeld === points) return new RateLimiterRes(this.#quota - lastPlace, held.endsAt - now, lastPlace, false);
+      if (fromHeld === points) return new RateLimiterRes(this.#quota - lastPlace, msLeft(held, now), lastPlace, false);
     }
     const wanted = points - fromHeld;
     const reserving = Math.max(wanted, this.#size);
@@ -161,7 +161,9 @@ export class ReservingQuotaCounter extends RateLimiterPostgres {
       given = Math.min(Math.max(0, usableLast - first + 1), wanted);
       if (given > 0) lastPlace = first + given - 1;
       if (keep && usableLast >= first + given) {
-        this.#held.set(caller, { next: first + given, last: usableLast, endsAt: Date.now() + counted.msBeforeNext });
+        // A window of 0 seconds never ends (the library's -1).
+        const endsAt = counted.msBeforeNext < 0 ? Number.POSITIVE_INFINITY : Date.now() + counted.msBeforeNext;
+        this.#held.set(caller, { next: first + given, last: usableLast, endsAt });
       }
     } finally {
       this.#reserving.delete(caller);
@@ -181,4 +183,9 @@ export class ReservingQuotaCounter extends RateLimiterPostgres {
     if (passed === 0 && blocked) throw counted;
     throw new RateLimiterRes(0, counted.msBeforeNext, this.#quota + points - passed, false);
   }
+}
+
+/** Milliseconds until the window of `held` ends, or -1 for a window that never ends (as the library says it). */
+function msLeft(held: Reservation, now: number): number {
+  return held.endsAt === Number.POSITIVE_INFINITY ? -1 : held.endsAt - now;
 }
