@@ -12,7 +12,7 @@ import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { OperationEngine } from '../operations/engine.ts';
 import type { AnyKind } from '../operations/kind.ts';
 import type { OperationRecord } from '../operations/model.ts';
-import type { OperationStore } from '../operations/ports/operation-store.ts';
+import type { EndAndClaimResult, OperationStore } from '../operations/ports/operation-store.ts';
 import type { ClaimedDelivery, DeliveryAttempt, WebhookStore } from '../operations/ports/webhook-store.ts';
 import { isTerminal } from '../operations/state.ts';
 import type { LongrunMetrics } from './metrics.ts';
@@ -27,6 +27,7 @@ const WRITE_CALLS = new Set([
   'renewLease',
   'updateOperation',
   'updateOperations',
+  'updateOperationsAndClaim',
   'requestCancel',
   'deliverAction',
   'recoverExpiredLeases',
@@ -87,13 +88,18 @@ export function instrumentStore<Store extends OperationStore>(
       }
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
-      if (claimed !== undefined && (property === 'claimNext' || property === 'claimBatch')) {
+      if (
+        claimed !== undefined &&
+        (property === 'claimNext' || property === 'claimBatch' || property === 'updateOperationsAndClaim')
+      ) {
         return (...args: unknown[]) => {
           const end = metrics?.storeWrite.startTimer({ call: property });
           const result = method.apply(target, args) as Promise<unknown>;
           return result
             .then((claims) => {
-              claimed.remember(claims);
+              claimed.remember(
+                property === 'updateOperationsAndClaim' ? claimsOf(claims as EndAndClaimResult) : claims,
+              );
               return claims;
             })
             .finally(() => end?.());
@@ -109,6 +115,11 @@ export function instrumentStore<Store extends OperationStore>(
       };
     },
   });
+}
+
+/** The claims an ending-and-claim call made (none when its claim failed). */
+function claimsOf(result: EndAndClaimResult): unknown {
+  return result.claims.status === 'fulfilled' ? result.claims.value : [];
 }
 
 /** The webhook store, each recorded attempt counted and traced as a span of the operation's trace. */

@@ -7,7 +7,7 @@ import { LeaseLostError, StoreUnavailableError } from './errors.ts';
 import { defineKind, indexKinds } from './kind.ts';
 import { createManualTime, type ManualTime } from './manual-time.ts';
 import type { OperationRecord } from './model.ts';
-import type { OperationStore } from './ports/index.ts';
+import type { ClaimRequest, EndAndClaimResult, LeasedWrite, OperationStore } from './ports/index.ts';
 import { OPERATION_PROBLEMS, workerLostProblem } from './problems.ts';
 import { OperationRunner } from './runner.ts';
 
@@ -362,6 +362,68 @@ describe('the database away while a handler runs', () => {
     const done = await waitUntil(engine, id, (record) => record.state === 'succeeded' || record.state === 'failed');
     expect(done.state).toBe('failed');
     expect(attempts).toStrictEqual([1, 2, 3]);
+  });
+});
+
+describe('a store that ends and claims in one call', () => {
+  /** `store` with `updateOperationsAndClaim` made of its own two calls, each use recorded. */
+  function endingAndClaiming(claimFails: () => boolean = () => false) {
+    const calls: { writes: number; limit: number }[] = [];
+    const both: OperationStore = new Proxy(store, {
+      get(target, property) {
+        if (property === 'updateOperationsAndClaim') {
+          return async (writes: readonly LeasedWrite[], claim: ClaimRequest, now: Date): Promise<EndAndClaimResult> => {
+            calls.push({ writes: writes.length, limit: claim.limit });
+            const results = await target.updateOperations(writes, now);
+            if (claimFails()) {
+              return {
+                results,
+                claims: { status: 'rejected', reason: new StoreUnavailableError('the database is away') },
+              };
+            }
+            const value = await target.claimBatch(claim.owner, claim.kinds, claim.leaseMs, now, claim.limit);
+            return { results, claims: { status: 'fulfilled', value } };
+          };
+        }
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return { both, calls };
+  }
+
+  const quick = defineKind<unknown, never, string>({
+    name: KIND,
+    async run() {
+      return { result: 'made' };
+    },
+  });
+
+  it('claims the next operations with the endings of the last ones', async () => {
+    const { both, calls } = endingAndClaiming();
+    const { engine } = await startEngine(both, { kinds: [quick], leaseMs: LEASE_MS, concurrency: 3 }, time);
+    running.push(engine);
+    const ids = await Promise.all(Array.from({ length: 12 }, () => accept(engine)));
+    for (const id of ids) expect((await waitUntil(engine, id, (r) => r.state === 'succeeded')).attempts).toBe(1);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((call) => call.writes > 0 && call.limit > 0)).toBe(true);
+  });
+
+  it('applies the endings when the claim fails, and claims again at the next poll', async () => {
+    let failures = 1;
+    const { both, calls } = endingAndClaiming(() => failures-- > 0);
+    const { engine } = await startEngine(
+      both,
+      { kinds: [quick], leaseMs: LEASE_MS, concurrency: 1, pollIntervalMs: 100 },
+      time,
+    );
+    running.push(engine);
+    const ids = await Promise.all(Array.from({ length: 3 }, () => accept(engine)));
+    await waitUntil(engine, ids[0] as string, (r) => r.state === 'succeeded');
+    await new Promise((resolve) => setImmediate(resolve));
+    time.advance(100);
+    for (const id of ids) expect((await waitUntil(engine, id, (r) => r.state === 'succeeded')).attempts).toBe(1);
+    expect(calls.length).toBeGreaterThan(0);
   });
 });
 

@@ -40,7 +40,7 @@ import {
   type TerminalWrite,
 } from './outcome.ts';
 import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from './ports/clock.ts';
-import type { Claim, Lease, LeasedWrite, OperationStore } from './ports/index.ts';
+import type { Claim, ClaimRequest, EndAndClaimResult, Lease, LeasedWrite, OperationStore } from './ports/index.ts';
 import { problemFromError, workerLostProblem } from './problems.ts';
 import { StoreOutageLog } from './store-outage.ts';
 
@@ -279,6 +279,9 @@ export class OperationRunner {
       })
       .finally(() => {
         this.#filling = undefined;
+        // A slot freed after the loop's last look (a handler that returned while the loop was
+        // ending) is claimed now, not at the next wake-up (an ending written, the poll).
+        if (this.#fillAgain && this.#state === 'running') void this.#fill();
       });
     this.#filling = filling;
     return filling;
@@ -293,13 +296,13 @@ export class OperationRunner {
         const wanted = this.#room();
         let claims: Claim[];
         try {
-          claims = await this.#store.claimBatch(
-            this.workerId,
-            this.#kindNames,
-            this.#leaseMs,
-            this.#clock.now(),
-            wanted,
-          );
+          // With the endings of this turn when the store writes both in one round trip.
+          claims = await this.#endings.claim({
+            owner: this.workerId,
+            kinds: this.#kindNames,
+            leaseMs: this.#leaseMs,
+            limit: wanted,
+          });
         } catch (error) {
           // Tried again at the next poll (or wake-up): the loop goes on through an outage.
           this.#claimsOutage.failed(error, 'claiming operations failed');
@@ -560,12 +563,17 @@ export class OperationRunner {
 /**
  * Writes the endings of operations in batches: the endings of one turn of the event loop go out
  * together at its end, and those that come while a batch is being written go out together in the
- * next, so a busy worker pays one store call per batch and an idle one waits for nothing.
+ * next, so a busy worker pays one store call per batch and an idle one waits for nothing. A claim
+ * asked in the same turn goes with them when the store can write both at once
+ * (`updateOperationsAndClaim`): a handler that returns frees its slot and ends its operation in
+ * the same turn, so a busy worker pays one round trip per batch for both.
  */
 class EndingBatcher {
   readonly #store: OperationStore;
   readonly #clock: Clock;
   #pending: { write: LeasedWrite; settle: (result: PromiseSettledResult<OperationRecord | undefined>) => void }[] = [];
+  /** The claim asked for the next batch (the runner claims one batch at a time), if any. */
+  #claim: { request: ClaimRequest; settle: (result: PromiseSettledResult<Claim[]>) => void } | undefined;
   #flushing = false;
 
   constructor(store: OperationStore, clock: Clock) {
@@ -578,39 +586,85 @@ class EndingBatcher {
     const settled = new Promise<PromiseSettledResult<OperationRecord | undefined>>((settle) => {
       this.#pending.push({ write, settle });
     });
-    if (!this.#flushing) {
-      // At the end of this turn of the event loop, so endings that come together go together.
-      this.#flushing = true;
-      setImmediate(() => void this.#flush());
+    this.#schedule();
+    return settled.then(unsettle);
+  }
+
+  /**
+   * Resolves as `claimBatch` would for `request`: at once on a store that cannot write a claim
+   * with endings, else with the next batch of endings.
+   */
+  claim(request: ClaimRequest): Promise<Claim[]> {
+    if (this.#store.updateOperationsAndClaim === undefined || this.#claim !== undefined) {
+      return this.#store.claimBatch(request.owner, request.kinds, request.leaseMs, this.#clock.now(), request.limit);
     }
-    return settled.then((result) => {
-      if (result.status === 'rejected') throw result.reason;
-      return result.value;
+    const settled = new Promise<PromiseSettledResult<Claim[]>>((settle) => {
+      this.#claim = { request, settle };
     });
+    this.#schedule();
+    return settled.then(unsettle);
+  }
+
+  #schedule(): void {
+    if (this.#flushing) return;
+    // At the end of this turn of the event loop, so endings (and a claim) that come together go together.
+    this.#flushing = true;
+    setImmediate(() => void this.#flush());
   }
 
   async #flush(): Promise<void> {
     try {
-      while (this.#pending.length > 0) {
+      while (this.#pending.length > 0 || this.#claim !== undefined) {
         const batch = this.#pending;
+        const claim = this.#claim;
         this.#pending = [];
+        this.#claim = undefined;
+        const writes = batch.map((entry) => entry.write);
         let results: PromiseSettledResult<OperationRecord | undefined>[];
+        let claims: PromiseSettledResult<Claim[]> | undefined;
         try {
-          results = await this.#store.updateOperations(
-            batch.map((entry) => entry.write),
-            this.#clock.now(),
-          );
+          ({ results, claims } = await this.#send(writes, claim?.request));
         } catch (error) {
           results = batch.map(() => ({ status: 'rejected', reason: error }));
+          claims = { status: 'rejected', reason: error };
         }
         batch.forEach((entry, index) => {
           entry.settle(results[index] ?? { status: 'rejected', reason: new Error('the store returned no result') });
         });
+        if (claim !== undefined) {
+          claim.settle(claims ?? { status: 'rejected', reason: new Error('the store returned no claims') });
+        }
       }
     } finally {
       this.#flushing = false;
     }
   }
+
+  /** One store call for the writes and the claim when the store has one for both. */
+  async #send(
+    writes: readonly LeasedWrite[],
+    claim: ClaimRequest | undefined,
+  ): Promise<{ results: EndAndClaimResult['results']; claims: EndAndClaimResult['claims'] | undefined }> {
+    const now = this.#clock.now();
+    if (claim === undefined) return { results: await this.#store.updateOperations(writes, now), claims: undefined };
+    if (writes.length > 0 && this.#store.updateOperationsAndClaim !== undefined) {
+      return this.#store.updateOperationsAndClaim(writes, claim, now);
+    }
+    const [results, claims] = await Promise.all([
+      writes.length > 0 ? this.#store.updateOperations(writes, now) : [],
+      this.#store.claimBatch(claim.owner, claim.kinds, claim.leaseMs, now, claim.limit).then(
+        (value): PromiseSettledResult<Claim[]> => ({ status: 'fulfilled', value }),
+        (reason: unknown): PromiseSettledResult<Claim[]> => ({ status: 'rejected', reason }),
+      ),
+    ]);
+    return { results, claims };
+  }
+}
+
+/** The value of a settled result, or its reason thrown. */
+function unsettle<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function positive(value: number, what: string): number {

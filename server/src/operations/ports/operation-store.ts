@@ -131,6 +131,22 @@ export interface LeasedWrite {
   seen?: OperationRecord | undefined;
 }
 
+/** What a runner asks to claim: the arguments of {@link OperationStore.claimBatch} but the time. */
+export interface ClaimRequest {
+  owner: string;
+  kinds: readonly string[];
+  leaseMs: number;
+  limit: number;
+}
+
+/** What {@link OperationStore.updateOperationsAndClaim} did: each part settled as its own call would. */
+export interface EndAndClaimResult {
+  /** One per write, in order, as {@link OperationStore.updateOperations} settles them. */
+  results: PromiseSettledResult<OperationRecord | undefined>[];
+  /** As {@link OperationStore.claimBatch} would have resolved or rejected. */
+  claims: PromiseSettledResult<Claim[]>;
+}
+
 /** What became of {@link OperationStore.deliverAction}. */
 export type DeliverActionOutcome =
   /** Recorded: the step's handler resumes with the payload. */
@@ -236,6 +252,16 @@ export interface OperationStore {
     writes: readonly LeasedWrite[],
     now: Date,
   ): Promise<PromiseSettledResult<OperationRecord | undefined>[]>;
+
+  /**
+   * Optional: {@link updateOperations} of `writes` and {@link claimBatch} of `claim`, both at `now`,
+   * in as few round trips as the store can (PostgreSQL: one statement when the endings need no
+   * read). A busy runner then pays one round trip per batch to end its operations and take the
+   * next. Each part settles as its own call would have, on its own: a write refused, or a claim
+   * that fails, leaves the other part as it would be. The operations claimed are never among those
+   * being ended (those are running, a claim takes queued ones). A store without it is called twice.
+   */
+  updateOperationsAndClaim?(writes: readonly LeasedWrite[], claim: ClaimRequest, now: Date): Promise<EndAndClaimResult>;
 
   /**
    * Asks to cancel. A queued operation becomes `cancelled` at once (`finishedAt` set, its lock

@@ -311,6 +311,71 @@ ${DELIVERY_INDEXES}    `,
       );
     `,
   },
+  {
+    version: 6,
+    name: 'the outbox trigger checks for someone to tell first',
+    // The same messages and deliveries as migration 4's function, in the same cases. It ran on
+    // every create and every change of state and computed the event types (a parse of the steps'
+    // JSON for a running operation) and the message id before asking whether anyone listens; for a
+    // tenant without a callback or a subscription, the common case, it was a quarter of the
+    // database's time per operation end to end. It now asks that first (one index probe), and
+    // computes the rest only for a change someone may be told of.
+    sql: `
+      CREATE OR REPLACE FUNCTION longrun_queue_push_message() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        event text;
+        message text;
+        callback text := NEW.callback_url;
+      BEGIN
+        -- A lease renewal is no change.
+        IF TG_OP = 'UPDATE' AND NEW.version IS NOT DISTINCT FROM OLD.version THEN RETURN NULL; END IF;
+        -- Nobody to tell: no callback, and no subscription of the tenant (any event type; the
+        -- event's own check is below).
+        IF callback IS NULL AND NOT EXISTS (
+          SELECT 1 FROM webhook_subscriptions WHERE tenant = NEW.tenant AND state = 'enabled') THEN
+          RETURN NULL;
+        END IF;
+        event := longrun_event_type(NEW.state, NEW.steps);
+        -- A change within the same event type is not pushed.
+        IF TG_OP = 'UPDATE' AND event = longrun_event_type(OLD.state, OLD.steps) THEN RETURN NULL; END IF;
+        message := 'msg_' || regexp_replace(NEW.id, '^op_', '') || '_' || NEW.version;
+        -- A callback that answered 410 Gone gets nothing more (its 410 is recorded under a lock on
+        -- this row, which this write holds: one of the two commits first, and the other sees it).
+        IF callback IS NOT NULL AND EXISTS (
+          SELECT 1 FROM webhook_deliveries
+          WHERE operation_id = NEW.id AND target = '${CALLBACK_TARGET}' AND last_status = 410) THEN
+          callback := NULL;
+        END IF;
+        IF callback IS NULL AND NOT EXISTS (
+          SELECT 1 FROM webhook_subscriptions
+          WHERE tenant = NEW.tenant AND state = 'enabled' AND event = ANY (event_types)) THEN
+          RETURN NULL;
+        END IF;
+        INSERT INTO webhook_messages (id, tenant, operation_id, operation_version, type, payload, payload_format, created_at)
+          VALUES (message, NEW.tenant, NEW.id, NEW.version, event, row_to_json(NEW)::text, 'operation', NEW.updated_at)
+          ON CONFLICT (id) DO NOTHING;
+        IF NOT FOUND THEN RETURN NULL; END IF;
+        -- The operation's row is locked by this write until commit, so the deliveries of its next
+        -- change get a later seq: each endpoint is handed a monitor's events in order.
+        INSERT INTO webhook_deliveries (id, tenant, message_id, operation_id, subscription_id, target, url, state,
+            attempts, next_attempt_at, created_at)
+          SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), NEW.tenant, message, NEW.id, s.id, s.id, s.url,
+            'pending', 0, NEW.updated_at, NEW.updated_at
+          FROM webhook_subscriptions s
+          WHERE s.tenant = NEW.tenant AND s.state = 'enabled' AND event = ANY (s.event_types)
+          ORDER BY s.id
+          -- A 410 disabling one of them waits for this commit, then drops what was queued here.
+          FOR SHARE;
+        IF callback IS NOT NULL THEN
+          INSERT INTO webhook_deliveries (id, tenant, message_id, operation_id, subscription_id, target, url, state,
+              attempts, next_attempt_at, created_at)
+            VALUES ('dlv_' || replace(gen_random_uuid()::text, '-', ''), NEW.tenant, message, NEW.id, NULL,
+              '${CALLBACK_TARGET}', callback, 'pending', 0, NEW.updated_at, NEW.updated_at);
+        END IF;
+        RETURN NULL;
+      END $$;
+    `,
+  },
 ];
 
 export { type Migration, SchemaTooNewError } from '../sql/migration-plan.ts';

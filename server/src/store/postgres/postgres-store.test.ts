@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
 import type { CreateOperationOutcome, OperationStore } from '../../operations/ports/index.ts';
 import { useMigratedTestDatabase } from '../../testing/migrated-postgres-database.ts';
@@ -201,6 +202,39 @@ describe('PostgresOperationStore', () => {
       ).toBeUndefined();
       expect(await b.getOperation(TENANT, first.operation.id)).toStrictEqual(second?.operation);
       expect(await b.getResource(TENANT, 'cars', 'car-late')).toBeUndefined();
+    });
+  });
+
+  describe('batched creates', () => {
+    it('sends the creates asked while a batch insert is in flight together, in the next one', async () => {
+      const [a] = await twoInstances();
+      const inserts: string[] = [];
+      const query = pg.Client.prototype.query;
+      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
+        const name = (args[0] as { name?: string } | undefined)?.name;
+        if (name?.startsWith('longrun_insert_operation')) inserts.push(name);
+        return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
+      });
+      const holder = await connectClient(db.url);
+      try {
+        // Inserts wait for this lock, so the first batch stays in flight while the others are asked.
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE operations IN SHARE MODE');
+        const first = a.createOperation(createCommand({ at: 0 }));
+        const later: Promise<CreateOperationOutcome>[] = [];
+        for (let i = 1; i <= 5; i++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          later.push(a.createOperation(createCommand({ at: i })));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await holder.query('ROLLBACK');
+        const outcomes = await Promise.all([first, ...later]);
+        expect(outcomes.map((o) => o.outcome)).toStrictEqual(Array(6).fill('created'));
+        expect(inserts).toStrictEqual(['longrun_insert_operation', 'longrun_insert_operations']);
+      } finally {
+        spy.mockRestore();
+        await holder.end();
+      }
     });
   });
 

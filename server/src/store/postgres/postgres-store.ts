@@ -26,9 +26,11 @@ import type { OperationRecord, StoredProblem } from '../../operations/model.ts';
 import type {
   CancelRequestOutcome,
   Claim,
+  ClaimRequest,
   CreateOperationCommand,
   CreateOperationOutcome,
   DeliverActionOutcome,
+  EndAndClaimResult,
   Lease,
   LeasedWrite,
   ListOperationsQuery,
@@ -130,9 +132,9 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   readonly #pool: pg.Pool;
   readonly #config: PoolConfig;
   readonly #logger: OperationLogger;
-  /** Simple creates of this turn of the event loop, inserted by one statement at its end. */
+  /** Simple creates waiting for the next batch insert (see {@link #insert}). */
   #inserts: PendingInsert[] = [];
-  /** The batch insert asked for and not yet settled: {@link close} waits for it. */
+  /** The batch inserts in progress, until none is waiting: {@link close} waits for them. */
   #insertsFlushed: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
 
@@ -325,12 +327,7 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
       text: claimOperationsSql,
       values: [kinds, limit, owner, deadline, now.toISOString()],
     });
-    // RETURNING keeps no order: oldest first, as they were queued.
-    rows.sort(queueOrder);
-    return rows.map((row) => {
-      const operation = toRecord(row);
-      return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
-    });
+    return toClaims(rows, owner);
   }
 
   async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<boolean> {
@@ -377,14 +374,38 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     writes: readonly LeasedWrite[],
     now: Date,
   ): Promise<PromiseSettledResult<OperationRecord | undefined>[]> {
+    return (await this.#endAndClaim(writes, undefined, now)).results;
+  }
+
+  async updateOperationsAndClaim(
+    writes: readonly LeasedWrite[],
+    claim: ClaimRequest,
+    now: Date,
+  ): Promise<EndAndClaimResult> {
+    const { results, claims } = await this.#endAndClaim(writes, claim, now);
+    return { results, claims: claims ?? { status: 'rejected', reason: new Error('the claim was not made') } };
+  }
+
+  /**
+   * The endings computed from the record each worker last saw go out in one statement, each
+   * applied only if its row is still that version under that lease (compare-and-set under the row
+   * lock), and `claim`, when asked, is made in that same statement: one round trip for a runner's
+   * batch. The writes it could not make that way are then made one by one, reading the row; a
+   * claim not made (no fast ending, or the statement failed) is made on its own.
+   */
+  async #endAndClaim(
+    writes: readonly LeasedWrite[],
+    claim: ClaimRequest | undefined,
+    now: Date,
+  ): Promise<{ results: PromiseSettledResult<OperationRecord | undefined>[]; claims?: PromiseSettledResult<Claim[]> }> {
     const results: (PromiseSettledResult<OperationRecord | undefined> | undefined)[] = writes.map(() => undefined);
-    // Endings computed from the record the worker last saw go out in one statement, each applied
-    // only if its row is still that version under that lease (compare-and-set under the row lock).
+    let claims: PromiseSettledResult<Claim[]> | undefined;
     const fast: { index: number; expected: number; next: OperationRecord }[] = [];
     writes.forEach((write, index) => {
       const next = endingFromSeen(write, now);
       if (next !== undefined) fast.push({ index, expected: write.seen?.version ?? 0, next });
     });
+    const claimValues = claim === undefined ? undefined : this.#claimValues(claim, now);
     if (fast.length > 0) {
       try {
         const columns = ENDING_COLUMNS.map(() => [] as unknown[]);
@@ -403,12 +424,28 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
             columns[i]?.push(values[at]);
           });
         }
-        const { rows } = await this.#pool.query<OperationRow>({
-          name: 'longrun_end_operations',
-          text: endOperationsSql,
-          values: [ids, expected, owners, attempts, ...columns],
-        });
-        const written = new Map(rows.map((row) => [row.id, toRecord(row)]));
+        const endings = [ids, expected, owners, attempts, ...columns];
+        const { rows } =
+          claimValues === undefined || claimValues.length === 0
+            ? await this.#pool.query<OperationRow>({
+                name: 'longrun_end_operations',
+                text: endOperationsSql,
+                values: endings,
+              })
+            : await this.#pool.query<OperationRow & { claimed: boolean }>({
+                name: 'longrun_end_and_claim_operations',
+                text: endAndClaimOperationsSql,
+                values: [...endings, ...claimValues],
+              });
+        const written = new Map<string, OperationRecord>();
+        const claimed: OperationRow[] = [];
+        for (const row of rows) {
+          if ('claimed' in row && row.claimed) claimed.push(row);
+          else written.set(row.id, toRecord(row));
+        }
+        if (claim !== undefined && claimValues !== undefined && claimValues.length > 0) {
+          claims = { status: 'fulfilled', value: toClaims(claimed, claim.owner) };
+        }
         for (const { index } of fast) {
           const record = written.get((writes[index] as LeasedWrite).lease.operationId);
           // Not written: the row moved on (a cancel request, an action) or the lease was lost; the
@@ -420,14 +457,38 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
         this.#logger.warn({ err: error }, 'writing a batch of operation endings failed; writing them one by one');
       }
     }
-    const rest = await Promise.allSettled(
-      writes.map((write, index) =>
-        results[index] === undefined
-          ? this.updateOperation(write.lease, write.patch, now, write.resources)
-          : Promise.resolve(undefined),
+    const [rest, alone] = await Promise.all([
+      Promise.allSettled(
+        writes.map((write, index) =>
+          results[index] === undefined
+            ? this.updateOperation(write.lease, write.patch, now, write.resources)
+            : Promise.resolve(undefined),
+        ),
       ),
-    );
-    return rest.map((settled, index) => results[index] ?? settled);
+      claim === undefined || claims !== undefined
+        ? undefined
+        : this.claimBatch(claim.owner, claim.kinds, claim.leaseMs, now, claim.limit).then(
+            (value): PromiseSettledResult<Claim[]> => ({ status: 'fulfilled', value }),
+            (reason: unknown): PromiseSettledResult<Claim[]> => ({ status: 'rejected', reason }),
+          ),
+    ]);
+    return {
+      results: rest.map((settled, index) => results[index] ?? settled),
+      ...(claim === undefined ? {} : { claims: claims ?? alone }),
+    };
+  }
+
+  /**
+   * The parameters of a claim ($1 kinds, $2 limit, $3 owner, $4 lease deadline, $5 now), or an
+   * empty list when it cannot claim anything (no kinds, an owner no row can hold); throws as
+   * {@link claimBatch} does for a bad limit or lease.
+   */
+  #claimValues(claim: ClaimRequest, now: Date): unknown[] {
+    const deadline = leaseDeadline(now, claim.leaseMs);
+    if (!Number.isInteger(claim.limit) || claim.limit < 1)
+      throw new RangeError(`claim limit must be a positive integer: ${claim.limit}`);
+    if (claim.kinds.length === 0 || hasNul(claim.owner)) return [];
+    return [claim.kinds, claim.limit, claim.owner, deadline, now.toISOString()];
   }
 
   async requestCancel(tenant: string, id: string, now: Date): Promise<CancelRequestOutcome | undefined> {
@@ -530,25 +591,30 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
   }
 
   /**
-   * Inserts `record` together with the other inserts asked in this turn of the event loop: one
-   * statement (and one commit) for all of them. A batch that fails as a whole (a duplicate id) is
+   * Inserts `record` together with the other inserts asked in this turn of the event loop, or,
+   * while a batch insert is in flight, with those asked until it ends: one statement (and one
+   * commit) per batch, one batch at a time. A batch that fails as a whole (a duplicate id) is
    * retried row by row, so each create succeeds or fails on its own, as if alone.
    */
   #insert(record: OperationRecord): Promise<OperationRecord> {
     return new Promise((resolve, reject) => {
-      if (this.#inserts.push({ record, resolve, reject }) > 1) return;
-      const flushed = new Promise<void>((done) => {
-        setImmediate(() => {
-          const batch = this.#inserts;
-          this.#inserts = [];
-          void this.#insertBatch(batch).finally(done);
-        });
-      });
-      this.#insertsFlushed = flushed;
-      void flushed.finally(() => {
-        if (this.#insertsFlushed === flushed) this.#insertsFlushed = undefined;
-      });
+      this.#inserts.push({ record, resolve, reject });
+      this.#insertsFlushed ??= this.#flushInserts();
     });
+  }
+
+  async #flushInserts(): Promise<void> {
+    try {
+      // The creates of this turn of the event loop go together.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.#inserts.length > 0) {
+        const batch = this.#inserts;
+        this.#inserts = [];
+        await this.#insertBatch(batch);
+      }
+    } finally {
+      this.#insertsFlushed = undefined;
+    }
   }
 
   async #insertBatch(batch: PendingInsert[]): Promise<void> {
@@ -696,6 +762,33 @@ const endOperationsSql = `UPDATE operations o SET ${ENDING_COLUMNS.map((c) => `$
   RETURNING ${prefixed('o', OPERATION_COLUMNS)}`;
 
 /**
+ * A batch of endings ({@link endOperationsSql}, parameters $1–$17) and a claim
+ * ({@link claimOperationsSql}, its parameters from $18) in one statement: one round trip for a
+ * runner that ends a batch and takes the next. The two touch different rows (the ended ones are
+ * running, the claimed ones queued), and `claimed` tells the returned rows apart.
+ */
+const endAndClaimOperationsSql = (() => {
+  const claimAt = ENDING_COLUMNS.length + 5;
+  const p = (n: number) => `$${claimAt + n - 1}`;
+  return `WITH ended AS (
+    ${endOperationsSql}
+  ), picked AS (
+    SELECT id FROM operations
+    WHERE state = 'queued' AND kind = ANY (${p(1)}::text[])
+    ORDER BY created_at, id LIMIT ${p(2)}
+    FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE operations o SET state = 'running', version = o.version + 1, attempts = o.attempts + 1,
+      lease_owner = ${p(3)}, lease_expires_at = ${p(4)}, started_at = coalesce(o.started_at, ${p(5)}), updated_at = ${p(5)}
+    FROM picked WHERE o.id = picked.id
+    RETURNING ${prefixed('o', OPERATION_COLUMNS)}
+  )
+  SELECT false AS claimed, * FROM ended
+  UNION ALL
+  SELECT true AS claimed, * FROM claimed`;
+})();
+
+/**
  * The ending of `write` computed from the record its worker saw, when it can be written without
  * reading the row: a terminal patch without resources to publish, on a record the lease holds.
  * Undefined otherwise (the store reads the row under its lock instead).
@@ -774,6 +867,15 @@ async function upsertResource(
     ],
   );
   return toResourceRecord(single(rows));
+}
+
+/** Claimed rows as claims of `owner`, oldest first, as they were queued (RETURNING keeps no order). */
+function toClaims(rows: OperationRow[], owner: string): Claim[] {
+  rows.sort(queueOrder);
+  return rows.map((row) => {
+    const operation = toRecord(row);
+    return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
+  });
 }
 
 function prefixed(alias: string, columns: readonly string[]): string {
