@@ -4,7 +4,8 @@
  */
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { readAsyncOperations } from '@longrun/openapi/async-operations';
 import type express from 'express';
@@ -45,6 +46,10 @@ import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
 import { referenceHandlers, referenceKindMap } from './reference/reference-api.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+
+// Required, not imported: Node's ESM face of `node:http` reads every export, and its `WebSocket`
+// getter then loads the whole fetch implementation (undici), about 10 MiB resident for good.
+const { createServer: createHttpServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** What one server process does: serve the API, run handlers, or both. */
 export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
