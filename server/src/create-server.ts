@@ -4,7 +4,8 @@
  */
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { readAsyncOperations } from '@longrun/openapi/async-operations';
 import type express from 'express';
@@ -29,6 +30,7 @@ import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.t
 import { type SpecRoutesOptions, SpecServerError, serverApi, specRoutes } from './http/spec-routes.ts';
 import type { ServerSpec } from './http/spec-server.ts';
 import type { RouteDefinition } from './http/typed-route.ts';
+import { releaseIdleMemory } from './observability/idle-memory.ts';
 import { ClaimedRecords, instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
 import { LongrunMetrics, type MetricsAccess, metricsRoutes } from './observability/metrics.ts';
 import { traceRequests } from './observability/tracing.ts';
@@ -44,6 +46,10 @@ import { createPush } from './push/create-push.ts';
 import type { PushOptions } from './push/push-settings.ts';
 import { referenceHandlers, referenceKindMap } from './reference/reference-api.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+
+// Required, not imported: Node's ESM face of `node:http` reads every export, and its `WebSocket`
+// getter then loads the whole fetch implementation (undici), about 10 MiB resident for good.
+const { createServer: createHttpServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** What one server process does: serve the API, run handlers, or both. */
 export const SERVER_ROLES = ['api', 'worker', 'all'] as const;
@@ -141,6 +147,13 @@ export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Recor
   metrics?: MetricsAccess;
   /** Serve the API reference at `/docs` and the spec at `/openapi.json`, without an API key. @default true */
   apiReference?: boolean;
+  /**
+   * Once the process has been idle for about two seconds, run one memory-reducing collection so
+   * V8 gives back the memory it grew under load (70–80 MiB after 1,000 operations; see
+   * docs/decisions/0014-idle-memory.md). It acts on the whole process: turn it off when the
+   * program embedding the server manages its own heap. @default true
+   */
+  releaseIdleMemory?: boolean;
   /** Engine settings: concurrency, leases, retention… (see {@link EngineConfig}). */
   engine?: Omit<EngineConfig, 'store' | 'kinds' | 'clock' | 'logger'>;
 }
@@ -275,6 +288,20 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
   // Before the engine: changes published while it starts (recovered operations) are queued too.
   push?.dispatcher.start();
   await engine.start();
+  const idleMemory =
+    options.releaseIdleMemory === false
+      ? undefined
+      : releaseIdleMemory({
+          onRelease: (before, after, durationMs) =>
+            logger.debug(
+              {
+                youngGenerationBefore: before.committedBytes,
+                youngGenerationAfter: after.committedBytes,
+                durationMs: Math.round(durationMs * 10) / 10,
+              },
+              'idle: memory handed back to the system',
+            ),
+        });
   let broker: BrokerConnection | undefined;
   if (options.broker) {
     // Loaded only when asked for: a deployment without outside workers never loads the AMQP client.
@@ -315,6 +342,7 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
       return { url: `http://${shownHost}:${address.port}`, port: address.port };
     },
     async close() {
+      idleMemory?.stop();
       if (server) {
         const closed = once(server, 'close');
         server.close();

@@ -3,11 +3,16 @@
  * name again), sends `Host` and the TLS server name of the URL, follows no redirect (a 3xx is just
  * an answer), reads at most a little of the answer, and gives up after a timeout.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { LongrunServerError } from '../operations/longrun-server-error.ts';
 import type { CheckedTarget } from './ssrf-guard.ts';
+
+// Required, not imported: Node's ESM face of `node:http` reads every export, and its `WebSocket`
+// getter then loads the whole fetch implementation (undici), about 10 MiB resident for good.
+const { request: httpRequest } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** Most of an answer's body read before the connection is dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
