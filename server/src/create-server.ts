@@ -150,7 +150,7 @@ export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Recor
   /**
    * Once the process has been idle for about two seconds, run one memory-reducing collection so
    * V8 gives back the memory it grew under load (70–80 MiB after 1,000 operations; see
-   * docs/decisions/0014-idle-memory.md). It acts on the whole process: turn it off when the
+   * docs/decisions/0016-idle-memory.md). It acts on the whole process: turn it off when the
    * program embedding the server manages its own heap. @default true
    */
   releaseIdleMemory?: boolean;

@@ -6,7 +6,7 @@
  * the allocation rate low; even then it keeps the freed pages pooled for reuse unless the collection
  * is one that reduces memory. A server that then sits idle allocates nothing, so no collection comes
  * and all of it stays resident: measured, a server idle after 1,000 operations holds 216–226 MiB,
- * and 141–148 MiB after one memory-reducing collection. See docs/decisions/0014-idle-memory.md.
+ * and 141–148 MiB after one memory-reducing collection. See docs/decisions/0016-idle-memory.md.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
