@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, serverOptionsFromConfig } from './config.ts';
 
 const KEYS = { LONGRUN_API_KEYS: 'acme:k1, globex:k2' };
 
@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       },
       databaseUrl: undefined,
       developmentKey: undefined,
+      releaseIdleMemory: true,
     });
     expect(config.apiKeys).toEqual([
       { tenant: 'acme', key: 'k1' },
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       LONGRUN_KEEP_ALIVE_TIMEOUT_MS: '65000',
       LONGRUN_MAX_CONNECTIONS: '500',
       LONGRUN_MAX_HELD_POLLS: '7',
+      LONGRUN_RELEASE_IDLE_MEMORY: 'false',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({
@@ -81,7 +83,9 @@ describe('loadConfig', () => {
         maxHeldPollsPerTenant: 7,
       },
       logLevel: 'warn',
+      releaseIdleMemory: false,
     });
+    expect(serverOptionsFromConfig(config).releaseIdleMemory).toBe(false);
   });
 
   it.each([
@@ -102,6 +106,7 @@ describe('loadConfig', () => {
     ['LONGRUN_MAX_CONNECTIONS', 'many'],
     ['LONGRUN_MAX_HELD_POLLS', '-1'],
     ['LONGRUN_SECRET_KEY', 'c2hvcnQ='],
+    ['LONGRUN_RELEASE_IDLE_MEMORY', 'sometimes'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(name);

@@ -71,6 +71,12 @@ export interface ServiceConfig {
   outboundAllow: string[];
   /** `LONGRUN_SECRET_KEY`: keys that encrypt signing secrets at rest (see `PushOptions.secretKey`). @default none */
   secretKey: string | undefined;
+  /**
+   * `LONGRUN_RELEASE_IDLE_MEMORY`: `true` hands the memory grown under load back to the system once
+   * the process goes quiet (one collection, see `ServerOptions.releaseIdleMemory`); `false` keeps it.
+   * @default true
+   */
+  releaseIdleMemory: boolean;
 }
 
 /** A configuration mistake, reported without a stack trace. */
@@ -196,7 +202,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     secretKey,
     metrics: metricsAccess(env.LONGRUN_METRICS),
     traces: traces(env.LONGRUN_TRACES),
+    releaseIdleMemory: onOrOff(env, 'LONGRUN_RELEASE_IDLE_MEMORY', true),
   };
+}
+
+/** A `true`/`false` setting. @throws {ConfigError} for any other value. */
+function onOrOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 /**
@@ -280,6 +296,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     push: { outboundAllow: config.outboundAllow, secretKey: config.secretKey },
     http: config.http,
     metrics: config.metrics,
+    releaseIdleMemory: config.releaseIdleMemory,
     engine: {
       concurrency: config.concurrency,
       leaseMs: config.leaseMs,
