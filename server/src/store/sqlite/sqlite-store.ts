@@ -147,18 +147,13 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
 
   claimBatch(owner: string, kinds: readonly string[], leaseMs: number, now: Date, limit: number): Promise<Claim[]> {
     // One write of the group commit, one read of the queue for the whole batch: nothing else
-    // writes between the read and the claims, which change only the claim's columns.
+    // writes between the read and the claims.
     return this.#writes.write(() => {
       const claims: Claim[] = [];
       if (kinds.length === 0 || limit < 1) return claims;
       for (const row of this.#sql.oldestQueuedBatch.all({ kinds: JSON.stringify(kinds), limit })) {
         const previous = toRecord(row);
-        const operation = claimedRecord(previous, owner, leaseMs, now);
-        // The claim adds only text and numbers to a record just read: it is already what a read
-        // returns, so it is written without the JSON round trip of #save.
-        const written = toRow(operation);
-        this.#sql.claimOperation.run(written);
-        this.webhooks.queueChange(previous, operation, written);
+        const operation = this.#save(claimedRecord(previous, owner, leaseMs, now), previous);
         claims.push({ operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } });
       }
       return claims;

@@ -23,28 +23,15 @@ export interface ListParams {
 }
 
 /** Columns a worker or the engine may change after insert. */
-export const MUTABLE_COLUMNS = OPERATION_COLUMNS.filter(
+const MUTABLE_COLUMNS = OPERATION_COLUMNS.filter(
   (c) => c !== 'id' && c !== 'tenant' && c !== 'kind' && c !== 'created_at',
 );
 
 /**
- * The columns a claim changes (`claimedRecord`). Writing only these leaves SQLite nothing to do
- * for an index over the others: it maintains an index of a table when its UPDATE assigns one of the
- * index's columns, whether or not the value changed.
- */
-export const CLAIM_COLUMNS = [
-  'state',
-  'version',
-  'attempts',
-  'lease_owner',
-  'lease_expires_at',
-  'started_at',
-  'updated_at',
-] as const satisfies readonly (typeof MUTABLE_COLUMNS)[number][];
-
-/**
  * The columns an ending changes (`patchedRecord` with a terminal state): a worker's patch, the
- * version, the lease it clears, and the times.
+ * version, the lease it clears, and the times. Writing only these leaves SQLite nothing to do for
+ * the indexes over the others: it maintains an index when its UPDATE assigns one of the index's
+ * columns, whether or not the value changed.
  */
 export const ENDING_COLUMNS = [
   'state',
@@ -76,8 +63,6 @@ export class StoreStatements {
   readonly oldestQueued: Statement<[string], OperationRow>;
   /** The oldest `limit` queued operations of `kinds` (a JSON array), oldest first. */
   readonly oldestQueuedBatch: Statement<[{ kinds: string; limit: number }], OperationRow>;
-  /** A claim: the {@link CLAIM_COLUMNS} of the row `id`. */
-  readonly claimOperation: Statement<[OperationRow]>;
   /**
    * An ending computed from the record the worker saw: the {@link ENDING_COLUMNS} of the row `id`,
    * only while it is still running at `expected_version` under the lease (`lease_owner`, `attempt`).
@@ -117,9 +102,6 @@ export class StoreStatements {
       `SELECT * FROM operations
        WHERE state = 'queued' AND kind IN (SELECT value FROM json_each(@kinds))
        ORDER BY created_at, id LIMIT @limit`,
-    );
-    this.claimOperation = db.prepare(
-      `UPDATE operations SET ${CLAIM_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`,
     );
     this.endSeenOperation = db.prepare(
       `UPDATE operations SET ${ENDING_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
