@@ -46,8 +46,17 @@ export interface OperationRow {
 
 /** The values that store `record`, in {@link OPERATION_COLUMNS} order, to bind. */
 export function operationValues(record: OperationRecord, dialect: SqlDialect): unknown[] {
+  const values = operationColumnValues(record, dialect);
+  return OPERATION_COLUMNS.map((column) => values[column]);
+}
+
+/**
+ * The values that store `record`, by column: what a driver that binds parameters by name (SQLite)
+ * takes as it is, without a second object built from {@link operationValues}.
+ */
+export function operationColumnValues(record: OperationRecord, dialect: SqlDialect): Record<OperationColumn, unknown> {
   const inputJson = json(record.input);
-  const values: Record<OperationColumn, unknown> = {
+  return {
     id: record.id,
     tenant: record.tenant,
     kind: record.kind,
@@ -74,7 +83,6 @@ export function operationValues(record: OperationRecord, dialect: SqlDialect): u
     started_at: record.startedAt ?? null,
     finished_at: record.finishedAt ?? null,
   };
-  return OPERATION_COLUMNS.map((column) => values[column]);
 }
 
 /**

@@ -4,19 +4,13 @@
  */
 import type { OperationRecord } from '../../operations/model.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
-import {
-  OPERATION_COLUMNS,
-  type OperationRow,
-  operationValues,
-  toRecord as recordOfRow,
-} from '../sql/operation-row.ts';
+import { type OperationRow, operationColumnValues, toRecord as recordOfRow } from '../sql/operation-row.ts';
 
 export { OPERATION_COLUMNS, type OperationRow } from '../sql/operation-row.ts';
 
 /** The row that stores `record`, keyed by column (better-sqlite3 binds `@column` parameters from it). */
 export function toRow(record: OperationRecord): OperationRow {
-  const values = operationValues(record, sqliteDialect);
-  return Object.fromEntries(OPERATION_COLUMNS.map((column, i) => [column, values[i]])) as unknown as OperationRow;
+  return operationColumnValues(record, sqliteDialect) as unknown as OperationRow;
 }
 
 /** The record a row stores. */

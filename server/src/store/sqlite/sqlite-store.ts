@@ -28,6 +28,7 @@ import type {
   ResourceRecord,
   WebhookStoreProvider,
 } from '../../operations/ports/index.ts';
+import { isTerminal } from '../../operations/state.ts';
 import {
   acceptedRecord,
   actionRecord,
@@ -146,6 +147,7 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
 
   claimBatch(owner: string, kinds: readonly string[], leaseMs: number, now: Date, limit: number): Promise<Claim[]> {
     // One write of the group commit: each claim saves its row, so the next read finds the next one.
+    // (One read of `limit` rows instead, with the limit bound, cost the claim 16% more CPU.)
     return this.#writes.write(() => {
       const claims: Claim[] = [];
       if (kinds.length === 0) return claims;
@@ -165,8 +167,21 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     writes: readonly LeasedWrite[],
     now: Date,
   ): Promise<PromiseSettledResult<OperationRecord | undefined>[]> {
-    // Issued together, the writes share one group commit; no read is saved by `seen` in process.
-    return Promise.allSettled(writes.map((w) => this.updateOperation(w.lease, w.patch, now, w.resources)));
+    // Issued together, the writes share one group commit. An ending computed from the record the
+    // worker saw is written without reading the row, if the row is still that version under the
+    // lease; otherwise (a cancel request, an action, a lost lease) it is read as updateOperation does.
+    return Promise.allSettled(
+      writes.map((w) =>
+        this.#writes.write(() => {
+          const fast = endingFromSeen(w, now);
+          if (fast !== undefined && w.seen !== undefined) {
+            const saved = this.#endSeen(fast, w.seen, w.lease);
+            if (saved !== undefined) return saved;
+          }
+          return this.#update(w.lease, w.patch, now, w.resources);
+        }),
+      ),
+    );
   }
 
   renewLease(lease: Lease, leaseMs: number, now: Date): Promise<boolean> {
@@ -184,19 +199,7 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     now: Date,
     resources?: readonly PublishedResource[],
   ): Promise<OperationRecord | undefined> {
-    return this.#writes.write(() => {
-      const record = this.#held(lease);
-      if (record === undefined) return undefined;
-      const { record: next, publish } = patchedRecord(record, patch, now);
-      const saved = this.#save(next, record);
-      if (publish && resources !== undefined) {
-        const at = now.toISOString();
-        for (const resource of resources) {
-          this.#sql.upsertResource.get(toResourceRow({ ...resource, tenant: record.tenant }, record.id, at));
-        }
-      }
-      return saved;
-    });
+    return this.#writes.write(() => this.#update(lease, patch, now, resources));
   }
 
   requestCancel(tenant: string, id: string, now: Date): Promise<CancelRequestOutcome | undefined> {
@@ -320,6 +323,44 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     return { outcome: 'created', operation: created };
   }
 
+  /** A worker's write, read-then-write (run inside a write of the group commit). */
+  #update(
+    lease: Lease,
+    patch: OperationPatch,
+    now: Date,
+    resources: readonly PublishedResource[] | undefined,
+  ): OperationRecord | undefined {
+    const record = this.#held(lease);
+    if (record === undefined) return undefined;
+    const { record: next, publish } = patchedRecord(record, patch, now);
+    const saved = this.#save(next, record);
+    if (publish && resources !== undefined) {
+      const at = now.toISOString();
+      for (const resource of resources) {
+        this.#sql.upsertResource.get(toResourceRow({ ...resource, tenant: record.tenant }, record.id, at));
+      }
+    }
+    return saved;
+  }
+
+  /**
+   * Writes `next`, the ending computed from `seen`, if the row is still at `seen`'s version under
+   * `lease` (compare-and-set); undefined when it moved on, and nothing is written then.
+   */
+  #endSeen(next: OperationRecord, seen: OperationRecord, lease: Lease): OperationRecord | undefined {
+    const row = toRow(next);
+    const changed = this.#sql.endSeenOperation.run({
+      ...row,
+      expected_version: seen.version,
+      owner: lease.owner,
+      attempt: lease.attempt,
+    }).changes;
+    if (changed === 0) return undefined;
+    const saved = toRecord(row);
+    this.webhooks.queueChange(seen, saved, row);
+    return saved;
+  }
+
   /** The record `lease` still holds, or undefined when it was fenced. */
   #held(lease: Lease): OperationRecord | undefined {
     const row = this.#sql.operationById.get(lease.operationId);
@@ -339,6 +380,26 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     const saved = toRecord(row);
     this.webhooks.queueChange(previous, saved, row);
     return saved;
+  }
+}
+
+/**
+ * The ending of `write` computed from the record its worker saw, when it can be written without
+ * reading the row: a terminal patch without resources to publish, on a record the lease holds.
+ * Undefined otherwise (the store reads the row instead). A terminal record clears the lease, so a
+ * renewal since `seen` (which moves only the lease's expiry, not the version) changes nothing.
+ */
+function endingFromSeen(write: LeasedWrite, now: Date): OperationRecord | undefined {
+  const { seen, lease, patch } = write;
+  if (seen === undefined || !holdsLease(seen, lease)) return undefined;
+  if (patch.state === undefined || !isTerminal(patch.state)) return undefined;
+  try {
+    const { record, publish } = patchedRecord(seen, patch, now);
+    if (publish && write.resources !== undefined && write.resources.length > 0) return undefined;
+    return record;
+  } catch {
+    // A move the state machine forbids: the read-then-write path reports it on the current row.
+    return undefined;
   }
 }
 

@@ -27,6 +27,28 @@ const MUTABLE_COLUMNS = OPERATION_COLUMNS.filter(
   (c) => c !== 'id' && c !== 'tenant' && c !== 'kind' && c !== 'created_at',
 );
 
+/**
+ * The columns an ending changes (`patchedRecord` with a terminal state): a worker's patch, the
+ * version, the lease it clears, and the times. Writing only these leaves SQLite nothing to do for
+ * the indexes over the others: it maintains an index when its UPDATE assigns one of the index's
+ * columns, whether or not the value changed.
+ */
+export const ENDING_COLUMNS = [
+  'state',
+  'version',
+  'progress',
+  'steps',
+  'estimated_completion_at',
+  'result',
+  'product',
+  'related',
+  'error',
+  'lease_owner',
+  'lease_expires_at',
+  'updated_at',
+  'finished_at',
+] as const satisfies readonly (typeof MUTABLE_COLUMNS)[number][];
+
 const ACTIVE_STATES = `('queued', 'running')`;
 const TERMINAL_STATES = `('succeeded', 'failed', 'cancelled')`;
 
@@ -39,6 +61,11 @@ export class StoreStatements {
   readonly activeLockHolder: Statement<[string, string], OperationRow>;
   /** Parameter: the kinds as a JSON array. */
   readonly oldestQueued: Statement<[string], OperationRow>;
+  /**
+   * An ending computed from the record the worker saw: the {@link ENDING_COLUMNS} of the row `id`,
+   * only while it is still running at `expected_version` under the lease (`lease_owner`, `attempt`).
+   */
+  readonly endSeenOperation: Statement<[OperationRow & { expected_version: number; attempt: number; owner: string }]>;
   readonly expiredLeases: Statement<[string], OperationRow>;
   readonly idempotencyKey: Statement<[string, string], IdempotencyRow>;
   readonly upsertIdempotencyKey: Statement<[IdempotencyRow]>;
@@ -68,6 +95,11 @@ export class StoreStatements {
       `SELECT * FROM operations
        WHERE state = 'queued' AND kind IN (SELECT value FROM json_each(?))
        ORDER BY created_at, id LIMIT 1`,
+    );
+    this.endSeenOperation = db.prepare(
+      `UPDATE operations SET ${ENDING_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
+       WHERE id = @id AND version = @expected_version AND state = 'running'
+         AND lease_owner = @owner AND attempts = @attempt`,
     );
     this.expiredLeases = db.prepare(
       `SELECT * FROM operations WHERE state = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at, id`,
