@@ -22,10 +22,14 @@ const LEASE_MS = 30_000;
 const db = useMigratedTestDatabase(['operations', 'idempotency_keys', 'resources']);
 const emptyStore = () => db.emptyStore();
 
-describeStoreConformance('postgres', async () => {
-  const store = await emptyStore();
-  return { store, cleanup: () => store.close() };
-});
+describeStoreConformance(
+  'postgres',
+  async () => {
+    const store = await emptyStore();
+    return { store, cleanup: () => store.close() };
+  },
+  { endsAndClaims: true },
+);
 
 function created(outcome: CreateOperationOutcome) {
   if (outcome.outcome !== 'created') throw new Error(`expected created, got ${outcome.outcome}`);
