@@ -115,7 +115,10 @@ export function problemHandler(logger: Logger) {
     const problem = toHttpProblem(error);
     const requestId = res.getHeader('X-Request-Id');
     if (problem.status >= 500) {
-      logger.error(
+      // A database that does not answer is one fault, already logged once when lost and once when
+      // back (store-outage.ts); each request it turns into a 503 is a warning, not another error.
+      const level = problem.problemName === 'store-unavailable' ? 'warn' : 'error';
+      logger[level](
         { err: problem.cause ?? error, requestId, method: req.method, url: req.originalUrl },
         'request failed',
       );
