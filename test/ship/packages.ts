@@ -100,13 +100,14 @@ export async function buildAndPack(
 ): Promise<Record<keyof typeof packageNames, string> & { create: string }> {
   await runOrThrow(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-packages.ts')], { cwd: REPO_ROOT });
   await mkdir(dir, { recursive: true });
-  for (const folder of Object.keys(packageNames)) {
-    await runOrThrow('pnpm', ['pack', '--pack-destination', dir], { cwd: path.join(REPO_ROOT, folder) });
-  }
-  // `npm create longrun`'s package: plain JavaScript, nothing to build.
-  await runOrThrow('pnpm', ['pack', '--pack-destination', dir], {
-    cwd: path.join(REPO_ROOT, 'scripts', 'create-longrun'),
-  });
+  // Each pack reads one package's folder and writes its own tarball: all at once, not one after another.
+  // `npm create longrun`'s package is plain JavaScript, nothing to build.
+  const folders = [...Object.keys(packageNames), path.join('scripts', 'create-longrun')];
+  await Promise.all(
+    folders.map((folder) =>
+      runOrThrow('pnpm', ['pack', '--pack-destination', dir], { cwd: path.join(REPO_ROOT, folder) }),
+    ),
+  );
   const files = await readdir(dir);
   const tarball = (folder: keyof typeof packageNames): string => {
     const prefix = `${packageNames[folder].replace('@', '').replace('/', '-')}-`;
@@ -120,6 +121,40 @@ export async function buildAndPack(
     server: tarball('server'),
     client: tarball('client'),
     scripts: tarball('scripts'),
+  };
+}
+
+/**
+ * Runs jobs in a fixed number of lanes, each lane one job after another in the order they were given.
+ * The user projects' installs are independent once the tarballs exist, and each is mostly one process
+ * waiting on the disk: two lanes keep both cores of a small machine busy while the tests run.
+ */
+export interface Lanes {
+  /**
+   * Queues `job` on `lane`; resolves (or rejects) as the job does. A job that fails before anyone awaits
+   * it is not an unhandled rejection: its error is thrown where its test awaits it, as if run there.
+   */
+  run<T>(lane: number, job: () => Promise<T>): Promise<T>;
+  /** Resolves once every queued job has ended, whether it succeeded or not. */
+  settled(): Promise<void>;
+}
+
+/** {@link Lanes} with `count` lanes. */
+export function lanes(count: number): Lanes {
+  const tails: Promise<void>[] = Array.from({ length: count }, () => Promise.resolve());
+  const ignore = () => undefined;
+  return {
+    run(lane, job) {
+      const tail = tails[lane];
+      if (tail === undefined) throw new Error(`no lane ${lane} of ${count}`);
+      const result = tail.then(job);
+      result.catch(ignore);
+      tails[lane] = result.then(ignore, ignore);
+      return result;
+    },
+    async settled() {
+      await Promise.all(tails);
+    },
   };
 }
 

@@ -26,6 +26,7 @@ import {
   installFrom,
   isOutsideAnyWorkspace,
   keepCompiledSqliteDriver,
+  lanes,
   newProject,
   packageNames,
   registryNode,
@@ -54,18 +55,117 @@ let tarballs: Awaited<ReturnType<typeof buildAndPack>>;
 let database: TestDatabase;
 const projects: string[] = [];
 const servers: ServerProcess[] = [];
+/** Two at a time: see {@link prepareProjects}. */
+const installs = lanes(2);
+let prepared: ReturnType<typeof prepareProjects>;
 
 beforeAll(async () => {
   system = findSystemNode();
   packsDir = await mkdtemp(path.join(tmpdir(), 'longrun-packs-'));
   [tarballs, database] = await Promise.all([buildAndPack(packsDir), createTestDatabase()]);
+  prepared = prepareProjects();
 }, 300_000);
 
 afterAll(async () => {
+  // An install still running (after a failure) writes into a folder about to be removed.
+  await installs.settled();
   await Promise.all(servers.map((server) => server.stop()));
   await database?.drop();
   for (const dir of [packsDir, ...projects]) if (dir) await rm(dir, { recursive: true, force: true });
-});
+}, 300_000);
+
+/**
+ * Every user project of this file, installed from the tarballs as soon as they exist, in two lanes, each
+ * in the order its tests need them: the npm project first (its tests come first), then the project
+ * `longrun init` makes (its README's install), then pnpm's; beside them Node 22's, the container's and
+ * yarn's. Each describe (or test) awaits its own project, so an install's failure is reported there, as
+ * it was when the install ran in that describe's hook or test.
+ */
+function prepareProjects() {
+  const npm = installs.run(0, async () => {
+    const { create, ...packages } = tarballs;
+    const project = await newProject(packages, { 'create-longrun': `file:${create}` });
+    projects.push(project);
+    await runOrThrow(system.npm, ['install', '--no-audit', '--no-fund'], {
+      cwd: project,
+      env: { PATH: system.path, ...sqlitePrebuildEnv() },
+    });
+    await keepCompiledSqliteDriver(project, system.node);
+    return project;
+  });
+  const scaffold = installs.run(0, async () => {
+    // `longrun init` from the npm project, in a folder of its own: the init test makes (and checks) its own.
+    const parent = await mkdtemp(path.join(tmpdir(), 'longrun-scaffold-'));
+    projects.push(parent);
+    const longrun = path.join(await npm, 'node_modules', '.bin', 'longrun');
+    await runOrThrow(longrun, ['init', 'my-api'], { cwd: parent, env: { PATH: system.path } });
+    const project = path.join(parent, 'my-api');
+    // Before the packages are on the registry, the project installs them from the tarballs, as newProject does.
+    const manifest = JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const { create: _create, ...packages } = tarballs;
+    const fromTarballs = installFrom(packages) as { dependencies: Record<string, string> };
+    const devDependencies = { ...(manifest.devDependencies as Record<string, string>) };
+    for (const name of Object.keys(fromTarballs.dependencies)) delete devDependencies[name];
+    Object.assign(manifest, fromTarballs, {
+      dependencies: { ...(manifest.dependencies as Record<string, string>), ...fromTarballs.dependencies },
+      devDependencies,
+    });
+    await writeFile(path.join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // The README's first command is `<install> && <start>`: the install runs here, the start in its test.
+    const [installAndStart] = readmeCommands(await readFile(path.join(project, 'README.md'), 'utf8'));
+    const [install] = (installAndStart ?? '').split(' && ');
+    await runOrThrow('sh', ['-c', install ?? 'false'], { cwd: project, env: scaffoldEnv() });
+    return project;
+  });
+  const node22 = installs.run(1, async () => {
+    const node = await registryNode(22, system.npm, system.path);
+    // A team on Node 22 installs with it: npm takes the SQLite driver whose engines match that Node.
+    const { create: _create, server, client, openapi } = tarballs;
+    const project = await newProject({ server, client, openapi });
+    projects.push(project);
+    const node22Path = [path.dirname(node), system.path].join(path.delimiter);
+    await runOrThrow(node, [realpathSync(system.npm), 'install', '--no-audit', '--no-fund'], {
+      cwd: project,
+      env: { PATH: node22Path },
+    });
+    return { node, project };
+  });
+  const deployed = installs.run(1, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'longrun-deployed-'));
+    projects.push(dir);
+    // The build stage's last step, run here as the image build runs it: on the image's Node (24, as the
+    // repository's), so npm installs the SQLite driver built for the Node the container runs.
+    await deployServer(dir, system.npm, {
+      PATH: [path.dirname(process.execPath), system.path].join(path.delimiter),
+    });
+    return dir;
+  });
+  const byManager = (manager: 'pnpm' | 'yarn', lane: number, args: readonly string[]) =>
+    installs.run(lane, async () => {
+      const project = await newProject({ client: tarballs.client });
+      projects.push(project);
+      const command =
+        manager === 'pnpm'
+          ? { bin: 'pnpm', args: [...args] }
+          : { bin: system.npm, args: ['exec', '--yes', '--', 'yarn@1.22.22', ...args] };
+      await runOrThrow(command.bin, command.args, { cwd: project, env: { PATH: system.path } });
+      return project;
+    });
+  const pnpm = byManager('pnpm', 0, managerInstalls.pnpm);
+  const yarn = byManager('yarn', 1, managerInstalls.yarn);
+  return { npm, scaffold, node22, deployed, managers: { pnpm, yarn } };
+}
+
+/** The environment the scaffolded project's README commands run in. */
+function scaffoldEnv(): Record<string, string> {
+  return { PATH: system.path, PORT: '0', ...sqlitePrebuildEnv() };
+}
+
+/** How each other package manager installs a project. */
+const managerInstalls = {
+  pnpm: ['install', '--config.confirmModulesPurge=false'],
+  yarn: ['install', '--non-interactive', '--no-lockfile'],
+} as const;
 
 describe('installed with npm from the packed tarballs, outside the repository', () => {
   let project: string;
@@ -73,14 +173,7 @@ describe('installed with npm from the packed tarballs, outside the repository', 
   let page: { server: Server; origin: string };
 
   beforeAll(async () => {
-    const { create, ...packages } = tarballs;
-    project = await newProject(packages, { 'create-longrun': `file:${create}` });
-    projects.push(project);
-    await runOrThrow(system.npm, ['install', '--no-audit', '--no-fund'], {
-      cwd: project,
-      env: { PATH: system.path, ...sqlitePrebuildEnv() },
-    });
-    await keepCompiledSqliteDriver(project, system.node);
+    project = await prepared.npm;
     page = await servePage(path.join(project, 'node_modules', '@longrun', 'client', 'dist', 'browser', 'longrun.js'));
   }, 300_000);
 
@@ -158,16 +251,8 @@ describe('installed with npm from the packed tarballs, outside the repository', 
   }, 60_000);
 
   test('on Node 22 too: the server on its embedded SQLite store, and the SDK following POST /cars', async () => {
-    const node22 = await registryNode(22, system.npm, system.path);
-    // A team on Node 22 installs with it: npm takes the SQLite driver whose engines match that Node.
-    const { create: _create, server, client, openapi } = tarballs;
-    const project22 = await newProject({ server, client, openapi });
-    projects.push(project22);
-    const node22Path = [path.dirname(node22), system.path].join(path.delimiter);
-    await runOrThrow(node22, [realpathSync(system.npm), 'install', '--no-audit', '--no-fund'], {
-      cwd: project22,
-      env: { PATH: node22Path },
-    });
+    // Installed with Node 22's npm beside the tests before this one (prepareProjects).
+    const { node: node22, project: project22 } = await prepared.node22;
     await writeFile(path.join(project22, 'order-a-car.mjs'), userScript);
     const dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-packed-node22-'));
     projects.push(dataDir);
@@ -349,23 +434,13 @@ describe('installed with npm from the packed tarballs, outside the repository', 
   }, 60_000);
 
   test("the new project: its README's two commands start the server and pass its test", async () => {
-    const scaffold = path.join(project, 'my-api');
+    // Made by `longrun init` and installed by the README's install command beside the tests before this
+    // one (prepareProjects), with the tarballs in place of the registry.
+    const scaffold = await prepared.scaffold;
     expect(existsSync(path.join(scaffold, 'api.yaml'))).toBe(true);
-    // Before the packages are on the registry, the project installs them from the tarballs, as newProject does.
-    const manifest = JSON.parse(await readFile(path.join(scaffold, 'package.json'), 'utf8')) as Record<string, unknown>;
-    const { create: _create, ...packages } = tarballs;
-    const fromTarballs = installFrom(packages) as { dependencies: Record<string, string> };
-    const devDependencies = { ...(manifest.devDependencies as Record<string, string>) };
-    for (const name of Object.keys(fromTarballs.dependencies)) delete devDependencies[name];
-    Object.assign(manifest, fromTarballs, {
-      dependencies: { ...(manifest.dependencies as Record<string, string>), ...fromTarballs.dependencies },
-      devDependencies,
-    });
-    await writeFile(path.join(scaffold, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const env = { PATH: system.path, PORT: '0', ...sqlitePrebuildEnv() };
+    const env = scaffoldEnv();
     const [installAndStart, testCommand] = readmeCommands(await readFile(path.join(scaffold, 'README.md'), 'utf8'));
-    const [install, start] = (installAndStart ?? '').split(' && ');
-    await runOrThrow('sh', ['-c', install ?? 'false'], { cwd: scaffold, env });
+    const [, start] = (installAndStart ?? '').split(' && ');
     await runOrThrow(
       path.join(scaffold, 'node_modules', '.bin', 'longrun'),
       ['generate', '--spec', 'api.yaml', '--out', 'src/generated'],
@@ -447,18 +522,10 @@ describe('installed with npm from the packed tarballs, outside the repository', 
   }, 60_000);
 });
 
-describe.each([
-  ['pnpm', ['install', '--config.confirmModulesPurge=false']],
-  ['yarn', ['install', '--non-interactive', '--no-lockfile']],
-] as const)('installed with %s', (manager, args) => {
+describe.each(['pnpm', 'yarn'] as const)('installed with %s', (manager) => {
   test('the SDK installs from its tarball and runs on the system Node', async () => {
-    const project = await newProject({ client: tarballs.client });
-    projects.push(project);
-    const command =
-      manager === 'pnpm'
-        ? { bin: 'pnpm', args: [...args] }
-        : { bin: system.npm, args: ['exec', '--yes', '--', 'yarn@1.22.22', ...args] };
-    await runOrThrow(command.bin, command.args, { cwd: project, env: { PATH: system.path } });
+    // Installed with `manager` beside the tests before this one (prepareProjects).
+    const project = await prepared.managers[manager];
     await writeFile(
       path.join(project, 'check.mjs'),
       "import { createClient, waitFor } from '@longrun/client';\nconsole.log(typeof createClient, typeof waitFor);\n",
@@ -477,13 +544,8 @@ describe('the container image, as its Dockerfile describes it', () => {
   let deployed: string;
 
   beforeAll(async () => {
-    deployed = await mkdtemp(path.join(tmpdir(), 'longrun-deployed-'));
-    projects.push(deployed);
-    // The build stage's last step, run here as the image build runs it: on the image's Node (24, as the
-    // repository's), so npm installs the SQLite driver built for the Node the container runs.
-    await deployServer(deployed, system.npm, {
-      PATH: [path.dirname(process.execPath), system.path].join(path.delimiter),
-    });
+    // `pnpm deploy:server`, the build stage's last step, run beside the tests before these (prepareProjects).
+    deployed = await prepared.deployed;
   }, 300_000);
 
   test('is multi-stage: the run stage copies only the installed server out of the build stage', () => {
