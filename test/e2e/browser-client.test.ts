@@ -11,7 +11,7 @@
  * loudly, elsewhere (see `test/support/chromium.ts`).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +27,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 // Its own folder, not client/dist: the packaging test rebuilds client/dist at the same time.
 const bundleDir = mkdtempSync(path.join(tmpdir(), 'longrun-browser-bundle-'));
 const bundlePath = path.join(bundleDir, 'longrun.js');
-const chromiumPath = '/usr/bin/chromium';
 const apiKey = 'browser-key';
 
 /** What the page reports back. */
