@@ -332,7 +332,7 @@ describe('a dropped stream is reopened with Last-Event-ID', () => {
     expect(time.delays).toEqual([300, 600, 1200]);
   });
 
-  test('a 503 or 429 on reopening waits its Retry-After', async () => {
+  test('a 503 on reopening waits its Retry-After', async () => {
     const unavailable = json(
       503,
       { type: 'about:blank', title: 'Service Unavailable', status: 503 },
@@ -539,6 +539,56 @@ describe('a stream that keeps failing is given up after maxRetries + 1 attempts 
     const { client, waitOptions } = setup([busy(), busy()], { mode: 'sse', maxRetries: 1 });
     const error = await waitFor(client, accepted(), waitOptions).catch((e) => e);
     expect(error).toMatchObject({ name: 'ApiError', status: 503, problem: { title: 'Service Unavailable' } });
+  });
+});
+
+describe("a server that holds as many of the caller's streams as it will (429)", () => {
+  const tooMany = () =>
+    json(
+      429,
+      { type: 'https://longrun.dev/problems/too-many-requests', title: 'Too many requests', status: 429 },
+      { 'Retry-After': '5' },
+    );
+
+  test.each(['auto', 'sse'] as const)(
+    '%s mode: long-polls the monitor meanwhile, and sees the change at once',
+    async (mode) => {
+      const { server, time, client, waitOptions } = setup([
+        tooMany(),
+        json(201, succeeded(), { Location: carPath, 'Preference-Applied': 'wait=30', ETag: '"op.3"' }),
+        json(200, car),
+      ]);
+      await expect(waitFor(client, accepted(), { ...waitOptions, mode })).resolves.toEqual(car);
+      expect(server.requests.map((r) => [r.url, r.headers.get('Prefer')])).toEqual([
+        [eventsUrl, null],
+        [monitorUrl, 'wait=30'],
+        [`${api}${carPath}`, null],
+      ]);
+      // Not the 5 s of its Retry-After: the long poll answered the change.
+      expect(time.delays).toEqual([]);
+    },
+  );
+
+  test('asks for the stream again once the Retry-After has passed', async () => {
+    const later = eventStream([frame(4, succeeded())]);
+    let advance = (_ms: number) => {};
+    const { server, time, client, waitOptions } = setup(
+      [
+        tooMany(),
+        // The long poll is held its 30 s and answers that nothing changed.
+        () => {
+          advance(30_000);
+          return json(202, running(50), { 'Preference-Applied': 'wait=30', ETag: '"op.3"' });
+        },
+        later.response,
+        json(200, car),
+      ],
+      { mode: 'sse' },
+    );
+    advance = time.advance;
+    await expect(waitFor(client, accepted(), waitOptions)).resolves.toEqual(car);
+    expect(server.requests.map((r) => r.url)).toEqual([eventsUrl, monitorUrl, eventsUrl, `${api}${carPath}`]);
+    expect(time.delays.every((ms) => ms < 5000)).toBe(true);
   });
 });
 

@@ -61,7 +61,8 @@ function monitorOf(data: string): AnyMonitor | undefined {
  * (a wait resumed from a URL reads it first), while streams are on.
  */
 export function eventStreamUrl(session: WaitSession): string | undefined {
-  if (!session.followStreams || session.monitor === undefined) return undefined;
+  if (!session.followStreams || session.monitor === undefined || session.clock() < session.streamsPausedUntil)
+    return undefined;
   const href = session.monitor.links.events?.href;
   if (href !== undefined) return new URL(href, session.monitorUrl).href;
   if (session.mode === 'sse') {
@@ -76,6 +77,8 @@ export function eventStreamUrl(session: WaitSession): string | undefined {
  * drops. Gives up after `maxRetries` + 1 attempts in a row that brought no new event: then, and
  * when the server has no stream, auto mode returns a pending step (the wait polls on) and sse mode
  * throws. After a `204` (nothing left to send) both return one, for a plain GET of the outcome.
+ * A `429` (the server holds as many of the caller's streams as it will) returns one too, with the
+ * stream paused until its `Retry-After`: the wait long-polls the monitor meanwhile.
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#reestablish-the-connection
  */
@@ -90,6 +93,20 @@ export async function followEventStream(session: WaitSession, url: string): Prom
     if (attempt.kind === 'unavailable') {
       if (session.mode === 'sse') throw attempt.error;
       session.followStreams = false;
+      return nothingNew;
+    }
+    if (attempt.error.status === 429) {
+      // The server holds as many streams of this caller as it will (it says: close one, or poll
+      // the monitor). Sleeping out its Retry-After would leave the change unseen meanwhile: the
+      // wait long-polls the monitor until then, and asks for the stream again after.
+      session.streamsPausedUntil =
+        session.clock() +
+        (attempt.retryAfterMs ??
+          backoffDelay(0, {
+            initialDelayMs: session.initialBackoffMs,
+            maxDelayMs: session.bounds.maxDelayMs,
+            random: session.random,
+          }));
       return nothingNew;
     }
     // A stream that brought news was working: its drop starts a new count.

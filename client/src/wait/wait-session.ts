@@ -48,6 +48,11 @@ export class WaitSession {
   quietPolls = 0;
   /** Whether to follow the event stream: in auto and sse mode, until the server shows it has none. */
   followStreams: boolean;
+  /**
+   * Until when (by `clock`) the event stream is not asked for: the server refused one more stream
+   * (`429`), and the wait long-polls the monitor until its `Retry-After` has passed.
+   */
+  streamsPausedUntil = 0;
   /** Parses the event stream; kept across reconnections for its last event ID. */
   readonly streamParser = new EventStreamParser();
   /** The reconnection time the stream advised (`retry:`), in ms. */
