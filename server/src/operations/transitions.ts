@@ -6,7 +6,7 @@
  * touches SQL; a future adapter that reads-then-writes may reuse it.
  */
 import type { OperationRecord, StoredProblem } from './model.ts';
-import type { DeliverActionOutcome, Lease, NewOperation, OperationPatch } from './ports/index.ts';
+import type { DeliverActionOutcome, Lease, LeasedWrite, NewOperation, OperationPatch } from './ports/index.ts';
 import { assertTransition, isTerminal } from './state.ts';
 
 /** A just-accepted operation: queued, version 1, nothing done yet. */
@@ -221,4 +221,25 @@ function progressOf(progress: { percent: number; message?: string | undefined })
   return progress.message === undefined
     ? { percent: progress.percent }
     : { percent: progress.percent, message: progress.message };
+}
+
+/**
+ * The ending of `write` computed from the record its worker saw, when an adapter may write it
+ * without reading the row (fenced on the row's version and lease instead): a terminal patch without
+ * resources to publish, on a record the lease holds. Undefined otherwise: the adapter reads the row
+ * and calls {@link patchedRecord} on it. A terminal record clears the lease, so a renewal since
+ * `seen` (which moves only the lease's expiry, not the version) changes nothing.
+ */
+export function endingFromSeen(write: LeasedWrite, now: Date): OperationRecord | undefined {
+  const { seen, lease, patch } = write;
+  if (seen === undefined || !holdsLease(seen, lease)) return undefined;
+  if (patch.state === undefined || !isTerminal(patch.state)) return undefined;
+  try {
+    const { record, publish } = patchedRecord(seen, patch, now);
+    if (publish && write.resources !== undefined && write.resources.length > 0) return undefined;
+    return record;
+  } catch {
+    // A move the state machine forbids: the read-then-write path reports it on the current row.
+    return undefined;
+  }
 }

@@ -42,16 +42,17 @@ import type {
   ResourceRecord,
   WebhookStoreProvider,
 } from '../../operations/ports/index.ts';
-import { isTerminal } from '../../operations/state.ts';
 import {
   acceptedRecord,
   actionRecord,
   cancelledRecord,
+  endingFromSeen,
   holdsLease,
   patchedRecord,
   recoveredRecord,
 } from '../../operations/transitions.ts';
 import { canonicalInstant, instant } from '../sql/instants.ts';
+import { ENDING_COLUMNS } from '../sql/operation-columns.ts';
 import { advisoryKey, lockUntilCommit } from './advisory-lock.ts';
 import { migrate } from './migrations.ts';
 import { NotifyChangeSource, type NotifyChangeSourceOptions } from './notify-change-source.ts';
@@ -402,7 +403,7 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
     let claims: PromiseSettledResult<Claim[]> | undefined;
     const fast: { index: number; expected: number; next: OperationRecord }[] = [];
     writes.forEach((write, index) => {
-      const next = endingFromSeen(write, now);
+      const next = endingFromSeenHere(write, now);
       if (next !== undefined) fast.push({ index, expected: write.seen?.version ?? 0, next });
     });
     const claimValues = claim === undefined ? undefined : this.#claimValues(claim, now);
@@ -681,23 +682,6 @@ const claimOperationsSql = `WITH picked AS (
   FROM picked WHERE o.id = picked.id
   RETURNING ${prefixed('o', OPERATION_COLUMNS)}`;
 
-/** What an ending changes (`patchedRecord` touches nothing else); the rest of the row stays. */
-const ENDING_COLUMNS = [
-  'state',
-  'version',
-  'progress',
-  'steps',
-  'estimated_completion_at',
-  'result',
-  'product',
-  'related',
-  'error',
-  'lease_owner',
-  'lease_expires_at',
-  'updated_at',
-  'finished_at',
-] as const;
-
 /** The SQL type of each column (see migrations.ts): what a value bound as text is cast to. */
 const COLUMN_TYPES: Record<(typeof OPERATION_COLUMNS)[number], string> = {
   id: 'text',
@@ -788,23 +772,9 @@ const endAndClaimOperationsSql = (() => {
   SELECT true AS claimed, * FROM claimed`;
 })();
 
-/**
- * The ending of `write` computed from the record its worker saw, when it can be written without
- * reading the row: a terminal patch without resources to publish, on a record the lease holds.
- * Undefined otherwise (the store reads the row under its lock instead).
- */
-function endingFromSeen(write: LeasedWrite, now: Date): OperationRecord | undefined {
-  const { seen, lease, patch } = write;
-  if (seen === undefined || !holdsLease(seen, lease) || hasNul(lease.operationId, lease.owner)) return undefined;
-  if (patch.state === undefined || !isTerminal(patch.state)) return undefined;
-  try {
-    const { record, publish } = patchedRecord(seen, patch, now);
-    if (publish && write.resources !== undefined && write.resources.length > 0) return undefined;
-    return record;
-  } catch {
-    // A move the state machine forbids: the read-then-write path reports it on the current row.
-    return undefined;
-  }
+/** {@link endingFromSeen}, for a lease PostgreSQL's text can hold (a NUL is read and refused instead). */
+function endingFromSeenHere(write: LeasedWrite, now: Date): OperationRecord | undefined {
+  return hasNul(write.lease.operationId, write.lease.owner) ? undefined : endingFromSeen(write, now);
 }
 
 const insertOperationSql = `INSERT INTO operations (${OPERATION_SELECT})

@@ -36,6 +36,29 @@ export const OPERATION_COLUMNS = [
 /** One column of `operations`. */
 export type OperationColumn = (typeof OPERATION_COLUMNS)[number];
 
+/**
+ * The columns an ending changes (`patchedRecord` with a terminal state touches nothing else): a
+ * worker's patch, the version, the lease it clears, and the times. An adapter that writes an ending
+ * without reading the row first (see `endingFromSeen`) writes these; on SQLite, assigning only
+ * these also leaves the indexes over the others alone (an UPDATE maintains an index when it assigns
+ * one of its columns, whether or not the value changed).
+ */
+export const ENDING_COLUMNS = [
+  'state',
+  'version',
+  'progress',
+  'steps',
+  'estimated_completion_at',
+  'result',
+  'product',
+  'related',
+  'error',
+  'lease_owner',
+  'lease_expires_at',
+  'updated_at',
+  'finished_at',
+] as const satisfies readonly OperationColumn[];
+
 // Every record field has its column (camelCase ↔ snake_case), checked at compile time.
 type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
   ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`

@@ -13,7 +13,7 @@ import type { OperationState } from '../../operations/state.ts';
 import { json, readInstant, readInstantOrNull, type SqlDialect, type SqlInstant } from './dialect.ts';
 import { OPERATION_COLUMNS, type OperationColumn } from './operation-columns.ts';
 
-export { OPERATION_COLUMNS, type OperationColumn } from './operation-columns.ts';
+export { ENDING_COLUMNS, OPERATION_COLUMNS, type OperationColumn } from './operation-columns.ts';
 
 /** One row of `operations` as a driver reads it back (JSON columns as the dialect gives them). */
 export interface OperationRow {

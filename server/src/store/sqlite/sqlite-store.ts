@@ -28,12 +28,12 @@ import type {
   ResourceRecord,
   WebhookStoreProvider,
 } from '../../operations/ports/index.ts';
-import { isTerminal } from '../../operations/state.ts';
 import {
   acceptedRecord,
   actionRecord,
   cancelledRecord,
   claimedRecord,
+  endingFromSeen,
   holdsLease,
   patchedRecord,
   recoveredRecord,
@@ -380,26 +380,6 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     const saved = toRecord(row);
     this.webhooks.queueChange(previous, saved, row);
     return saved;
-  }
-}
-
-/**
- * The ending of `write` computed from the record its worker saw, when it can be written without
- * reading the row: a terminal patch without resources to publish, on a record the lease holds.
- * Undefined otherwise (the store reads the row instead). A terminal record clears the lease, so a
- * renewal since `seen` (which moves only the lease's expiry, not the version) changes nothing.
- */
-function endingFromSeen(write: LeasedWrite, now: Date): OperationRecord | undefined {
-  const { seen, lease, patch } = write;
-  if (seen === undefined || !holdsLease(seen, lease)) return undefined;
-  if (patch.state === undefined || !isTerminal(patch.state)) return undefined;
-  try {
-    const { record, publish } = patchedRecord(seen, patch, now);
-    if (publish && write.resources !== undefined && write.resources.length > 0) return undefined;
-    return record;
-  } catch {
-    // A move the state machine forbids: the read-then-write path reports it on the current row.
-    return undefined;
   }
 }
 

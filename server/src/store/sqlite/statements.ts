@@ -1,5 +1,6 @@
 /** Every SQL statement of the SQLite store, prepared once per connection. */
 import type { Database, Statement } from 'better-sqlite3';
+import { ENDING_COLUMNS } from '../sql/operation-columns.ts';
 import { OPERATION_COLUMNS, type OperationRow } from './operation-row.ts';
 import type { ResourceRow } from './resource-row.ts';
 
@@ -26,28 +27,6 @@ export interface ListParams {
 const MUTABLE_COLUMNS = OPERATION_COLUMNS.filter(
   (c) => c !== 'id' && c !== 'tenant' && c !== 'kind' && c !== 'created_at',
 );
-
-/**
- * The columns an ending changes (`patchedRecord` with a terminal state): a worker's patch, the
- * version, the lease it clears, and the times. Writing only these leaves SQLite nothing to do for
- * the indexes over the others: it maintains an index when its UPDATE assigns one of the index's
- * columns, whether or not the value changed.
- */
-export const ENDING_COLUMNS = [
-  'state',
-  'version',
-  'progress',
-  'steps',
-  'estimated_completion_at',
-  'result',
-  'product',
-  'related',
-  'error',
-  'lease_owner',
-  'lease_expires_at',
-  'updated_at',
-  'finished_at',
-] as const satisfies readonly (typeof MUTABLE_COLUMNS)[number][];
 
 const ACTIVE_STATES = `('queued', 'running')`;
 const TERMINAL_STATES = `('succeeded', 'failed', 'cancelled')`;
