@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       developmentKey: undefined,
       releaseIdleMemory: true,
+      maxEventStreamsPerTenant: 100,
     });
     expect(config.apiKeys).toEqual([
       { tenant: 'acme', key: 'k1' },
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
       LONGRUN_MAX_CONNECTIONS: '500',
       LONGRUN_MAX_HELD_POLLS: '7',
       LONGRUN_RELEASE_IDLE_MEMORY: 'false',
+      LONGRUN_MAX_EVENT_STREAMS: '500',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({
@@ -84,8 +86,10 @@ describe('loadConfig', () => {
       },
       logLevel: 'warn',
       releaseIdleMemory: false,
+      maxEventStreamsPerTenant: 500,
     });
     expect(serverOptionsFromConfig(config).releaseIdleMemory).toBe(false);
+    expect(serverOptionsFromConfig(config).push?.maxStreamsPerTenant).toBe(500);
   });
 
   it.each([
@@ -107,6 +111,8 @@ describe('loadConfig', () => {
     ['LONGRUN_MAX_HELD_POLLS', '-1'],
     ['LONGRUN_SECRET_KEY', 'c2hvcnQ='],
     ['LONGRUN_RELEASE_IDLE_MEMORY', 'sometimes'],
+    ['LONGRUN_MAX_EVENT_STREAMS', '0'],
+    ['LONGRUN_MAX_EVENT_STREAMS', '2.5'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(name);

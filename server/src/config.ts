@@ -71,6 +71,8 @@ export interface ServiceConfig {
   outboundAllow: string[];
   /** `LONGRUN_SECRET_KEY`: keys that encrypt signing secrets at rest (see `PushOptions.secretKey`). @default none */
   secretKey: string | undefined;
+  /** `LONGRUN_MAX_EVENT_STREAMS`: most event streams one tenant holds open at once in this process. @default 100 */
+  maxEventStreamsPerTenant: number;
   /**
    * `LONGRUN_RELEASE_IDLE_MEMORY`: `true` hands the memory grown under load back to the system once
    * the process goes quiet (one collection, see `ServerOptions.releaseIdleMemory`); `false` keeps it.
@@ -203,6 +205,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     metrics: metricsAccess(env.LONGRUN_METRICS),
     traces: traces(env.LONGRUN_TRACES),
     releaseIdleMemory: onOrOff(env, 'LONGRUN_RELEASE_IDLE_MEMORY', true),
+    maxEventStreamsPerTenant: number(
+      env,
+      'LONGRUN_MAX_EVENT_STREAMS',
+      100,
+      (n) => Number.isInteger(n) && n >= 1,
+      'a whole number of at least 1',
+    ),
   };
 }
 
@@ -293,7 +302,11 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
     rateLimit: config.rateLimit,
     validateResponses: config.validateResponses,
     responseSample: config.responseSample,
-    push: { outboundAllow: config.outboundAllow, secretKey: config.secretKey },
+    push: {
+      outboundAllow: config.outboundAllow,
+      secretKey: config.secretKey,
+      maxStreamsPerTenant: config.maxEventStreamsPerTenant,
+    },
     http: config.http,
     metrics: config.metrics,
     releaseIdleMemory: config.releaseIdleMemory,
