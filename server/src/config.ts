@@ -9,7 +9,10 @@ import { SERVER_ROLES, type ServerOptions, type ServerRole } from './create-serv
 
 export { SERVER_ROLES, type ServerRole } from './create-server.ts';
 
-import type { ResponseValidation } from './http/app.ts';
+import { DEFAULT_RESPONSE_SAMPLE, type ResponseValidation } from './http/app.ts';
+
+export { DEFAULT_RESPONSE_SAMPLE };
+
 import { type ApiKey, parseApiKeys } from './http/auth.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import type { RateLimitPolicy } from './http/rate-limit.ts';
@@ -223,13 +226,6 @@ function onOrOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   if (value === 'false') return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
-
-/**
- * The share of responses `pnpm start` validates with `LONGRUN_VALIDATE_RESPONSES=log`: one in a
- * hundred. Validating every response cost about a tenth of a monitor `GET`'s CPU
- * (docs/performance.md); a record that breaks the spec is still logged within a few hundred reads.
- */
-export const DEFAULT_RESPONSE_SAMPLE = 0.01;
 
 /** `LONGRUN_VALIDATE_RESPONSES`: a stored record that breaks the spec must not make reads fail in production. */
 function responseValidation(raw: string | undefined): ResponseValidation {

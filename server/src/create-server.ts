@@ -115,7 +115,7 @@ export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Recor
   validateResponses?: ResponseValidation;
   /**
    * The share of responses validated (0–1, picked at random); `pnpm start` checks a sample
-   * (`LONGRUN_VALIDATE_RESPONSES_SAMPLE`). @default 1 (every response)
+   * (`LONGRUN_VALIDATE_RESPONSES_SAMPLE`). @default 0.01 with `'log'`, as `pnpm start`; 1 (every response) otherwise
    */
   responseSample?: number;
   /** Timeouts and caps of the HTTP server (see {@link HttpLimits}). */

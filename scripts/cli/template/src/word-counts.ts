@@ -15,7 +15,21 @@ const kinds: Kinds = { 'words.count': countWords };
 const handlers: Handlers = {};
 
 /** The API on its embedded store in `dataDir`; `apiKeys` as `tenant:key` pairs; `logger: false` keeps it quiet. */
-export function startWordCounts(options: { dataDir: string; apiKeys?: string; logger?: false }) {
-  const { dataDir, apiKeys = 'development:dev', logger } = options;
-  return createServer({ spec, handlers, kinds, dataDir, apiKeys, ...(logger === false ? { logger } : {}) });
+export function startWordCounts(options: {
+  dataDir: string;
+  apiKeys?: string;
+  logger?: false;
+  /** `'log'` (served): a sample of responses is checked, one that breaks the spec is logged; default (tests): every one, 500 if it breaks it. */
+  validateResponses?: 'log';
+}) {
+  const { dataDir, apiKeys = 'development:dev', logger, validateResponses } = options;
+  return createServer({
+    spec,
+    handlers,
+    kinds,
+    dataDir,
+    apiKeys,
+    ...(logger === false ? { logger } : {}),
+    ...(validateResponses === undefined ? {} : { validateResponses }),
+  });
 }
