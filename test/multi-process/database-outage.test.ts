@@ -25,7 +25,7 @@ import { reservationSize } from '../../server/src/store/postgres/rate-limit-tabl
 import { startWebhookReceiver, type WebhookReceiver } from '../../server/src/testing/webhook-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { type LogLine, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import { callAs, waitForMonitor as longPollMonitor, type SeenMonitor } from '../support/tenant-calls.ts';
+import { type SeenMonitor, tenantClient } from '../support/tenant-calls.ts';
 
 const KEY = 'test-key-acme';
 const CAR = { brand: 'Volvo', make: 'EX30', model: 2025, color: 'Moss Yellow' };
@@ -82,14 +82,10 @@ async function tearDown(): Promise<void> {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }
 
-/** A request to one process as tenant `acme`. */
-const call = callAs(KEY);
+/** Requests and long polls to one process as tenant `acme`. */
+const { call, waitForMonitor } = tenantClient(KEY);
 
 type Monitor = SeenMonitor;
-
-/** Long-polls a monitor on one process as tenant `acme` until `predicate` holds. */
-const waitForMonitor = (server: ServerProcess, id: string, predicate: (monitor: Monitor) => boolean) =>
-  longPollMonitor(call, server, id, predicate);
 
 async function acceptCar(server: ServerProcess): Promise<Monitor> {
   const response = await call(server, '/cars', { body: CAR });

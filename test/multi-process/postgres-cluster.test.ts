@@ -17,7 +17,7 @@ import { connectClient } from '../../server/src/store/postgres/database-admin.ts
 import { type ReceivedRequest, startWebhookReceiver } from '../../server/src/testing/webhook-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { type LogLine, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import { callAs, waitForMonitor as longPollMonitor, type SeenMonitor } from '../support/tenant-calls.ts';
+import { type SeenMonitor, tenantClient } from '../support/tenant-calls.ts';
 
 const KEY = 'test-key-acme';
 const CAR = { brand: 'Volvo', make: 'EX30', model: 2025, color: 'Moss Yellow' };
@@ -81,14 +81,10 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A request to one process as tenant `acme`. */
-const call = callAs(KEY);
-
 type Monitor = SeenMonitor & Record<string, unknown>;
 
-/** Long-polls a monitor on one process as tenant `acme` until `predicate` holds. */
-const waitForMonitor = (server: ServerProcess, id: string, predicate: (monitor: Monitor) => boolean) =>
-  longPollMonitor(call, server, id, predicate);
+/** Requests and long polls to one process as tenant `acme`. */
+const { call, waitForMonitor } = tenantClient<Monitor>(KEY);
 
 /** Polls the database until `check` returns a value (the test's timeout is the failure). */
 async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {

@@ -23,7 +23,7 @@ import {
 } from '../../server/src/testing/webhook-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import { callAs, waitForMonitor as longPollMonitor, type SeenMonitor } from '../support/tenant-calls.ts';
+import { type SeenMonitor, tenantClient } from '../support/tenant-calls.ts';
 
 const KEY = 'test-key-acme';
 const CAR = { brand: 'Volvo', make: 'EX30', model: 2025, color: 'Moss Yellow' };
@@ -85,14 +85,10 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A request to one process as tenant `acme`. */
-const call = callAs(KEY);
-
 type Monitor = SeenMonitor;
 
-/** Long-polls a monitor on one process as tenant `acme` until `predicate` holds. */
-const waitForMonitor = (server: ServerProcess, id: string, predicate: (monitor: Monitor) => boolean) =>
-  longPollMonitor(call, server, id, predicate);
+/** Requests and long polls to one process as tenant `acme`. */
+const { call, waitForMonitor } = tenantClient(KEY);
 
 /** Accepts a car; with `callback`, asks for callbacks at `/callbacks/<callback>` of the receiver. */
 async function acceptCar(server: ServerProcess, callback?: string): Promise<Monitor> {

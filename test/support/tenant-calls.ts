@@ -58,3 +58,15 @@ export async function waitForMonitor<M extends SeenMonitor = SeenMonitor>(
     } while (response.status === 304);
   }
 }
+
+/** What a multi-process test does as one tenant: its requests, and its long poll of a monitor. */
+export interface TenantClient<M extends SeenMonitor> {
+  call: TenantCall;
+  waitForMonitor(server: ServerProcess, id: string, predicate: (monitor: M) => boolean): Promise<M>;
+}
+
+/** {@link callAs} and {@link waitForMonitor} bound to the tenant of `key`. */
+export function tenantClient<M extends SeenMonitor = SeenMonitor>(key: string): TenantClient<M> {
+  const call = callAs(key);
+  return { call, waitForMonitor: (server, id, predicate) => waitForMonitor<M>(call, server, id, predicate) };
+}

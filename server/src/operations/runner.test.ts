@@ -315,14 +315,8 @@ describe('the database away when a handler ends', () => {
 });
 
 describe('the database away while a handler runs', () => {
-  it('runs the operation again instead of ending it failed when a progress write finds the database away', async () => {
-    let failures = 1;
-    // The first leased write (the handler's progress) fails as PostgreSQL's does in a failover.
-    const flaky = withStoreMethod(store, 'updateOperation', (...args) => {
-      if (failures === 0) return store.updateOperation(...args);
-      failures -= 1;
-      return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
-    });
+  /** A kind that writes one progress report, then succeeds; `attempts` holds the attempt of each run. */
+  function progressingKind() {
     const attempts: number[] = [];
     const kind = defineKind<unknown, never, string>({
       name: KIND,
@@ -332,6 +326,18 @@ describe('the database away while a handler runs', () => {
         return { result: 'made' };
       },
     });
+    return { attempts, kind };
+  }
+
+  it('runs the operation again instead of ending it failed when a progress write finds the database away', async () => {
+    let failures = 1;
+    // The first leased write (the handler's progress) fails as PostgreSQL's does in a failover.
+    const flaky = withStoreMethod(store, 'updateOperation', (...args) => {
+      if (failures === 0) return store.updateOperation(...args);
+      failures -= 1;
+      return Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection'));
+    });
+    const { attempts, kind } = progressingKind();
     const { engine } = await startEngine(flaky, { kinds: [kind], leaseMs: LEASE_MS }, time);
     running.push(engine);
     const id = await accept(engine);
@@ -347,15 +353,7 @@ describe('the database away while a handler runs', () => {
         ? store.updateOperation(...args)
         : Promise.reject(new StoreUnavailableError('PostgreSQL connection lost: terminating connection')),
     );
-    const attempts: number[] = [];
-    const kind = defineKind<unknown, never, string>({
-      name: KIND,
-      async run(_input, ctx) {
-        attempts.push(ctx.attempt);
-        await ctx.progress(50, 'half way');
-        return { result: 'made' };
-      },
-    });
+    const { attempts, kind } = progressingKind();
     const { engine } = await startEngine(flaky, { kinds: [kind], leaseMs: LEASE_MS, maxAttempts: 3 }, time);
     running.push(engine);
     const id = await accept(engine);
