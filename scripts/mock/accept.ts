@@ -18,7 +18,7 @@ import {
   retryAfter,
   waitForChange,
 } from './mock-state.ts';
-import { type KindTemplates, terminalStates } from './monitor-templates.ts';
+import { type KindTemplates, monitorPaths, terminalStates } from './monitor-templates.ts';
 import { type MockOperation, monitorAt } from './monitor-timeline.ts';
 import { waitSeconds } from './preferences.ts';
 import type { JsonObject } from './spec-index.ts';
@@ -126,6 +126,9 @@ function newOperation(state: MockState, exchange: Exchange, kind: KindTemplates,
     outcome: replaceStrings(outcome, replacements) as JsonObject,
     productHref: kind.product === undefined ? undefined : (replaceStrings(kind.product.href, replacements) as string),
     productFromStart: kind.productFromStart,
+    cancellable: state.spec.operations.some(
+      (operation) => operation.path === monitorPaths.cancel && operation.method === 'post',
+    ),
   };
 }
 

@@ -30,6 +30,8 @@ export interface MockOperation {
   productFromStart: boolean;
   /** When cancellation was asked for (epoch ms). */
   cancelRequestedAt?: number | undefined;
+  /** Whether the spec declares the cancel route: a monitor links it only then. @default true */
+  cancellable?: boolean | undefined;
 }
 
 /** The monitor of a {@link MockOperation} at one instant. */
@@ -137,7 +139,8 @@ export function monitorAt(operation: MockOperation, now: number): MonitorSnapsho
   }
 
   const cancelRequested = operation.cancelRequestedAt !== undefined && operation.cancelRequestedAt <= now;
-  const cancelLink = cancelRequested ? {} : { cancel: { href: `/monitors/${operation.id}/cancel` } };
+  const cancelLink =
+    cancelRequested || operation.cancellable === false ? {} : { cancel: { href: `/monitors/${operation.id}/cancel` } };
   if (now < timeline.startAt) {
     return {
       state: 'queued',

@@ -366,6 +366,15 @@ describe('the stateful mock on a spec without examples', () => {
     expect(build.body).toEqual({ id: href.split('/').at(-1), artifact: expect.any(String) });
   });
 
+  it('links no cancel route from a pending monitor, since this spec declares none', async () => {
+    const accepted = await call(mock, 'POST', '/builds', { body: { ref: 'main' } });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.state).toBe('queued');
+    expect(Object.keys(accepted.body.links)).toEqual(['self']);
+    const cancel = await call(mock, 'POST', `/monitors/${accepted.body.id}/cancel`);
+    expect(cancel.status).toBe(404);
+  });
+
   it('names a product with an id its read operation accepts, whatever pattern that operation gives its id', async () => {
     const done = await call(mock, 'POST', '/thumbnails', { headers: as('acme', { Prefer: 'wait=5' }) });
     const href: string = done.body.links.product.href;

@@ -21,7 +21,7 @@ import { DEFAULT_RETRY_AFTER, MAX_WAIT_SECONDS, type RetryAfterBounds } from './
 import { HeldPolls } from './http/held-polls.ts';
 import type { HttpContext } from './http/http-context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
-import { toMonitor } from './http/monitor-view.ts';
+import { monitorRoutesOf, toMonitor } from './http/monitor-view.ts';
 import { RateLimiter, type RateLimitPolicy, type SharedQuotaCounter } from './http/rate-limit.ts';
 import { eventRoutes } from './http/routes/events.ts';
 import { healthRouter, healthRoutes } from './http/routes/health.ts';
@@ -38,6 +38,7 @@ import type { ChangeSource } from './operations/changes.ts';
 import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
 import type { AnyKind } from './operations/kind.ts';
 import type { OperationLogger } from './operations/logger.ts';
+import type { OperationRecord } from './operations/model.ts';
 import { type Clock, systemClock } from './operations/ports/clock.ts';
 import type { OperationStore } from './operations/ports/index.ts';
 import { providesWebhookStore, type WebhookStore } from './operations/ports/webhook-store.ts';
@@ -218,8 +219,12 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
   });
   instrumentEngine(engine, metrics);
   const webhookStore = options.webhookStore ?? (providesWebhookStore(store) ? store.webhooks : undefined);
+  // A monitor links cancel and events only where the spec declares them: those are the routes served.
+  const servedMonitorRoutes = monitorRoutesOf(spec as { paths?: Record<string, unknown> });
+  const renderMonitor = (operation: OperationRecord) => toMonitor(operation, servedMonitorRoutes);
   const push =
-    webhookStore && createPush({ ...options.push, webhooks: webhookStore, engine, render: toMonitor, clock, logger });
+    webhookStore &&
+    createPush({ ...options.push, webhooks: webhookStore, engine, render: renderMonitor, clock, logger });
   if (!push)
     logger.warn({ store: store.name }, 'this store keeps no webhook data: callbacks and webhook subscriptions are off');
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
@@ -231,6 +236,7 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
     outboundGuard: push?.guard,
     bounds: answerBounds(spec),
     heldPolls: new HeldPolls(limits.maxHeldPollsPerTenant),
+    toMonitor: renderMonitor,
   };
   const apiKeys =
     typeof options.apiKeys === 'string'

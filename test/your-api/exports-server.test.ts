@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -283,3 +283,51 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe('a spec that declares no cancel route and no event stream', () => {
+  let dataDir: string;
+  let server: LongrunServer;
+  let url: string;
+  let reports: ReturnType<typeof createClient<paths, AsyncKinds>>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-exports-polled-'));
+    // The exports spec without the two monitor routes a team may leave out.
+    const document = JSON.parse(await readFile(new URL(spec.document as URL), 'utf8')) as {
+      paths: Record<string, unknown>;
+    };
+    delete document.paths['/monitors/{monitorId}/cancel'];
+    delete document.paths['/monitors/{monitorId}/events'];
+    server = await createServer({
+      spec: document,
+      handlers,
+      kinds,
+      dataDir,
+      apiKeys: [{ tenant: 'reports', key: 'team-key' }],
+      logger: false,
+    });
+    ({ url } = await server.listen(0));
+    reports = createClient<paths, AsyncKinds>({ baseUrl: url, apiKey: 'team-key' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('links neither from its monitors, so no link leads to a 404, and waitFor resolves by polling', async () => {
+    const accepted = await reports.POST('/row-counts', { body: { report: 'sales' } });
+    expect(accepted.response.status).toBe(202);
+    const links = accepted.data?.links ?? {};
+    expect(links).toHaveProperty('self');
+    expect(links).not.toHaveProperty('events');
+    expect(links).not.toHaveProperty('cancel');
+    const headers = { Authorization: 'Bearer team-key' };
+    const events = await fetch(`${url}/monitors/${accepted.data?.id}/events`, { headers });
+    expect(events.status).toBe(404);
+    const polled = await fetch(`${url}/monitors/${accepted.data?.id}`, { headers });
+    expect(Object.keys(((await polled.json()) as { links: object }).links)).not.toContain('events');
+
+    await expect(waitFor(reports, accepted, { mode: 'sse', minDelayMs: 20 })).rejects.toThrow(/links no event stream/);
+    expect(await waitFor(reports, accepted, { minDelayMs: 20 })).toEqual({ report: 'sales', rows: 5_000 });
+  });
+});

@@ -17,7 +17,7 @@ import { boundedUrl, uriTooLong } from './answer-bounds.ts';
 import type { AnyMonitor } from './api-types.ts';
 import { linkHeader, monitorEtag, parsePrefer, preferenceApplied, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';
-import { monitorHref, monitorStatus, toMonitor } from './monitor-view.ts';
+import { monitorHref, monitorStatus } from './monitor-view.ts';
 import { HttpProblem, validationProblem } from './problem.ts';
 
 /** The request parts the accept flow reads (a route's request; never spread: `signal` is lazy). */
@@ -137,7 +137,7 @@ export async function acceptOperation<M extends AnyMonitor>(
       .finally(release);
     if (waited !== undefined) operation = waited;
   }
-  const monitor = toMonitor(operation) as M;
+  const monitor = context.toMonitor(operation) as M;
   const link = linkHeader(monitorHref(operation.id), 'monitor');
 
   if (isTerminal(operation.state) && preferences.waitSeconds !== undefined) {

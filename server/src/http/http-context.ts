@@ -3,9 +3,11 @@
  */
 
 import type { OperationEngine } from '../operations/engine.ts';
+import type { OperationRecord } from '../operations/model.ts';
 import type { Clock } from '../operations/ports/clock.ts';
 import type { OutboundGuard } from '../push/ssrf-guard.ts';
 import type { AnswerBounds } from './answer-bounds.ts';
+import type { AnyMonitor } from './api-types.ts';
 import type { RetryAfterBounds } from './headers.ts';
 import type { HeldPolls } from './held-polls.ts';
 
@@ -22,4 +24,6 @@ export interface HttpContext {
   bounds: AnswerBounds;
   /** The long polls (`Prefer: wait`) each tenant holds open, capped per tenant. */
   heldPolls: HeldPolls;
+  /** Renders an operation as its monitor, linking only the monitor routes this server serves. */
+  toMonitor: (operation: OperationRecord) => AnyMonitor;
 }

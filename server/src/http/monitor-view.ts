@@ -23,12 +23,36 @@ export function cancelHref(operationId: string): string {
 }
 
 /**
+ * Which of the monitor's own routes a server serves: longrun serves cancel and events only where
+ * the API's spec declares them, and a monitor must never link a route that answers 404.
+ */
+export interface MonitorRoutes {
+  /** `POST /monitors/{monitorId}/cancel` is served. */
+  readonly cancel: boolean;
+  /** `GET /monitors/{monitorId}/events` is served. */
+  readonly events: boolean;
+}
+
+/** The monitor routes a spec declares (its `paths`, as longrun's own routes are mounted). */
+export function monitorRoutesOf(spec: { paths?: Record<string, unknown> | undefined }): MonitorRoutes {
+  const declares = (path: string, method: string): boolean => {
+    const item = spec.paths?.[path];
+    return typeof item === 'object' && item !== null && method in item;
+  };
+  return {
+    cancel: declares('/monitors/{monitorId}/cancel', 'post'),
+    events: declares('/monitors/{monitorId}/events', 'get'),
+  };
+}
+
+/**
  * The monitor representation of an operation.
  *
  * `result` only once succeeded, `error` only once failed, `links.cancel` only while it can still
- * be cancelled; the ETA is dropped once the operation is finished.
+ * be cancelled; the ETA is dropped once the operation is finished. `links.cancel` and
+ * `links.events` appear only where `routes` says the server serves them.
  */
-export function toMonitor(operation: OperationRecord): AnyMonitor {
+export function toMonitor(operation: OperationRecord, routes: MonitorRoutes): AnyMonitor {
   const terminal = isTerminal(operation.state);
   const links: Monitor['links'] = { self: { href: monitorHref(operation.id) } };
   if (operation.product && operation.state !== 'cancelled' && operation.state !== 'failed') {
@@ -44,8 +68,8 @@ export function toMonitor(operation: OperationRecord): AnyMonitor {
       ...(link.title ? { title: link.title } : {}),
     }));
   }
-  if (!terminal && !operation.cancelRequested) links.cancel = { href: cancelHref(operation.id) };
-  links.events = { href: eventsHref(operation.id) };
+  if (routes.cancel && !terminal && !operation.cancelRequested) links.cancel = { href: cancelHref(operation.id) };
+  if (routes.events) links.events = { href: eventsHref(operation.id) };
 
   const monitor: Monitor = {
     id: operation.id,

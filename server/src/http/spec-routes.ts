@@ -21,7 +21,7 @@ import { type AcceptAnswer, type AcceptRequest, acceptOperation } from './accept
 import type { AnyMonitor } from './api-types.ts';
 import { linkHeader, retryAfterFromEta } from './headers.ts';
 import type { HttpContext } from './http-context.ts';
-import { monitorHref, toMonitor } from './monitor-view.ts';
+import { monitorHref } from './monitor-view.ts';
 import type { Acceptance, AcceptHook, AnswerHeaders, OperationRequest, ServerApi } from './spec-server.ts';
 import type { RouteDefinition, RouteMethod } from './typed-route.ts';
 
@@ -263,7 +263,7 @@ export function serverApi(context: HttpContext): ServerApi {
     getResource: (tenant, collection, id) => engine.getResource(tenant, collection, id),
     getOperation: (tenant, operationId) => engine.get(tenant, operationId),
     deliverAction: (tenant, operationId, action, payload) => engine.deliverAction(tenant, operationId, action, payload),
-    monitor: (operation: OperationRecord) => toMonitor(operation) as unknown as Record<string, unknown>,
+    monitor: (operation: OperationRecord) => context.toMonitor(operation) as unknown as Record<string, unknown>,
     monitorHref,
     monitorHeaders(operation) {
       const href = monitorHref(operation.id);

@@ -13,7 +13,7 @@ import type { PushOptions } from '../../push/push-settings.ts';
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_RECONNECT_MS, monitorEventStream } from '../../push/sse-stream.ts';
 import { linkHeader } from '../headers.ts';
 import type { HttpContext } from '../http-context.ts';
-import { monitorHref, toMonitor } from '../monitor-view.ts';
+import { monitorHref } from '../monitor-view.ts';
 import { HttpProblem } from '../problem.ts';
 import { defineRoute, type RouteDefinition } from '../typed-route.ts';
 
@@ -68,7 +68,7 @@ export function eventRoutes(
         operationId: operation.id,
         read: () => engine.get(tenant, operation.id),
         subscribe: (id, listener) => engine.subscribe(id, listener),
-        render: toMonitor,
+        render: context.toMonitor,
         lastEventId: since,
         signal,
         keepAliveMs: settings.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,

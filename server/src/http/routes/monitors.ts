@@ -15,7 +15,7 @@ import {
   retryAfterFromEta,
 } from '../headers.ts';
 import type { HttpContext } from '../http-context.ts';
-import { monitorHref, monitorStatus, toMonitor } from '../monitor-view.ts';
+import { monitorHref, monitorStatus } from '../monitor-view.ts';
 import { HttpProblem, validationProblem } from '../problem.ts';
 import { defineRoute, type RouteDefinition } from '../typed-route.ts';
 
@@ -59,7 +59,7 @@ export function monitorRoutes(context: HttpContext): RouteDefinition[] {
       return {
         status: 200,
         headers: { Link: next === null ? undefined : linkHeader(next, 'next') },
-        body: { items: page.items.map(toMonitor), next },
+        body: { items: page.items.map(context.toMonitor), next },
       };
     }),
 
@@ -104,7 +104,7 @@ export function monitorRoutes(context: HttpContext): RouteDefinition[] {
         Link: linkHeader(monitorHref(operation.id), 'monitor'),
         'Preference-Applied': applied,
       };
-      const body = toMonitor(operation);
+      const body = context.toMonitor(operation);
       if (status === 202) return { status, headers: { ...common, ...pendingHeaders(operation) }, body };
       if (status === 201) return { status, headers: { ...common, Location: operation.product?.href }, body };
       return { status, headers: common, body };
@@ -123,7 +123,7 @@ export function monitorRoutes(context: HttpContext): RouteDefinition[] {
       }
       const etag = monitorEtag(operation);
       if (answer.outcome === 'cancelled') {
-        return { status: 200, headers: { ETag: etag, Link: link }, body: toMonitor(operation) };
+        return { status: 200, headers: { ETag: etag, Link: link }, body: context.toMonitor(operation) };
       }
       return {
         status: 202,
@@ -133,7 +133,7 @@ export function monitorRoutes(context: HttpContext): RouteDefinition[] {
           Link: link,
           'Retry-After': retryAfterFromEta(operation.estimatedCompletionAt, clock.now(), context.retryAfter),
         },
-        body: toMonitor(operation),
+        body: context.toMonitor(operation),
       };
     }),
   ];
