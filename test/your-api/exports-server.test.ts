@@ -299,7 +299,7 @@ describe('a spec that declares no cancel route and no event stream', () => {
     delete document.paths['/monitors/{monitorId}/cancel'];
     delete document.paths['/monitors/{monitorId}/events'];
     server = await createServer({
-      spec: document,
+      spec: { ...spec, document },
       handlers,
       kinds,
       dataDir,
