@@ -1,14 +1,7 @@
 // generated from openapi/openapi.yaml by `pnpm generate` — do not edit
 
 import { client } from './client.gen.ts';
-import type {
-  Client,
-  ClientMeta,
-  Options as Options2,
-  RequestResult,
-  ServerSentEventsResult,
-  TDataShape,
-} from './client/index.ts';
+import type { Client, Options as Options2, TDataShape } from './client/index.ts';
 import type {
   CancelMonitorData,
   CancelMonitorErrors,
@@ -103,15 +96,13 @@ export type Options<
    * You can pass arbitrary values through the `meta` object. This can be
    * used to access values that aren't defined as part of the SDK function.
    */
-  meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
+  meta?: Record<string, unknown>;
 };
 
 /**
  * Health of the service and its store
  */
-export const getHealth = <ThrowOnError extends boolean = false>(
-  options?: Options<GetHealthData, ThrowOnError>,
-): RequestResult<GetHealthResponses, GetHealthErrors, ThrowOnError> =>
+export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) =>
   (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/healthz', ...options });
 
 /**
@@ -119,9 +110,7 @@ export const getHealth = <ThrowOnError extends boolean = false>(
  *
  * Filterable by `state` and `kind`; cursor-paginated with `Link rel="next"`.
  */
-export const listMonitors = <ThrowOnError extends boolean = false>(
-  options?: Options<ListMonitorsData, ThrowOnError>,
-): RequestResult<ListMonitorsResponses, ListMonitorsErrors, ThrowOnError> =>
+export const listMonitors = <ThrowOnError extends boolean = false>(options?: Options<ListMonitorsData, ThrowOnError>) =>
   (options?.client ?? client).get<ListMonitorsResponses, ListMonitorsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors',
@@ -139,9 +128,7 @@ export const listMonitors = <ThrowOnError extends boolean = false>(
  * after N seconds.
  *
  */
-export const getMonitor = <ThrowOnError extends boolean = false>(
-  options: Options<GetMonitorData, ThrowOnError>,
-): RequestResult<GetMonitorResponses, GetMonitorErrors, ThrowOnError> =>
+export const getMonitor = <ThrowOnError extends boolean = false>(options: Options<GetMonitorData, ThrowOnError>) =>
   (options.client ?? client).get<GetMonitorResponses, GetMonitorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors/{monitorId}',
@@ -158,7 +145,7 @@ export const getMonitor = <ThrowOnError extends boolean = false>(
  */
 export const cancelMonitor = <ThrowOnError extends boolean = false>(
   options: Options<CancelMonitorData, ThrowOnError>,
-): RequestResult<CancelMonitorResponses, CancelMonitorErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<CancelMonitorResponses, CancelMonitorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors/{monitorId}/cancel',
@@ -191,7 +178,7 @@ export const cancelMonitor = <ThrowOnError extends boolean = false>(
  */
 export const streamMonitorEvents = <ThrowOnError extends boolean = false>(
   options: Options<StreamMonitorEventsData, ThrowOnError, StreamMonitorEventsResponse>,
-): Promise<ServerSentEventsResult<StreamMonitorEventsResponses>> =>
+) =>
   (options.client ?? client).sse.get<StreamMonitorEventsResponses, StreamMonitorEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors/{monitorId}/events',
@@ -205,9 +192,7 @@ export const streamMonitorEvents = <ThrowOnError extends boolean = false>(
  * ends `201` with `Location` → the car.
  *
  */
-export const createCar = <ThrowOnError extends boolean = false>(
-  options: Options<CreateCarData, ThrowOnError>,
-): RequestResult<CreateCarResponses, CreateCarErrors, ThrowOnError> =>
+export const createCar = <ThrowOnError extends boolean = false>(options: Options<CreateCarData, ThrowOnError>) =>
   (options.client ?? client).post<CreateCarResponses, CreateCarErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/cars',
@@ -228,9 +213,7 @@ export const createCar = <ThrowOnError extends boolean = false>(
  * is gone by the time it is read), with `Link: <monitor>; rel="monitor"`.
  *
  */
-export const getCar = <ThrowOnError extends boolean = false>(
-  options: Options<GetCarData, ThrowOnError>,
-): RequestResult<GetCarResponses, GetCarErrors, ThrowOnError> =>
+export const getCar = <ThrowOnError extends boolean = false>(options: Options<GetCarData, ThrowOnError>) =>
   (options.client ?? client).get<GetCarResponses, GetCarErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/cars/{carId}',
@@ -247,7 +230,7 @@ export const getCar = <ThrowOnError extends boolean = false>(
  */
 export const createVirtualMachine = <ThrowOnError extends boolean = false>(
   options: Options<CreateVirtualMachineData, ThrowOnError>,
-): RequestResult<CreateVirtualMachineResponses, CreateVirtualMachineErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<CreateVirtualMachineResponses, CreateVirtualMachineErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/virtual-machines',
@@ -263,7 +246,7 @@ export const createVirtualMachine = <ThrowOnError extends boolean = false>(
  */
 export const getVirtualMachine = <ThrowOnError extends boolean = false>(
   options: Options<GetVirtualMachineData, ThrowOnError>,
-): RequestResult<GetVirtualMachineResponses, GetVirtualMachineErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).get<GetVirtualMachineResponses, GetVirtualMachineErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/virtual-machines/{vmId}',
@@ -277,7 +260,7 @@ export const getVirtualMachine = <ThrowOnError extends boolean = false>(
  */
 export const createTranscode = <ThrowOnError extends boolean = false>(
   options: Options<CreateTranscodeData, ThrowOnError>,
-): RequestResult<CreateTranscodeResponses, CreateTranscodeErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<CreateTranscodeResponses, CreateTranscodeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/transcodes',
@@ -291,9 +274,7 @@ export const createTranscode = <ThrowOnError extends boolean = false>(
 /**
  * A product document produced by an operation
  */
-export const getProduct = <ThrowOnError extends boolean = false>(
-  options: Options<GetProductData, ThrowOnError>,
-): RequestResult<GetProductResponses, GetProductErrors, ThrowOnError> =>
+export const getProduct = <ThrowOnError extends boolean = false>(options: Options<GetProductData, ThrowOnError>) =>
   (options.client ?? client).get<GetProductResponses, GetProductErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/products/{productId}',
@@ -308,9 +289,7 @@ export const getProduct = <ThrowOnError extends boolean = false>(
  * Ends `200` with an inline report; no product.
  *
  */
-export const startReindex = <ThrowOnError extends boolean = false>(
-  options: Options<StartReindexData, ThrowOnError>,
-): RequestResult<StartReindexResponses, StartReindexErrors, ThrowOnError> =>
+export const startReindex = <ThrowOnError extends boolean = false>(options: Options<StartReindexData, ThrowOnError>) =>
   (options.client ?? client).post<StartReindexResponses, StartReindexErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/reindex',
@@ -333,7 +312,7 @@ export const startReindex = <ThrowOnError extends boolean = false>(
  */
 export const createWidgetOrder = <ThrowOnError extends boolean = false>(
   options: Options<CreateWidgetOrderData, ThrowOnError>,
-): RequestResult<CreateWidgetOrderResponses, CreateWidgetOrderErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<CreateWidgetOrderResponses, CreateWidgetOrderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/widget-orders',
@@ -349,7 +328,7 @@ export const createWidgetOrder = <ThrowOnError extends boolean = false>(
  */
 export const getWidgetOrder = <ThrowOnError extends boolean = false>(
   options: Options<GetWidgetOrderData, ThrowOnError>,
-): RequestResult<GetWidgetOrderResponses, GetWidgetOrderErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).get<GetWidgetOrderResponses, GetWidgetOrderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/widget-orders/{orderId}',
@@ -365,7 +344,7 @@ export const getWidgetOrder = <ThrowOnError extends boolean = false>(
  */
 export const confirmWidgetOrderFulfilment = <ThrowOnError extends boolean = false>(
   options: Options<ConfirmWidgetOrderFulfilmentData, ThrowOnError>,
-): RequestResult<ConfirmWidgetOrderFulfilmentResponses, ConfirmWidgetOrderFulfilmentErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<
     ConfirmWidgetOrderFulfilmentResponses,
     ConfirmWidgetOrderFulfilmentErrors,
@@ -383,9 +362,7 @@ export const confirmWidgetOrderFulfilment = <ThrowOnError extends boolean = fals
 /**
  * A widget produced by an order
  */
-export const getWidget = <ThrowOnError extends boolean = false>(
-  options: Options<GetWidgetData, ThrowOnError>,
-): RequestResult<GetWidgetResponses, GetWidgetErrors, ThrowOnError> =>
+export const getWidget = <ThrowOnError extends boolean = false>(options: Options<GetWidgetData, ThrowOnError>) =>
   (options.client ?? client).get<GetWidgetResponses, GetWidgetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/widgets/{widgetId}',
@@ -395,9 +372,7 @@ export const getWidget = <ThrowOnError extends boolean = false>(
 /**
  * The invoice of an order
  */
-export const getInvoice = <ThrowOnError extends boolean = false>(
-  options: Options<GetInvoiceData, ThrowOnError>,
-): RequestResult<GetInvoiceResponses, GetInvoiceErrors, ThrowOnError> =>
+export const getInvoice = <ThrowOnError extends boolean = false>(options: Options<GetInvoiceData, ThrowOnError>) =>
   (options.client ?? client).get<GetInvoiceResponses, GetInvoiceErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/invoices/{invoiceId}',
@@ -411,7 +386,7 @@ export const getInvoice = <ThrowOnError extends boolean = false>(
  */
 export const listWebhookSubscriptions = <ThrowOnError extends boolean = false>(
   options?: Options<ListWebhookSubscriptionsData, ThrowOnError>,
-): RequestResult<ListWebhookSubscriptionsResponses, ListWebhookSubscriptionsErrors, ThrowOnError> =>
+) =>
   (options?.client ?? client).get<ListWebhookSubscriptionsResponses, ListWebhookSubscriptionsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/webhook-subscriptions',
@@ -433,7 +408,7 @@ export const listWebhookSubscriptions = <ThrowOnError extends boolean = false>(
  */
 export const createWebhookSubscription = <ThrowOnError extends boolean = false>(
   options: Options<CreateWebhookSubscriptionData, ThrowOnError>,
-): RequestResult<CreateWebhookSubscriptionResponses, CreateWebhookSubscriptionErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<CreateWebhookSubscriptionResponses, CreateWebhookSubscriptionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/webhook-subscriptions',
@@ -451,7 +426,7 @@ export const createWebhookSubscription = <ThrowOnError extends boolean = false>(
  */
 export const deleteWebhookSubscription = <ThrowOnError extends boolean = false>(
   options: Options<DeleteWebhookSubscriptionData, ThrowOnError>,
-): RequestResult<DeleteWebhookSubscriptionResponses, DeleteWebhookSubscriptionErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).delete<DeleteWebhookSubscriptionResponses, DeleteWebhookSubscriptionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/webhook-subscriptions/{subscriptionId}',
@@ -465,7 +440,7 @@ export const deleteWebhookSubscription = <ThrowOnError extends boolean = false>(
  */
 export const getWebhookSubscription = <ThrowOnError extends boolean = false>(
   options: Options<GetWebhookSubscriptionData, ThrowOnError>,
-): RequestResult<GetWebhookSubscriptionResponses, GetWebhookSubscriptionErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).get<GetWebhookSubscriptionResponses, GetWebhookSubscriptionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/webhook-subscriptions/{subscriptionId}',
@@ -482,7 +457,7 @@ export const getWebhookSubscription = <ThrowOnError extends boolean = false>(
  */
 export const rotateWebhookSubscriptionSecret = <ThrowOnError extends boolean = false>(
   options: Options<RotateWebhookSubscriptionSecretData, ThrowOnError>,
-): RequestResult<RotateWebhookSubscriptionSecretResponses, RotateWebhookSubscriptionSecretErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<
     RotateWebhookSubscriptionSecretResponses,
     RotateWebhookSubscriptionSecretErrors,
@@ -503,7 +478,7 @@ export const rotateWebhookSubscriptionSecret = <ThrowOnError extends boolean = f
  */
 export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(
   options: Options<ListWebhookDeliveriesData, ThrowOnError>,
-): RequestResult<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).get<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/webhook-subscriptions/{subscriptionId}/deliveries',
@@ -519,7 +494,7 @@ export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(
  */
 export const getCallbackSecret = <ThrowOnError extends boolean = false>(
   options?: Options<GetCallbackSecretData, ThrowOnError>,
-): RequestResult<GetCallbackSecretResponses, GetCallbackSecretErrors, ThrowOnError> =>
+) =>
   (options?.client ?? client).get<GetCallbackSecretResponses, GetCallbackSecretErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/callback-secret',
@@ -533,7 +508,7 @@ export const getCallbackSecret = <ThrowOnError extends boolean = false>(
  */
 export const rotateCallbackSecret = <ThrowOnError extends boolean = false>(
   options?: Options<RotateCallbackSecretData, ThrowOnError>,
-): RequestResult<RotateCallbackSecretResponses, RotateCallbackSecretErrors, ThrowOnError> =>
+) =>
   (options?.client ?? client).post<RotateCallbackSecretResponses, RotateCallbackSecretErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/callback-secret/rotate',

@@ -1,6 +1,6 @@
 // generated from exports.yaml by `longrun generate --spec exports.yaml --out generated` — do not edit
 
-import { type Client, type ClientOptions, type Config, createClient, createConfig } from './client/index.ts';
+import { type ClientOptions, type Config, createClient, createConfig } from './client/index.ts';
 import type { ClientOptions as ClientOptions2 } from './types.gen.ts';
 
 /**
@@ -15,4 +15,4 @@ export type CreateClientConfig<T extends ClientOptions = ClientOptions2> = (
   override?: Config<ClientOptions & T>,
 ) => Config<Required<ClientOptions> & T>;
 
-export const client: Client = createClient(createConfig<ClientOptions2>({ baseUrl: 'https://reports.example.com' }));
+export const client = createClient(createConfig<ClientOptions2>({ baseUrl: 'https://reports.example.com' }));

@@ -1,14 +1,7 @@
 // generated from exports.yaml by `longrun generate --spec exports.yaml --out generated` — do not edit
 
 import { client } from './client.gen.ts';
-import type {
-  Client,
-  ClientMeta,
-  Options as Options2,
-  RequestResult,
-  ServerSentEventsResult,
-  TDataShape,
-} from './client/index.ts';
+import type { Client, Options as Options2, TDataShape } from './client/index.ts';
 import type {
   ApproveExportData,
   ApproveExportErrors,
@@ -55,7 +48,7 @@ export type Options<
    * You can pass arbitrary values through the `meta` object. This can be
    * used to access values that aren't defined as part of the SDK function.
    */
-  meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
+  meta?: Record<string, unknown>;
 };
 
 /**
@@ -63,9 +56,7 @@ export type Options<
  *
  * Filterable by `state` and `kind`; cursor-paginated with `Link rel="next"`.
  */
-export const listMonitors = <ThrowOnError extends boolean = false>(
-  options?: Options<ListMonitorsData, ThrowOnError>,
-): RequestResult<ListMonitorsResponses, ListMonitorsErrors, ThrowOnError> =>
+export const listMonitors = <ThrowOnError extends boolean = false>(options?: Options<ListMonitorsData, ThrowOnError>) =>
   (options?.client ?? client).get<ListMonitorsResponses, ListMonitorsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors',
@@ -81,9 +72,7 @@ export const listMonitors = <ThrowOnError extends boolean = false>(
  * `If-None-Match` that still matches answers `304`. `Prefer: wait=N` is a long poll.
  *
  */
-export const getMonitor = <ThrowOnError extends boolean = false>(
-  options: Options<GetMonitorData, ThrowOnError>,
-): RequestResult<GetMonitorResponses, GetMonitorErrors, ThrowOnError> =>
+export const getMonitor = <ThrowOnError extends boolean = false>(options: Options<GetMonitorData, ThrowOnError>) =>
   (options.client ?? client).get<GetMonitorResponses, GetMonitorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors/{monitorId}',
@@ -100,7 +89,7 @@ export const getMonitor = <ThrowOnError extends boolean = false>(
  */
 export const cancelMonitor = <ThrowOnError extends boolean = false>(
   options: Options<CancelMonitorData, ThrowOnError>,
-): RequestResult<CancelMonitorResponses, CancelMonitorErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<CancelMonitorResponses, CancelMonitorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors/{monitorId}/cancel',
@@ -119,7 +108,7 @@ export const cancelMonitor = <ThrowOnError extends boolean = false>(
  */
 export const streamMonitorEvents = <ThrowOnError extends boolean = false>(
   options: Options<StreamMonitorEventsData, ThrowOnError, StreamMonitorEventsResponse>,
-): Promise<ServerSentEventsResult<StreamMonitorEventsResponses>> =>
+) =>
   (options.client ?? client).sse.get<StreamMonitorEventsResponses, StreamMonitorEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/monitors/{monitorId}/events',
@@ -131,9 +120,7 @@ export const streamMonitorEvents = <ThrowOnError extends boolean = false>(
  *
  * Runs the query, waits for a reviewer's approval, then writes the file (the product).
  */
-export const createExport = <ThrowOnError extends boolean = false>(
-  options: Options<CreateExportData, ThrowOnError>,
-): RequestResult<CreateExportResponses, CreateExportErrors, ThrowOnError> =>
+export const createExport = <ThrowOnError extends boolean = false>(options: Options<CreateExportData, ThrowOnError>) =>
   (options.client ?? client).post<CreateExportResponses, CreateExportErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/exports',
@@ -149,9 +136,7 @@ export const createExport = <ThrowOnError extends boolean = false>(
  *
  * The export, while it is made (`pending`) and once its file is ready.
  */
-export const getExport = <ThrowOnError extends boolean = false>(
-  options: Options<GetExportData, ThrowOnError>,
-): RequestResult<GetExportResponses, GetExportErrors, ThrowOnError> =>
+export const getExport = <ThrowOnError extends boolean = false>(options: Options<GetExportData, ThrowOnError>) =>
   (options.client ?? client).get<GetExportResponses, GetExportErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/exports/{exportId}',
@@ -165,7 +150,7 @@ export const getExport = <ThrowOnError extends boolean = false>(
  */
 export const approveExport = <ThrowOnError extends boolean = false>(
   options: Options<ApproveExportData, ThrowOnError>,
-): RequestResult<ApproveExportResponses, ApproveExportErrors, ThrowOnError> =>
+) =>
   (options.client ?? client).post<ApproveExportResponses, ApproveExportErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/exports/{exportId}/approval',
@@ -181,9 +166,7 @@ export const approveExport = <ThrowOnError extends boolean = false>(
  *
  * The outcome is data, not a resource; it is the monitor's inline `result`.
  */
-export const countRows = <ThrowOnError extends boolean = false>(
-  options: Options<CountRowsData, ThrowOnError>,
-): RequestResult<CountRowsResponses, CountRowsErrors, ThrowOnError> =>
+export const countRows = <ThrowOnError extends boolean = false>(options: Options<CountRowsData, ThrowOnError>) =>
   (options.client ?? client).post<CountRowsResponses, CountRowsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/row-counts',
@@ -201,7 +184,7 @@ export const countRows = <ThrowOnError extends boolean = false>(
  */
 export const rebuildArchive = <ThrowOnError extends boolean = false>(
   options?: Options<RebuildArchiveData, ThrowOnError>,
-): RequestResult<RebuildArchiveResponses, RebuildArchiveErrors, ThrowOnError> =>
+) =>
   (options?.client ?? client).post<RebuildArchiveResponses, RebuildArchiveErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/archive-rebuilds',
