@@ -8,6 +8,7 @@
  */
 import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import type { OperationLogger } from '../operations/logger.ts';
+import { StoreOutageLog } from '../operations/store-outage.ts';
 import type { BrokerTransport, RawReportHandler } from './broker-transport.ts';
 import { type BrokerNames, DEAD_LETTER_REASON_HEADER } from './protocol.ts';
 
@@ -85,6 +86,8 @@ export async function connectRabbitMq(options: RabbitMqTransportOptions): Promis
       );
     },
     async consumeReports(handler: RawReportHandler) {
+      // Every report is redelivered while the database is away: one line for the outage, not one per try.
+      const outage = new StoreOutageLog(logger, 'worker reports');
       const channel = await connection.createChannel();
       consumer = channel;
       await channel.prefetch(options.prefetch ?? 64);
@@ -94,12 +97,13 @@ export async function connectRabbitMq(options: RabbitMqTransportOptions): Promis
           if (message === null) return;
           const handled = handler(message.content).then(
             () => {
+              outage.succeeded();
               if (!closed) channel.ack(message);
             },
             (error: unknown) => {
               // Not applied (the store is unreachable): back to the queue, after a pause so a
               // failing store is not hammered. Never dropped.
-              logger.error({ err: error }, 'applying a worker report failed; it will be redelivered');
+              outage.failed(error, 'applying a worker report failed; it will be redelivered');
               setTimeout(() => {
                 if (!closed) channel.nack(message, false, true);
               }, redeliveryDelayMs).unref();

@@ -25,6 +25,7 @@ import type { Clock, TimerHandle, Timers } from '../operations/ports/clock.ts';
 import type { Lease, OperationStore } from '../operations/ports/operation-store.ts';
 import { workerLostProblem } from '../operations/problems.ts';
 import { isTerminal } from '../operations/state.ts';
+import { StoreOutageLog } from '../operations/store-outage.ts';
 import type { BrokerTransport } from './broker-transport.ts';
 import { encodeToken, PROTOCOL_VERSION, type TaskMessage } from './protocol.ts';
 
@@ -73,10 +74,15 @@ export class TaskDispatcher {
   #pollTimer: TimerHandle | undefined;
   #recoveryTimer: TimerHandle | undefined;
   #unsubscribe: (() => void) | undefined;
+  // The dispatch poll and crash recovery retry on every tick while the database is away.
+  readonly #dispatchOutage: StoreOutageLog;
+  readonly #recoveryOutage: StoreOutageLog;
 
   constructor(options: TaskDispatcherOptions) {
     this.#o = options;
     this.#kindNames = [...options.kinds.keys()];
+    this.#dispatchOutage = new StoreOutageLog(options.logger, 'outside task dispatcher');
+    this.#recoveryOutage = new StoreOutageLog(options.logger, 'outside task recovery');
   }
 
   /** Starts dispatching: at once, on every accept in this process, and on a poll. */
@@ -97,7 +103,10 @@ export class TaskDispatcher {
       return;
     }
     this.#filling = this.#dispatchAll()
-      .catch((error: unknown) => this.#o.logger.error({ err: error }, 'dispatching outside tasks failed'))
+      .then(
+        () => this.#dispatchOutage.succeeded(),
+        (error: unknown) => this.#dispatchOutage.failed(error, 'dispatching outside tasks failed'),
+      )
       .finally(() => {
         this.#filling = undefined;
       });
@@ -242,10 +251,13 @@ export class TaskDispatcher {
       const maxAttempts = this.#o.recoverWithMaxAttempts as number;
       this.#o.store
         .recoverExpiredLeases(this.#o.clock.now(), maxAttempts, workerLostProblem(maxAttempts))
-        .then((changed) => {
-          for (const record of changed) this.#o.changes.publish(record);
-        })
-        .catch((error: unknown) => this.#o.logger.error({ err: error }, 'crash recovery failed'))
+        .then(
+          (changed) => {
+            this.#recoveryOutage.succeeded();
+            for (const record of changed) this.#o.changes.publish(record);
+          },
+          (error: unknown) => this.#recoveryOutage.failed(error, 'crash recovery failed'),
+        )
         .finally(() => this.#scheduleRecovery());
     }, this.#o.heartbeatLeaseMs / 3);
   }
