@@ -3,12 +3,15 @@
  * left idle (25P03), terminated by an operator, or refused — fails that request with a 503 problem
  * and never ends the process (an `'error'` event with no listener would).
  */
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts';
 import { StoreUnavailableError } from '../../operations/errors.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 import { connectClient } from './database-admin.ts';
+import { createPostgresStore } from './postgres-store.ts';
 import { guardPoolQueries, inTransaction } from './transaction.ts';
 
 let db: TestDatabase;
@@ -112,5 +115,30 @@ describe('a server whose database goes away and comes back', () => {
 
     await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
     expect([200, 202]).toContain((await fetch(monitor, { headers: t.headers() })).status);
+  });
+});
+
+describe('a database that accepts connections and never answers', () => {
+  it('fails the store with StoreUnavailableError after the connect timeout instead of waiting forever', async () => {
+    // What a proxy in front of a stopped database, or a half-open network path, looks like.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as { port: number };
+    try {
+      const failure = await createPostgresStore({
+        connectionString: `postgres://postgres@127.0.0.1:${port}/longrun`,
+        connectTimeoutMs: 300,
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+      expect((failure as Error).message).toMatch(/timeout/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });

@@ -76,6 +76,8 @@ export const DEFAULT_POOL_SIZE = 10;
 
 /** Default {@link PostgresStoreOptions.idleInTransactionTimeoutMs}. */
 export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
+/** How long opening a PostgreSQL connection, or waiting for a pooled one, may take by default. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** The session setting that names the writing instance in change notifications. */
 export const ORIGIN_SETTING = 'longrun.origin';
@@ -98,6 +100,14 @@ export interface PostgresStoreOptions {
    * stays frozen. @default 5_000
    */
   idleInTransactionTimeoutMs?: number | undefined;
+  /**
+   * How long opening a connection may take (TCP, TLS and PostgreSQL's start-up), and how long a
+   * request waits for a free one in the pool, before it fails as the database being unavailable
+   * (a `503` for an HTTP request). Without it, a database host that drops packets, or a proxy that
+   * accepts and never answers, would hold every request and background loop forever.
+   * @default 10_000
+   */
+  connectTimeoutMs?: number | undefined;
   /** Apply missing migrations at start. @default true */
   migrate?: boolean | undefined;
   /** @default silentLogger */
@@ -147,6 +157,7 @@ export class PostgresOperationStore implements OperationStore, WebhookStoreProvi
       connectionString: options.connectionString,
       fallback_application_name: `longrun ${this.instanceId}`,
       keepAlive: true,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     };
     this.#pool = new pg.Pool({
       ...this.#config,
