@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, serverOptionsFromConfig } from './config.ts';
 import { createServer } from './create-server.ts';
-import { startConsoleTracing } from './observability/tracing-sdk.ts';
 import { LongrunServerError } from './operations/longrun-server-error.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -24,7 +23,9 @@ try {
 
 const logger = pino({ level: config.logLevel });
 // Before the server is built, so its spans go to this provider.
-const stopTracing = config.traces === 'console' ? startConsoleTracing() : undefined;
+// The SDK is loaded only when traces are asked for: a server without them never uses it.
+const stopTracing =
+  config.traces === 'console' ? (await import('./observability/tracing-sdk.ts')).startConsoleTracing() : undefined;
 let server: Awaited<ReturnType<typeof createServer>>;
 try {
   server = await createServer({ ...serverOptionsFromConfig(config), logger });
