@@ -10,6 +10,9 @@ import { type ServerProcess, startServer } from '../server-process.ts';
 import type { BenchSettings } from '../settings.ts';
 import { pairedRatios, type Summary, summarise } from '../stats.ts';
 
+/** Unmeasured load before each measured round, on every server alike. */
+const ROUND_WARMUP_SECONDS = 1;
+
 /** The routes measured. */
 export const HTTP_ROUTES = ['GET /monitors/{id}', 'POST /transcodes'] as const;
 /** The servers compared. */
@@ -74,6 +77,9 @@ export async function benchHttpRoutes(settings: BenchSettings, log: (line: strin
         // Interleaved: longrun, express, node, longrun, express, node… so drift hits all alike.
         for (const name of HTTP_SERVERS) {
           const key = `${route}|${name}`;
+          // Each server sat idle while the others were measured; a second of load first makes every
+          // round a steady-state one (an idle longrun hands memory back and regrows it under load).
+          await runLoad(load(route, name, ROUND_WARMUP_SECONDS));
           const cpuBefore = await servers[name].cpuMs();
           const result = await runLoad(load(route, name, settings.durationSeconds));
           cpu.set(key, (cpu.get(key) ?? 0) + (await servers[name].cpuMs()) - cpuBefore);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   garbageCollector,
   QUIET_ALLOCATION_BYTES,
+  QUIET_CHECKS,
   RELEASE_ABOVE_BYTES,
   releaseIdleMemory,
   type YoungGeneration,
@@ -38,10 +39,15 @@ function harness(start: YoungGeneration) {
   };
 }
 
+/** `looks` looks at a process that allocates nothing in between. */
+function quiet(h: ReturnType<typeof harness>, looks: number): void {
+  for (let look = 0; look < looks; look++) h.tick();
+}
+
 describe('releaseIdleMemory', () => {
-  it('collects once the process has been quiet for two looks, with the young generation grown', () => {
+  it('collects once the process has been quiet for enough looks in a row, with the young generation grown', () => {
     const h = harness({ usedBytes: 20 * MiB, committedBytes: 32 * MiB });
-    h.tick();
+    quiet(h, QUIET_CHECKS - 1);
     expect(h.collections).toHaveLength(0);
     h.tick();
     expect(h.collections).toEqual([{ type: 'major', flavor: 'last-resort' }]);
@@ -50,8 +56,18 @@ describe('releaseIdleMemory', () => {
 
   it('never collects while requests keep allocating', () => {
     const h = harness({ usedBytes: 1 * MiB, committedBytes: 32 * MiB });
-    for (let look = 0; look < 10; look++) {
+    for (let look = 0; look < QUIET_CHECKS * 3; look++) {
       h.allocate(QUIET_ALLOCATION_BYTES * 4);
+      h.tick();
+    }
+    expect(h.collections).toHaveLength(0);
+  });
+
+  it('does not collect between bursts a few seconds apart', () => {
+    const h = harness({ usedBytes: 1 * MiB, committedBytes: 32 * MiB });
+    for (let burst = 0; burst < 10; burst++) {
+      quiet(h, QUIET_CHECKS - 2);
+      h.allocate(QUIET_ALLOCATION_BYTES * 40);
       h.tick();
     }
     expect(h.collections).toHaveLength(0);
@@ -59,22 +75,20 @@ describe('releaseIdleMemory', () => {
 
   it('leaves a young generation that never grew alone', () => {
     const h = harness({ usedBytes: 100_000, committedBytes: RELEASE_ABOVE_BYTES });
-    for (let look = 0; look < 5; look++) h.tick();
+    quiet(h, QUIET_CHECKS * 2);
     expect(h.collections).toHaveLength(0);
   });
 
   it('collects once per quiet spell, and again after work grew the young generation', () => {
     const h = harness({ usedBytes: 20 * MiB, committedBytes: 32 * MiB });
-    h.tick();
-    h.tick();
+    quiet(h, QUIET_CHECKS);
     // V8 kept it large this time: quiet looks alone do not collect again.
     h.set({ committedBytes: 32 * MiB });
-    for (let look = 0; look < 5; look++) h.tick();
+    quiet(h, QUIET_CHECKS * 2);
     expect(h.collections).toHaveLength(1);
     h.allocate(QUIET_ALLOCATION_BYTES * 40);
     h.tick();
-    h.tick();
-    h.tick();
+    quiet(h, QUIET_CHECKS);
     expect(h.collections).toHaveLength(2);
   });
 });

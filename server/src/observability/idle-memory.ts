@@ -26,8 +26,13 @@ export const IDLE_CHECK_MS = 1_000;
  * little, a single request more than this.
  */
 export const QUIET_ALLOCATION_BYTES = 256 * 1024;
-/** Quiet looks in a row before the collection: the process has been idle about this many seconds. */
-export const QUIET_CHECKS = 2;
+/**
+ * Quiet looks in a row before the collection: the process has been idle about this many seconds.
+ * Long enough that traffic in bursts a few seconds apart never triggers it: after the collection
+ * the next burst runs at up to twice the CPU per request for a second or two while V8 regrows the
+ * young generation, a price worth paying once a server is really at rest, not between bursts.
+ */
+export const QUIET_CHECKS = 15;
 /**
  * Only a young generation grown past this is worth a collection: V8 starts it at 1 MiB, and a
  * process that never grew it (one that served next to nothing) has nothing to give back.
