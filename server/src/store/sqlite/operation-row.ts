@@ -1,7 +1,7 @@
 /**
  * The `operations` row as SQLite binds it by column name, over the shared mapping of
  * `store/sql/operation-row.ts` in the SQLite dialect, and the stored form the adapter's record cache
- * keeps: a row's text beside the frozen record it reads back as.
+ * keeps: a row's text beside the record it reads back as.
  */
 import type { OperationRecord } from '../../operations/model.ts';
 import type { OperationState } from '../../operations/state.ts';
@@ -28,7 +28,7 @@ export function toRecord(row: OperationRow): OperationRecord {
 
 /**
  * One operation as stored: the row's values (JSON columns as text) and the record a read of that
- * row returns, deeply frozen, so it can be handed to any number of callers and kept in the cache.
+ * row returns (frozen by the record cache when it keeps it).
  */
 export interface StoredOperation {
   readonly row: OperationRow;
@@ -37,11 +37,11 @@ export interface StoredOperation {
 
 /** The stored form of a row read from the table. */
 export function storedOfRow(row: OperationRow): StoredOperation {
-  return { row, record: Object.freeze(toRecord(row)) };
+  return { row, record: toRecord(row) };
 }
 
 /**
- * The stored form of `record`: `{ row: toRow(record), record: toRecord(toRow(record)) }`, frozen,
+ * The stored form of `record`: `{ row: toRow(record), record: toRecord(toRow(record)) }`,
  * but a JSON column whose value `record` shares with `base` (the stored form of the row it
  * replaces, which it was computed from) takes `base`'s text and value instead of being encoded and
  * parsed again. Only what changed goes through JSON: a claim changes no JSON column at all.
@@ -186,5 +186,5 @@ export function storedOf(record: OperationRecord, base?: StoredOperation): Store
     startedAt: record.startedAt ?? null,
     finishedAt: record.finishedAt ?? null,
   };
-  return { row, record: Object.freeze(stored) };
+  return { row, record: stored };
 }

@@ -9,7 +9,7 @@
  * something else: another connection (in this process or another) committed since it was last
  * checked (`PRAGMA data_version`, checked before every read and once per write transaction, under
  * its write lock), or a write was rolled back (its entries may show what was undone). Records are
- * deeply frozen: every caller shares them.
+ * frozen (their top level): every caller shares them.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredOperation } from './operation-row.ts';
@@ -85,6 +85,9 @@ export class RecordCache {
 
   #set(id: string, stored: StoredOperation): void {
     if (this.#generation === 0) return;
+    // Every caller shares a cached record: none may change it for the others (its top level; see
+    // decision 0017). A record never cached is the caller's alone and is left as it is.
+    Object.freeze(stored.record);
     this.#young.set(id, stored);
     this.#written?.push(id);
     if (this.#young.size >= this.#generation) {

@@ -6,7 +6,7 @@
  * so they see committed data only, and resolve once what they saw is durable. Each write reads the rows it needs, computes the next record
  * with the pure functions of `operation-changes.ts`, and writes whole rows.
  *
- * Operations being read are kept in a {@link RecordCache} (rows and the frozen records they read
+ * Operations being read are kept in a {@link RecordCache} (rows and the records they read
  * back as): a read of a cached operation does not touch the table. A write encodes only the JSON
  * columns it changed (the rest are the text of the row it read).
  */
@@ -449,7 +449,7 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   /**
    * Writes `record` over its row (which held `previous`, the stored form it was computed from) and,
    * in the same transaction, queues its push message when the monitor entered a new event type (the
-   * outbox); returns it as a read would (the record of its row, frozen).
+   * outbox); returns it as a read would (the record of its row).
    */
   /**
    * A claimed record as the runner gets it. The handler receives its input and may change it: when
