@@ -87,16 +87,17 @@ export function operationColumnValues(record: OperationRecord, dialect: SqlDiale
 
 /**
  * A request as stored: a body that is the operation's input (what almost every request is) is not
- * stored a second time, only marked `bodyIsInput`; {@link readRequest} puts it back.
+ * stored a second time, only marked `bodyIsInput`; {@link readRequest} puts it back. `inputJson` is
+ * the input's JSON text.
  */
-function storedRequest(request: OperationRecord['request'], inputJson: string): string {
+export function storedRequest(request: OperationRecord['request'], inputJson: string): string {
   if (request.body === undefined) return json(request);
   const { body, ...rest } = request;
   return json(json(body) === inputJson ? { ...rest, bodyIsInput: true } : request);
 }
 
 /** The request of a row: written before the body was stored once, it carries its body itself. */
-function readRequest(stored: unknown, input: unknown): OperationRecord['request'] {
+export function readRequest(stored: unknown, input: unknown): OperationRecord['request'] {
   const { bodyIsInput, ...request } = stored as OperationRecord['request'] & { bodyIsInput?: boolean };
   return bodyIsInput === true ? { ...request, body: input } : request;
 }

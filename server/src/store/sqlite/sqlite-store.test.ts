@@ -302,6 +302,129 @@ describe('SqliteOperationStore', () => {
     });
   });
 
+  describe('recent operations kept in memory', () => {
+    /** A second connection that keeps nothing in memory: what the file holds. */
+    async function fileView() {
+      return openStore({ recordCacheSize: 0 });
+    }
+
+    it('reads after every kind of write what the file holds', async () => {
+      const store = await openStore();
+      const file = await fileView();
+      const same = async (id: string) => {
+        const read = await store.getOperation(TENANT, id);
+        expect(read).toStrictEqual(await file.getOperation(TENANT, id));
+        return read;
+      };
+      const waiting = [
+        { name: 'chassis', state: 'succeeded' as const },
+        { name: 'paint', state: 'waiting' as const, action: { name: 'confirm', method: 'POST', path: '/confirm' } },
+      ];
+
+      const operation = created(await store.createOperation(createCommand({ at: 0 })));
+      expect((await same(operation.id))?.state).toBe('queued');
+      const claim = await store.claimNext('worker-1', [CAR], LEASE_MS, at(1));
+      if (claim === undefined) throw new Error('nothing claimed');
+      expect((await same(operation.id))?.state).toBe('running');
+      await store.updateOperation(claim.lease, { progress: { percent: 40 }, steps: waiting }, at(2));
+      expect((await same(operation.id))?.progress).toStrictEqual({ percent: 40 });
+      expect(await store.renewLease(claim.lease, LEASE_MS, at(3))).toBe(true);
+      expect((await same(operation.id))?.leaseExpiresAt).toBe(iso(3 + LEASE_MS / 1000));
+      await store.deliverAction(TENANT, operation.id, 'confirm', { by: 'ana' }, at(4));
+      expect((await same(operation.id))?.actions).toStrictEqual({ confirm: { by: 'ana' } });
+      await store.requestCancel(TENANT, operation.id, at(5));
+      expect((await same(operation.id))?.cancelRequested).toBe(true);
+      const [ended] = await store.updateOperations(
+        [{ lease: claim.lease, patch: { state: 'succeeded', result: { ok: true } }, seen: claim.operation }],
+        at(6),
+      );
+      expect(ended).toMatchObject({ status: 'fulfilled', value: { state: 'cancelled' } });
+      expect((await same(operation.id))?.state).toBe('cancelled');
+
+      // An ending written from the record the worker saw, and one found by recovery.
+      const second = created(await store.createOperation(createCommand({ at: 10 })));
+      const secondClaim = await store.claimNext('worker-1', [CAR], LEASE_MS, at(11));
+      await store.updateOperations(
+        [
+          {
+            lease: secondClaim?.lease ?? { operationId: '', owner: '', attempt: 0 },
+            patch: { state: 'succeeded', result: { url: 'https://example.test/x' }, progress: { percent: 100 } },
+            seen: secondClaim?.operation,
+          },
+        ],
+        at(12),
+      );
+      expect(await same(second.id)).toMatchObject({ state: 'succeeded', result: { url: 'https://example.test/x' } });
+      const third = created(await store.createOperation(createCommand({ at: 20 })));
+      await store.claimNext('worker-1', [CAR], LEASE_MS, at(21));
+      await store.recoverExpiredLeases(at(21 + LEASE_MS / 1000 + 1), 3, {
+        type: 'about:blank',
+        title: 'x',
+        status: 500,
+      });
+      expect((await same(third.id))?.state).toBe('queued');
+
+      // Retention: a deleted operation is gone.
+      expect(await store.deleteExpired(at(100), at(100))).toBe(2);
+      expect(await store.getOperation(TENANT, operation.id)).toBeUndefined();
+      expect(await store.getOperation(TENANT, second.id)).toBeUndefined();
+      expect(await same(third.id)).toBeDefined();
+    });
+
+    it('sees what another connection wrote, in reads and in writes', async () => {
+      const store = await openStore();
+      const other = await openStore();
+      const operation = created(await store.createOperation(createCommand()));
+      const claim = await store.claimNext('worker-1', [CAR], LEASE_MS, at(1));
+      if (claim === undefined) throw new Error('nothing claimed');
+      expect((await store.getOperation(TENANT, operation.id))?.cancelRequested).toBe(false);
+
+      await other.requestCancel(TENANT, operation.id, at(2));
+      expect((await store.getOperation(TENANT, operation.id))?.cancelRequested).toBe(true);
+      // The write reads the row as the other connection left it: cancel wins.
+      expect(await store.updateOperation(claim.lease, { state: 'succeeded', result: 1 }, at(3))).toMatchObject({
+        state: 'cancelled',
+        result: null,
+      });
+      expect((await other.getOperation(TENANT, operation.id))?.state).toBe('cancelled');
+    });
+
+    it('forgets what a write that failed had changed', async () => {
+      const store = await openStore();
+      const operation = created(await store.createOperation(createCommand()));
+      await store.getOperation(TENANT, operation.id); // read, so kept in memory from now on
+      const claim = await store.claimNext('worker-1', [CAR], LEASE_MS, at(1));
+      if (claim === undefined) throw new Error('nothing claimed');
+      // The ending is saved, then its resource cannot be stored (no JSON form): the whole write is undone.
+      await expect(
+        store.updateOperation(claim.lease, { state: 'succeeded', result: 1 }, at(2), [
+          { collection: 'cars', id: 'car-1', body: { size: 1n } },
+        ]),
+      ).rejects.toThrow();
+      expect(await store.getOperation(TENANT, operation.id)).toStrictEqual(claim.operation);
+    });
+
+    it('hands out records no caller can change for the next one, and the handler its own input', async () => {
+      const store = await openStore();
+      const operation = created(await store.createOperation(createCommand()));
+      const read = await store.getOperation(TENANT, operation.id);
+      expect(Object.isFrozen(read)).toBe(true);
+      const claim = await store.claimNext('worker-1', [CAR], LEASE_MS, at(1));
+      if (claim === undefined) throw new Error('nothing claimed');
+      (claim.operation.input as { colour: string }).colour = 'red';
+      expect((await store.getOperation(TENANT, operation.id))?.input).toStrictEqual(operation.input);
+    });
+
+    it('reads every operation right past its bound', async () => {
+      const store = await openStore({ recordCacheSize: 4 });
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push(created(await store.createOperation(createCommand({ at: i }))).id);
+      await store.claimNext('worker-1', [CAR], LEASE_MS, at(20));
+      const states = await Promise.all(ids.map(async (id) => (await store.getOperation(TENANT, id))?.state));
+      expect(states).toStrictEqual(['running', ...Array.from({ length: 11 }, () => 'queued')]);
+    });
+  });
+
   it('refuses a createdAt not in Date#toISOString() form (it orders the queue)', async () => {
     const store = await openStore();
     await expect(
