@@ -4,7 +4,15 @@
  * OpenTelemetry SDK registered (see `tracing-sdk.ts`) these are the API's no-ops and cost nearly
  * nothing; the trace context of incoming requests is still carried with their operations.
  */
-import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import type express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { contextFrom } from './trace-context.ts';
@@ -33,7 +41,10 @@ export function traceRequests(): express.RequestHandler {
     // Without an SDK the span records nothing: naming and ending it would do nothing, so the
     // response is not watched for it. The context still carries the caller's trace to operations.
     if (!span.isRecording()) {
-      context.with(trace.setSpan(parent, span), next);
+      // No SDK and no caller's trace: the span is the invalid one, and a context holding it is one
+      // without a trace (nothing to carry), so none is made.
+      if (parent === ROOT_CONTEXT && !isSpanContextValid(span.spanContext())) next();
+      else context.with(trace.setSpan(parent, span), next);
       return;
     }
     res.once('close', () => {
