@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import type { BrokerConnection, BrokerOptions } from './broker/start-broker.ts';
 import { spec as referenceSpec } from './generated/server.gen.ts';
 import { answerBounds } from './http/answer-bounds.ts';
-import { apiReferenceRoutes } from './http/api-reference.ts';
+import { API_REFERENCE_PATHS, apiReferenceRoutes } from './http/api-reference.ts';
 import { createApp, type ResponseValidation } from './http/app.ts';
 import { type ApiKey, parseApiKeys, TenantDirectory } from './http/auth.ts';
 import type { CorsOrigins } from './http/cors.ts';
@@ -24,7 +24,7 @@ import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 import { monitorRoutesOf, toMonitor } from './http/monitor-view.ts';
 import { RateLimiter, type RateLimitPolicy, type SharedQuotaCounter } from './http/rate-limit.ts';
 import { eventRoutes } from './http/routes/events.ts';
-import { healthRouter, healthRoutes } from './http/routes/health.ts';
+import { HEALTH_PATH, healthRouter, healthRoutes } from './http/routes/health.ts';
 import { monitorRoutes } from './http/routes/monitors.ts';
 import { webhookSubscriptionRoutes } from './http/routes/webhook-subscriptions.ts';
 import { type SpecRoutesOptions, SpecServerError, serverApi, specRoutes } from './http/spec-routes.ts';
@@ -32,7 +32,7 @@ import type { ServerSpec } from './http/spec-server.ts';
 import type { RouteDefinition } from './http/typed-route.ts';
 import { releaseIdleMemory } from './observability/idle-memory.ts';
 import { ClaimedRecords, instrumentEngine, instrumentKinds, instrumentStore } from './observability/instrument.ts';
-import { LongrunMetrics, type MetricsAccess, metricsRoutes } from './observability/metrics.ts';
+import { LongrunMetrics, METRICS_PATH, type MetricsAccess, metricsRoutes } from './observability/metrics.ts';
 import { traceRequests } from './observability/tracing.ts';
 import type { ChangeSource } from './operations/changes.ts';
 import { createEngine, type EngineConfig, type OperationEngine } from './operations/engine.ts';
@@ -273,12 +273,14 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
   const app = createApp({
     routes,
     spec,
-    serviceRouters: [
-      traceRequests(),
+    aroundRequests: traceRequests(),
+    services: [
       // Declared in the spec, `/healthz` is one of its routes (validated); otherwise served beside it.
-      ...(declaresHealth(spec) ? [] : [healthRouter(store.name, checkStore)]),
-      ...(options.apiReference === false ? [] : [apiReferenceRoutes(spec)]),
-      ...(metrics ? [metricsRoutes(metrics, metricsAccess)] : []),
+      ...(declaresHealth(spec) ? [] : [{ router: healthRouter(store.name, checkStore), paths: [HEALTH_PATH] }]),
+      ...(options.apiReference === false
+        ? []
+        : [{ router: apiReferenceRoutes(spec), paths: Object.values(API_REFERENCE_PATHS) }]),
+      ...(metrics ? [{ router: metricsRoutes(metrics, metricsAccess), paths: [METRICS_PATH] }] : []),
     ],
     tenants: new TenantDirectory(apiKeys),
     rateLimiter: new RateLimiter(options.rateLimit, {

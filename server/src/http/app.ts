@@ -8,14 +8,14 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { OperationLogger } from '../operations/logger.ts';
 import { answerBounds } from './answer-bounds.ts';
 import type { TenantDirectory } from './auth.ts';
-import { type CorsOrigins, cors } from './cors.ts';
-import { dashboard } from './dashboard.ts';
+import { type CorsOrigins, corsHeaders } from './cors.ts';
+import { DASHBOARD_PATH, dashboard } from './dashboard.ts';
 import { COUNTED_FOR, directAnswers } from './direct-answers.ts';
 import { problemHandler } from './error-handler.ts';
 import { fastRequestValidation, type RequestValidation } from './fast-request-validation.ts';
 import { HttpProblem } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import { jsonBodyWithin, refuseUnreadableTargets, refuseUnsupportedCharsets } from './request-limits.ts';
+import { jsonBodyWithin, refuseUnsupportedCharsets, targetCheck } from './request-limits.ts';
 import { answerRoute } from './route-answer.ts';
 import { memoiseValidatorRouteRegexps } from './route-regexp-cache.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
@@ -52,9 +52,21 @@ export interface AppOptions {
   publicPaths?: readonly string[];
   /**
    * Routers answered before the API key check and the spec's validation: what the server serves
-   * about itself (the API reference, metrics), outside the spec. Each guards itself.
+   * about itself (the API reference, metrics), outside the spec, each with the paths it answers
+   * (a path, and any path below it). Each guards itself.
    */
-  serviceRouters?: readonly express.Router[];
+  services?: readonly ServiceRouter[];
+  /**
+   * Runs every request that passes the first checks, and the rest of it inside (the tracing span):
+   * calls `next` once, as a middleware does.
+   */
+  aroundRequests?: express.RequestHandler;
+}
+
+/** A router of what the server serves about itself, and the paths it answers (and those below them). */
+export interface ServiceRouter {
+  router: express.Router;
+  paths: readonly string[];
 }
 
 /** How responses are checked against the spec (see {@link AppOptions.validateResponses}). */
@@ -147,6 +159,39 @@ function operationIdsIn(body: unknown): string[] {
     .slice(0, 100);
 }
 
+/** Logs `req` once its response is sent: its id, method, URL, status and duration. */
+function logWhenFinished(req: Request, res: Response, id: string, logger: OperationLogger): void {
+  const started = performance.now();
+  res.on('finish', () => {
+    logger.info(
+      {
+        requestId: id,
+        method: req.method,
+        url: req.originalUrl,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
+}
+
+/**
+ * Whether a request path is one of `paths` or below one, as Express's router would match it for
+ * them (case-insensitively, with or without a trailing slash).
+ */
+function servedBeside(paths: readonly string[]): (path: string) => boolean {
+  const exact = paths.map((path) => path.toLowerCase());
+  const below = exact.map((path) => `${path}/`);
+  return (path) => {
+    const lower = path.toLowerCase();
+    for (let i = 0; i < exact.length; i++) {
+      if (lower === exact[i] || lower.startsWith(below[i] as string)) return true;
+    }
+    return false;
+  };
+}
+
 /** Builds the Express application. */
 export function createApp(options: AppOptions): express.Express {
   const { tenants, rateLimiter, logger } = options;
@@ -156,32 +201,21 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(function requestId(req: Request, res: Response, next: NextFunction) {
+  const around = options.aroundRequests;
+  const corsFor = corsHeaders(options.corsOrigins ?? '*');
+  const checkTarget = targetCheck(answerBounds(options.spec));
+  // The request id, CORS and the target check as one middleware: every request passes them, and
+  // each middleware is a turn of Express's router (docs/performance.md).
+  app.use(function frontSteps(req: Request, res: Response, next: NextFunction) {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && /^[\x21-\x7E]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
-    if (logRequests) {
-      const started = performance.now();
-      res.on('finish', () => {
-        logger.info(
-          {
-            requestId: id,
-            method: req.method,
-            url: req.originalUrl,
-            status: res.statusCode,
-            ms: Math.round(performance.now() - started),
-          },
-          'request',
-        );
-      });
-    }
-    next();
+    if (logRequests) logWhenFinished(req, res, id, logger);
+    if (corsFor(req, res)) return;
+    checkTarget(req);
+    if (around === undefined) next();
+    else around(req, res, next);
   });
-  app.use(cors(options.corsOrigins ?? '*'));
-  app.use(refuseUnreadableTargets(answerBounds(options.spec)));
-  for (const router of options.serviceRouters ?? []) app.use(router);
-  // The dashboard page needs no key: it asks the user for one and sends it with each API request.
-  app.use(dashboard({ spec: options.spec }));
 
   /** Counts a request of `caller` against its quota and sets the quota's headers; throws its 429. */
   const count = async (caller: string, res: Response): Promise<void> => {
@@ -206,9 +240,12 @@ export function createApp(options: AppOptions): express.Express {
     options.responseSample ?? (options.validateResponses === 'log' ? DEFAULT_RESPONSE_SAMPLE : 1),
   );
 
-  // An ordinary request of a spec route is answered here; every other one goes on down the chain.
+  // An ordinary request of a spec route is answered here, before the routers of what the server
+  // serves about itself (their paths are left to them); every other one goes on down the chain.
+  const services = options.services ?? [];
   app.use(
     directAnswers({
+      servedBeside: servedBeside([...services.flatMap((service) => service.paths), DASHBOARD_PATH]),
       routes: options.routes,
       validation,
       tenants,
@@ -218,6 +255,10 @@ export function createApp(options: AppOptions): express.Express {
       logger,
     }),
   );
+
+  for (const service of services) app.use(service.router);
+  // The dashboard page needs no key: it asks the user for one and sends it with each API request.
+  app.use(dashboard({ spec: options.spec }));
 
   app.use(async function authenticateAndCount(req: Request, res: Response, next: NextFunction) {
     // Counted by the direct lane, which handed it on after reading its body.

@@ -5,21 +5,21 @@
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
 import { ALLOWED_HEADERS, EXPOSED_HEADERS } from '@longrun/openapi/contract';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 /** Which origins may call the API: `*` or a list. @default '*' */
 export type CorsOrigins = '*' | readonly string[];
 
-/** Express middleware answering preflights and marking responses for allowed origins. */
-export function cors(origins: CorsOrigins = '*') {
+/**
+ * Marks the response for an allowed origin and answers a preflight; true when it answered (the
+ * request goes no further). A function, not a middleware: it runs in the application's first step.
+ */
+export function corsHeaders(origins: CorsOrigins = '*'): (req: Request, res: Response) => boolean {
   const exposed = EXPOSED_HEADERS.join(', ');
   const allowedHeaders = ALLOWED_HEADERS.join(', ');
-  return function corsMiddleware(req: Request, res: Response, next: NextFunction): void {
+  return function applyCors(req: Request, res: Response): boolean {
     const origin = req.headers.origin;
-    if (origin === undefined) {
-      next();
-      return;
-    }
+    if (origin === undefined) return false;
     const allowed = origins === '*' || origins.includes(origin);
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origins === '*' ? '*' : origin);
@@ -33,8 +33,8 @@ export function cors(origins: CorsOrigins = '*') {
         res.setHeader('Access-Control-Max-Age', '600');
       }
       res.status(204).end();
-      return;
+      return true;
     }
-    next();
+    return false;
   };
 }

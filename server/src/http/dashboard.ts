@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { HttpProblem } from './problem.ts';
 
+/** Where the dashboard is served: this path and everything below it. */
+export const DASHBOARD_PATH = '/dashboard';
+
 /** Where `vite build` puts the page (`server/dashboard/vite.config.ts` says the same). */
 export const DASHBOARD_BUILD_DIR: string = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
@@ -87,13 +90,13 @@ export function dashboard(options: DashboardOptions): Router {
   const router = express.Router({ strict: true });
   const files = express.static(buildDir, { index: false, fallthrough: true, redirect: false });
 
-  router.use('/dashboard', function dashboardHeaders(_req: Request, res: Response, next: NextFunction) {
+  router.use(DASHBOARD_PATH, function dashboardHeaders(_req: Request, res: Response, next: NextFunction) {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  router.get(['/dashboard', '/dashboard/'], function page(_req: Request, res: Response) {
+  router.get([DASHBOARD_PATH, `${DASHBOARD_PATH}/`], function page(_req: Request, res: Response) {
     const index = path.join(buildDir, 'index.html');
     if (!existsSync(index)) {
       res
@@ -108,17 +111,17 @@ export function dashboard(options: DashboardOptions): Router {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
-  router.get('/dashboard/config.json', function pageConfig(_req: Request, res: Response) {
+  router.get(`${DASHBOARD_PATH}/config.json`, function pageConfig(_req: Request, res: Response) {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('application/json').send(config);
   });
-  router.use('/dashboard/assets', function hashedAssets(_req: Request, res: Response, next: NextFunction) {
+  router.use(`${DASHBOARD_PATH}/assets`, function hashedAssets(_req: Request, res: Response, next: NextFunction) {
     // Vite names every asset by a hash of its content.
     res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     next();
   });
-  router.use('/dashboard', files);
-  router.use('/dashboard', function notFound(req: Request) {
+  router.use(DASHBOARD_PATH, files);
+  router.use(DASHBOARD_PATH, function notFound(req: Request) {
     throw new HttpProblem('not-found', { detail: `No resource at ${req.originalUrl.split('?')[0]}.` });
   });
   return router;

@@ -88,6 +88,18 @@ describe('the direct lane', () => {
     }
   });
 
+  it('marks its answers for a browser’s origin and echoes the request id, as the chain does', async () => {
+    const headers = t.headers('acme', { Origin: 'https://app.example.com', 'X-Request-Id': 'req-lane-1' });
+    const laneResponse = await fetch(`${t.url}/monitors/${finished}`, { headers });
+    const chainResponse = await fetch(`${t.url}/monitors/${finished}?`, { headers });
+    expect(laneResponse.headers.get('x-request-id')).toBe('req-lane-1');
+    expect(chainResponse.headers.get('x-request-id')).toBe('req-lane-1');
+    const [lane, chain] = [await see(laneResponse), await see(chainResponse)];
+    expect(lane).toEqual(chain);
+    expect(lane.headers['access-control-allow-origin']).toBe('*');
+    expect(lane.headers['access-control-expose-headers']).toBeDefined();
+  });
+
   it('answers a pending monitor with its Retry-After and Cache-Control as the chain does', async () => {
     const [lane, chain] = await both(`/monitors/${queued}`, t.headers());
     // The monitor may move between the two reads; compare when it did not.

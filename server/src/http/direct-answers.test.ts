@@ -41,6 +41,7 @@ function lane(options: { checked?: boolean; validates?: boolean; unreadable?: bo
     validation,
     tenants: new TenantDirectory([{ tenant: 'acme', key: 'key-acme' }]),
     publicPaths: new Set(['/healthz']),
+    servedBeside: (path) => path.toLowerCase().startsWith('/metrics'),
     count,
     readJsonBody,
     logger: { info() {}, warn() {}, error() {}, debug() {} } as never,
@@ -117,6 +118,7 @@ describe('directAnswers', () => {
     ['a response drawn for the spec check', { checked: true }, { headers: { authorization: KEY } }],
     ['a request the fast validation does not let through', { validates: false }, { headers: { authorization: KEY } }],
     ['a public path', {}, { headers: { authorization: KEY }, path: '/healthz' }],
+    ['a path a router of the server’s own answers', {}, { headers: { authorization: KEY }, path: '/Metrics' }],
   ];
   for (const [what, options, init] of passedOn) {
     it(`passes on ${what}, uncounted`, async () => {

@@ -35,6 +35,8 @@ export interface DirectAnswerOptions {
   tenants: TenantDirectory;
   /** Paths that need no API key: counted per address on the chain, not per tenant. */
   publicPaths: ReadonlySet<string>;
+  /** Whether a path is answered by a router of the server's own (metrics, API reference, dashboard). */
+  servedBeside(path: string): boolean;
   /** Counts a request of `tenant` against its quota and sets the quota's headers (throws its 429). */
   count(tenant: string, res: Response): Promise<void>;
   /** The chain's own JSON body reader (its limits, its errors). */
@@ -47,7 +49,7 @@ const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8
 
 /** The Express middleware of the lane: answers an ordinary request itself, passes every other one on. */
 export function directAnswers(options: DirectAnswerOptions) {
-  const { validation, tenants, publicPaths, count, readJsonBody, logger } = options;
+  const { validation, tenants, publicPaths, servedBeside, count, readJsonBody, logger } = options;
   const routes = new Map<string, RouteDefinition>();
   for (const route of options.routes) routes.set(`${route.method.toUpperCase()} ${toExpressPath(route.path)}`, route);
 
@@ -119,7 +121,8 @@ export function directAnswers(options: DirectAnswerOptions) {
       next();
       return;
     }
-    if (publicPaths.has(req.path)) {
+    const path = req.path;
+    if (publicPaths.has(path) || servedBeside(path)) {
       next();
       return;
     }

@@ -15,12 +15,13 @@ import { HttpProblem, validationProblem } from './problem.ts';
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
- * Refuses a request target the server cannot echo or decode.
+ * Refuses a request target the server cannot echo or decode: a function that throws its refusal,
+ * run in the application's first step.
  *
  * @throws {HttpProblem} 414 `uri-too-long`; 400 `validation-failed` pointing at `/path`.
  */
-export function refuseUnreadableTargets(bounds: AnswerBounds) {
-  return function checkTarget(req: Request, _res: Response, next: NextFunction): void {
+export function targetCheck(bounds: AnswerBounds): (req: Request) => void {
+  return function checkTarget(req: Request): void {
     if (req.originalUrl.length > bounds.requestPath) throw uriTooLong(req.originalUrl.length, bounds);
     try {
       decodeURIComponent(req.path);
@@ -29,7 +30,6 @@ export function refuseUnreadableTargets(bounds: AnswerBounds) {
         { pointer: '/path', message: 'has a "%" that does not start a percent-encoded UTF-8 character' },
       ]);
     }
-    next();
   };
 }
 

@@ -148,11 +148,14 @@ export function parseMetricsAccess(raw: string | undefined): MetricsAccess {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
+/** Where the metrics are served. */
+export const METRICS_PATH = '/metrics';
+
 /** `GET /metrics` in the Prometheus text format, for callers `access` allows; others get 404. */
 export function metricsRoutes(metrics: LongrunMetrics, access: MetricsAccess): express.Router {
   const router = express.Router();
   if (access === 'off') return router;
-  router.get('/metrics', async (req: Request, res: Response) => {
+  router.get(METRICS_PATH, async (req: Request, res: Response) => {
     if (!allowed(req, access)) {
       // As if it were not there: a scan learns nothing.
       throw new HttpProblem('not-found', { detail: `No resource at ${req.path}.` });

@@ -26,7 +26,9 @@ export function traceContextOf(context: Context): StoredTraceContext {
 
 /** A context whose parent is the span named by `headers` (request headers or a stored context). */
 export function contextFrom(headers: Record<string, unknown> | undefined): Context {
-  if (!headers) return ROOT_CONTEXT;
+  // No `traceparent`, no parent: what the propagator answers too, without its carrier and parsing
+  // (most requests carry none).
+  if (!headers || typeof headers.traceparent !== 'string') return ROOT_CONTEXT;
   const carrier: Record<string, string> = {};
   for (const name of ['traceparent', 'tracestate']) {
     const value = headers[name];

@@ -22,13 +22,16 @@ export function healthRoutes(
   ];
 }
 
+/** Where health is answered. */
+export const HEALTH_PATH = '/healthz';
+
 /**
  * `/healthz` for a spec that does not declare it: load balancers and container health checks ask
  * every longrun server for it, so it is served outside the spec, without an API key, like `/metrics`.
  */
 export function healthRouter(storeName: string, checkStore: () => Promise<void>): express.Router {
   const router = express.Router();
-  router.get('/healthz', async (_req, res) => {
+  router.get(HEALTH_PATH, async (_req, res) => {
     await checkStore();
     res.json({ status: 'ok', store: storeName, version: SERVICE_VERSION });
   });
