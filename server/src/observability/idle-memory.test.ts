@@ -4,6 +4,7 @@ import {
   QUIET_ALLOCATION_BYTES,
   QUIET_CHECKS,
   RELEASE_ABOVE_BYTES,
+  readYoungGeneration,
   releaseIdleMemory,
   type YoungGeneration,
 } from './idle-memory.ts';
@@ -73,6 +74,17 @@ describe('releaseIdleMemory', () => {
     expect(h.collections).toHaveLength(0);
   });
 
+  it('collects after a young generation V8 shrank by itself in the quiet spell: its pages stay pooled', () => {
+    const h = harness({ usedBytes: 20 * MiB, committedBytes: 32 * MiB });
+    h.tick();
+    h.set({ usedBytes: 1 * MiB, committedBytes: 3 * MiB });
+    h.tick();
+    quiet(h, QUIET_CHECKS - 1);
+    expect(h.collections).toHaveLength(0);
+    h.tick();
+    expect(h.collections).toHaveLength(1);
+  });
+
   it('leaves a young generation that never grew alone', () => {
     const h = harness({ usedBytes: 100_000, committedBytes: RELEASE_ABOVE_BYTES });
     quiet(h, QUIET_CHECKS * 2);
@@ -93,10 +105,59 @@ describe('releaseIdleMemory', () => {
   });
 });
 
+describe('releaseIdleMemory with a collection that runs as a task', () => {
+  it('counts the release once the collection ran, and looks at nothing meanwhile', async () => {
+    let young: YoungGeneration = { usedBytes: 20 * MiB, committedBytes: 32 * MiB };
+    let tick: () => void = () => {};
+    let finish: () => void = () => {};
+    let collections = 0;
+    const released: YoungGeneration[] = [];
+    const release = releaseIdleMemory({
+      read: () => ({ ...young }),
+      collect: () => {
+        collections += 1;
+        return new Promise<void>((resolve) => {
+          finish = () => {
+            young = { usedBytes: 100_000, committedBytes: 1 * MiB };
+            resolve();
+          };
+        });
+      },
+      onRelease: (_before, after) => released.push(after),
+      every: (check) => {
+        tick = check;
+        return { stop: () => {} };
+      },
+    });
+    for (let look = 0; look < QUIET_CHECKS; look++) tick();
+    expect(collections).toBe(1);
+    for (let look = 0; look < QUIET_CHECKS * 2; look++) tick();
+    expect(collections).toBe(1);
+    expect(release.releases).toBe(0);
+    finish();
+    await Promise.resolve();
+    expect(release.releases).toBe(1);
+    expect(released).toEqual([{ usedBytes: 100_000, committedBytes: 1 * MiB }]);
+  });
+});
+
 describe('garbageCollector', () => {
-  it('finds V8 gc without leaving it exposed to the program', () => {
+  it('finds a collection without leaving gc exposed to the program', () => {
     const hadGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
     expect(typeof garbageCollector()).toBe('function');
     expect(typeof (globalThis as { gc?: unknown }).gc === 'function').toBe(hadGc);
+  });
+
+  it('hands back the young generation a burst of allocation grew', async () => {
+    let kept: object[] = [];
+    for (let index = 0; index < 2_000_000; index++) {
+      kept.push({ index, text: `row ${index}` });
+      if (kept.length > 50_000) kept = [];
+    }
+    kept = [];
+    const grown = readYoungGeneration().committedBytes;
+    expect(grown).toBeGreaterThan(RELEASE_ABOVE_BYTES);
+    await garbageCollector()?.({ type: 'major', flavor: 'last-resort' });
+    expect(readYoungGeneration().committedBytes).toBeLessThan(grown / 4);
   });
 });
