@@ -87,17 +87,16 @@ export function operationColumnValues(record: OperationRecord, dialect: SqlDiale
 
 /**
  * A request as stored: a body that is the operation's input (what almost every request is) is not
- * stored a second time, only marked `bodyIsInput`; {@link readRequest} puts it back. `inputJson` is
- * the input's JSON text.
+ * stored a second time, only marked `bodyIsInput`; {@link readRequest} puts it back.
  */
-export function storedRequest(request: OperationRecord['request'], inputJson: string): string {
+function storedRequest(request: OperationRecord['request'], inputJson: string): string {
   if (request.body === undefined) return json(request);
   const { body, ...rest } = request;
   return json(json(body) === inputJson ? { ...rest, bodyIsInput: true } : request);
 }
 
 /** The request of a row: written before the body was stored once, it carries its body itself. */
-export function readRequest(stored: unknown, input: unknown): OperationRecord['request'] {
+function readRequest(stored: unknown, input: unknown): OperationRecord['request'] {
   const { bodyIsInput, ...request } = stored as OperationRecord['request'] & { bodyIsInput?: boolean };
   return bodyIsInput === true ? { ...request, body: input } : request;
 }

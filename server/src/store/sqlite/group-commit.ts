@@ -35,20 +35,6 @@ export interface GroupCommitOptions {
   maxBatch?: number | undefined;
   /** Called after every committed transaction. */
   onCommit?: ((info: CommitInfo) => void) | undefined;
-  /** Told of each transaction's steps, synchronously (the store's record cache follows them). */
-  observer?: TransactionObserver | undefined;
-}
-
-/** What a {@link GroupCommit} tells of its transactions as they run; must not throw. */
-export interface TransactionObserver {
-  /** `BEGIN IMMEDIATE` succeeded: the write lock is held. */
-  begun(): void;
-  /** One queued write is about to run (inside its savepoint). */
-  writeStarting(): void;
-  /** That write threw and was rolled back to its savepoint. */
-  writeRolledBack(): void;
-  /** The transaction committed (`true`) or was rolled back whole (`false`). */
-  ended(committed: boolean): void;
 }
 
 /** Thrown for writes queued after {@link GroupCommit.close}. */
@@ -76,7 +62,6 @@ export class GroupCommit {
   readonly #db: Database;
   readonly #maxBatch: number;
   readonly #onCommit: ((info: CommitInfo) => void) | undefined;
-  readonly #observer: TransactionObserver | undefined;
   readonly #begin: Statement;
   readonly #commit: Statement;
   readonly #rollback: Statement;
@@ -97,7 +82,6 @@ export class GroupCommit {
     this.#db = db;
     this.#maxBatch = maxBatch;
     this.#onCommit = options.onCommit;
-    this.#observer = options.observer;
     // IMMEDIATE takes the write lock up front, so another process cannot slip in between our
     // reads and writes (and busy_timeout waits for it instead of failing mid-batch).
     this.#begin = db.prepare('BEGIN IMMEDIATE');
@@ -171,15 +155,12 @@ export class GroupCommit {
     const settled: Settlement[] = [];
     try {
       this.#begin.run();
-      this.#observer?.begun();
       for (const write of batch) settled.push(this.#runOne(write));
       this.#commit.run();
-      this.#observer?.ended(true);
     } catch (error) {
       // BEGIN or COMMIT failed, or SQLite rolled the whole transaction back (disk full, I/O error):
       // nothing of the batch is durable.
       if (this.#db.inTransaction) this.#rollback.run();
-      this.#observer?.ended(false);
       for (const write of batch) write.reject(error);
       return;
     }
@@ -202,7 +183,6 @@ export class GroupCommit {
 
   #runOne(write: QueuedWrite): Settlement {
     this.#savepoint.run();
-    this.#observer?.writeStarting();
     try {
       const value = write.run();
       this.#release.run();
@@ -212,7 +192,6 @@ export class GroupCommit {
       if (!this.#db.inTransaction) throw error;
       this.#rollbackToSavepoint.run();
       this.#release.run();
-      this.#observer?.writeRolledBack();
       return { ok: false, error };
     }
   }

@@ -5,10 +5,6 @@
  * tick, resolved once durable. Reads run directly on the same connection, between transactions,
  * so they see committed data only, and resolve once what they saw is durable. Each write reads the rows it needs, computes the next record
  * with the pure functions of `operation-changes.ts`, and writes whole rows.
- *
- * Operations being read are kept in a {@link RecordCache} (rows and the records they read
- * back as): a read of a cached operation does not touch the table. A write encodes only the JSON
- * columns it changed (the rest are the text of the row it read).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,8 +42,7 @@ import {
 import { canonicalInstant, instant } from '../sql/instants.ts';
 import { type CommitInfo, GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
-import { type OperationRow, type StoredOperation, storedOf, storedOfRow, toRecord } from './operation-row.ts';
-import { DEFAULT_RECORD_CACHE_SIZE, RecordCache } from './record-cache.ts';
+import { toRecord, toRow } from './operation-row.ts';
 import { toResourceRecord, toResourceRow } from './resource-row.ts';
 import { SqliteWebhookStore } from './sqlite-webhook-store.ts';
 import { StoreStatements } from './statements.ts';
@@ -67,8 +62,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number | undefined;
   /** Called after every committed group transaction (metrics); must not throw. */
   onCommit?: ((info: CommitInfo) => void) | undefined;
-  /** Most operations kept in memory for reads, the ones last read (0: none). @default 2048 */
-  recordCacheSize?: number | undefined;
 }
 
 /** Opens (creating and migrating as needed) a SQLite-backed {@link OperationStore}. */
@@ -80,11 +73,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     filename = join(options.dataDir, DATABASE_FILENAME);
   }
   const db = openDatabase(filename, { busyTimeoutMs: options.busyTimeoutMs });
-  return new SqliteOperationStore(db, {
-    maxBatch: options.maxBatch,
-    onCommit: options.onCommit,
-    recordCacheSize: options.recordCacheSize,
-  });
+  return new SqliteOperationStore(db, { maxBatch: options.maxBatch, onCommit: options.onCommit });
 }
 
 /** {@link OperationStore} on one better-sqlite3 connection. Build it with {@link createSqliteStore}. */
@@ -97,19 +86,16 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   readonly #db: Database;
   readonly #sql: StoreStatements;
   readonly #writes: GroupCommit;
-  readonly #cache: RecordCache;
 
   /** Wraps an open, migrated connection (see `openDatabase`). */
-  constructor(db: Database, options: Pick<SqliteStoreOptions, 'maxBatch' | 'onCommit' | 'recordCacheSize'> = {}) {
+  constructor(
+    db: Database,
+    options: { maxBatch?: number | undefined; onCommit?: ((info: CommitInfo) => void) | undefined } = {},
+  ) {
     this.#db = db;
     this.filename = db.name;
     this.#sql = new StoreStatements(db);
-    this.#cache = new RecordCache(db, options.recordCacheSize ?? DEFAULT_RECORD_CACHE_SIZE);
-    this.#writes = new GroupCommit(db, {
-      maxBatch: options.maxBatch,
-      onCommit: options.onCommit,
-      observer: this.#cache,
-    });
+    this.#writes = new GroupCommit(db, options);
     this.webhooks = new SqliteWebhookStore(db, this.#writes);
   }
 
@@ -119,14 +105,8 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
 
   async getOperation(tenant: string, id: string): Promise<OperationRecord | undefined> {
     return this.#writes.read(() => {
-      this.#cache.sync();
-      const cached = this.#cache.get(id);
-      if (cached !== undefined) return cached.record.tenant === tenant ? cached.record : undefined;
       const row = this.#sql.tenantOperation.get(id, tenant);
-      if (row === undefined) return undefined;
-      const stored = storedOfRow(row);
-      this.#cache.remember(stored);
-      return stored.record;
+      return row === undefined ? undefined : toRecord(row);
     });
   }
 
@@ -142,14 +122,8 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       limit: query.limit + 1,
     };
     return this.#writes.read(() => {
-      this.#cache.sync();
       const rows = this.#sql.list(params).all(params);
-      // A listed operation is not cached (a page would push out the recent ones), but a cached one
-      // is not parsed again.
-      const items = rows.slice(0, query.limit).map((row) => {
-        const cached = this.#cache.get(row.id);
-        return cached !== undefined && cached.record.version === row.version ? cached.record : toRecord(row);
-      });
+      const items = rows.slice(0, query.limit).map(toRecord);
       const last = items.at(-1);
       return { items, next: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
     });
@@ -163,9 +137,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   ): Promise<{ operation: OperationRecord; lease: Lease } | undefined> {
     return this.#writes.write(() => {
       if (kinds.length === 0) return undefined;
-      const queued = this.#oldestQueued(JSON.stringify(kinds));
-      if (queued === undefined) return undefined;
-      const operation = this.#claimed(this.#saveStored(claimedRecord(queued.record, owner, leaseMs, now), queued));
+      const row = this.#sql.oldestQueued.get(JSON.stringify(kinds));
+      if (row === undefined) return undefined;
+      const queued = toRecord(row);
+      const operation = this.#save(claimedRecord(queued, owner, leaseMs, now), queued);
       return { operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } };
     });
   }
@@ -178,11 +153,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
       if (kinds.length === 0) return claims;
       const queued = JSON.stringify(kinds);
       while (claims.length < limit) {
-        const previous = this.#oldestQueued(queued);
-        if (previous === undefined) break;
-        const operation = this.#claimed(
-          this.#saveStored(claimedRecord(previous.record, owner, leaseMs, now), previous),
-        );
+        const row = this.#sql.oldestQueued.get(queued);
+        if (row === undefined) break;
+        const previous = toRecord(row);
+        const operation = this.#save(claimedRecord(previous, owner, leaseMs, now), previous);
         claims.push({ operation, lease: { operationId: operation.id, owner, attempt: operation.attempts } });
       }
       return claims;
@@ -212,9 +186,9 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
 
   renewLease(lease: Lease, leaseMs: number, now: Date): Promise<boolean> {
     return this.#writes.write(() => {
-      const held = this.#held(lease);
-      if (held === undefined) return false;
-      this.#save(renewedRecord(held.record, leaseMs, now), held);
+      const record = this.#held(lease);
+      if (record === undefined) return false;
+      this.#save(renewedRecord(record, leaseMs, now), record);
       return true;
     });
   }
@@ -230,9 +204,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
 
   requestCancel(tenant: string, id: string, now: Date): Promise<CancelRequestOutcome | undefined> {
     return this.#writes.write(() => {
-      const previous = this.#tenantOperation(tenant, id);
-      if (previous === undefined) return undefined;
-      const change = cancelledRecord(previous.record, now);
+      const row = this.#sql.tenantOperation.get(id, tenant);
+      if (row === undefined) return undefined;
+      const previous = toRecord(row);
+      const change = cancelledRecord(previous, now);
       if (change.outcome === 'terminal') return { outcome: 'terminal' as const, operation: change.record };
       const operation = change.changed ? this.#save(change.record, previous) : change.record;
       return { outcome: change.outcome, operation };
@@ -248,9 +223,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   ): Promise<DeliverActionOutcome | undefined> {
     // Checked and written in one write of the group commit: of racing deliveries, one is first.
     return this.#writes.write((): DeliverActionOutcome | undefined => {
-      const previous = this.#tenantOperation(tenant, id);
-      if (previous === undefined) return undefined;
-      const change = actionRecord(previous.record, action, payload, now);
+      const row = this.#sql.tenantOperation.get(id, tenant);
+      if (row === undefined) return undefined;
+      const previous = toRecord(row);
+      const change = actionRecord(previous, action, payload, now);
       if (change.outcome !== 'delivered') return { outcome: change.outcome, operation: change.record };
       return { outcome: 'delivered', operation: this.#save(change.record, previous) };
     });
@@ -259,8 +235,8 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
   recoverExpiredLeases(now: Date, maxAttempts: number, problem: StoredProblem): Promise<OperationRecord[]> {
     return this.#writes.write(() =>
       this.#sql.expiredLeases.all(now.toISOString()).map((row) => {
-        const previous = this.#stored(row);
-        return this.#save(recoveredRecord(previous.record, maxAttempts, problem, now), previous);
+        const previous = toRecord(row);
+        return this.#save(recoveredRecord(previous, maxAttempts, problem, now), previous);
       }),
     );
   }
@@ -298,8 +274,6 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     return this.#writes.write(() => {
       // Their idempotency keys go with them (ON DELETE CASCADE).
       const deleted = this.#sql.deleteFinished.run(finishedBefore.toISOString()).changes;
-      // Retention runs now and then: forgetting every cached operation is simpler than finding which went.
-      if (deleted > 0) this.#cache.clear();
       this.#sql.deleteExpiredKeys.run(now.toISOString());
       return deleted;
     });
@@ -317,21 +291,22 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     if (idempotency !== undefined) {
       const seen = this.#sql.idempotencyKey.get(operation.tenant, idempotency.key);
       // A key expired by the time of this request counts as absent and is taken over below.
-      const existing = seen !== undefined && seen.expires_at > now ? this.#operation(seen.operation_id) : undefined;
+      const existing =
+        seen !== undefined && seen.expires_at > now ? this.#sql.operationById.get(seen.operation_id) : undefined;
       if (seen !== undefined && existing !== undefined) {
         return seen.fingerprint === idempotency.fingerprint
-          ? { outcome: 'replayed', operation: existing.record }
-          : { outcome: 'idempotency-mismatch', operation: existing.record };
+          ? { outcome: 'replayed', operation: toRecord(existing) }
+          : { outcome: 'idempotency-mismatch', operation: toRecord(existing) };
       }
     }
     if (operation.lockKey != null) {
       const pending = this.#sql.activeLockHolder.get(operation.tenant, operation.lockKey);
-      if (pending !== undefined) return { outcome: 'locked', pending: this.#stored(pending).record };
+      if (pending !== undefined) return { outcome: 'locked', pending: toRecord(pending) };
     }
-    const stored = storedOf(acceptedRecord(operation));
-    this.#sql.insertOperation.run(stored.row);
-    const created = stored.record;
-    this.webhooks.queueChange(undefined, created, stored.row);
+    const row = toRow(acceptedRecord(operation));
+    this.#sql.insertOperation.run(row);
+    const created = toRecord(row);
+    this.webhooks.queueChange(undefined, created, row);
     if (idempotency !== undefined) {
       this.#sql.upsertIdempotencyKey.run({
         tenant: operation.tenant,
@@ -355,11 +330,10 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
     now: Date,
     resources: readonly PublishedResource[] | undefined,
   ): OperationRecord | undefined {
-    const held = this.#held(lease);
-    if (held === undefined) return undefined;
-    const record = held.record;
+    const record = this.#held(lease);
+    if (record === undefined) return undefined;
     const { record: next, publish } = patchedRecord(record, patch, now);
-    const saved = this.#save(next, held);
+    const saved = this.#save(next, record);
     if (publish && resources !== undefined) {
       const at = now.toISOString();
       for (const resource of resources) {
@@ -374,104 +348,38 @@ export class SqliteOperationStore implements OperationStore, WebhookStoreProvide
    * `lease` (compare-and-set); undefined when it moved on, and nothing is written then.
    */
   #endSeen(next: OperationRecord, seen: OperationRecord, lease: Lease): OperationRecord | undefined {
-    // The row at `seen`'s version is the cached one when cached (every write of this connection
-    // keeps the cache, and another connection's commit empties it): the ending's columns go over
-    // it, and only the ending's new JSON is encoded.
-    const base = this.#cache.get(next.id);
-    const stored =
-      base !== undefined && base.record.version === seen.version
-        ? storedOf(
-            {
-              ...base.record,
-              state: next.state,
-              version: next.version,
-              progress: next.progress,
-              steps: next.steps,
-              estimatedCompletionAt: next.estimatedCompletionAt,
-              result: next.result,
-              product: next.product,
-              related: next.related,
-              error: next.error,
-              leaseOwner: next.leaseOwner,
-              leaseExpiresAt: next.leaseExpiresAt,
-              updatedAt: next.updatedAt,
-              finishedAt: next.finishedAt,
-            },
-            base,
-          )
-        : storedOf(next);
+    const row = toRow(next);
     const changed = this.#sql.endSeenOperation.run({
-      ...stored.row,
+      ...row,
       expected_version: seen.version,
       owner: lease.owner,
       attempt: lease.attempt,
     }).changes;
     if (changed === 0) return undefined;
-    this.#cache.update(stored);
-    this.webhooks.queueChange(seen, stored.record, stored.row);
-    return stored.record;
+    const saved = toRecord(row);
+    this.webhooks.queueChange(seen, saved, row);
+    return saved;
   }
 
-  /** The stored operation `lease` still holds, or undefined when it was fenced. */
-  #held(lease: Lease): StoredOperation | undefined {
-    const held = this.#operation(lease.operationId);
-    return held !== undefined && holdsLease(held.record, lease) ? held : undefined;
-  }
-
-  /** Operation `id`, from the cache or else the table. */
-  #operation(id: string): StoredOperation | undefined {
-    const cached = this.#cache.get(id);
-    if (cached !== undefined) return cached;
-    const row = this.#sql.operationById.get(id);
-    return row === undefined ? undefined : storedOfRow(row);
-  }
-
-  /** Operation `id` of `tenant`, from the cache or else the table. */
-  #tenantOperation(tenant: string, id: string): StoredOperation | undefined {
-    const cached = this.#cache.get(id);
-    if (cached !== undefined) return cached.record.tenant === tenant ? cached : undefined;
-    const row = this.#sql.tenantOperation.get(id, tenant);
-    return row === undefined ? undefined : storedOfRow(row);
-  }
-
-  /** The oldest queued operation of the kinds (a JSON array). */
-  #oldestQueued(kinds: string): StoredOperation | undefined {
-    const row = this.#sql.oldestQueued.get(kinds);
-    return row === undefined ? undefined : this.#stored(row);
-  }
-
-  /** The stored form of a row just read: the cached one when it is that version. */
-  #stored(row: OperationRow): StoredOperation {
-    const cached = this.#cache.get(row.id);
-    return cached !== undefined && cached.record.version === row.version ? cached : storedOfRow(row);
+  /** The record `lease` still holds, or undefined when it was fenced. */
+  #held(lease: Lease): OperationRecord | undefined {
+    const row = this.#sql.operationById.get(lease.operationId);
+    if (row === undefined) return undefined;
+    const record = toRecord(row);
+    return holdsLease(record, lease) ? record : undefined;
   }
 
   /**
-   * Writes `record` over its row (which held `previous`, the stored form it was computed from) and,
-   * in the same transaction, queues its push message when the monitor entered a new event type (the
-   * outbox); returns it as a read would (the record of its row).
+   * Writes `record` over its row (which held `previous`) and, in the same transaction, queues its
+   * push message when the monitor entered a new event type (the outbox); returns it as a read would
+   * (after the JSON round trip).
    */
-  /**
-   * A claimed record as the runner gets it. The handler receives its input and may change it: when
-   * the cache holds the record, the input is parsed afresh so that the cached one stays as stored.
-   */
-  #claimed(stored: StoredOperation): OperationRecord {
-    const { record, row } = stored;
-    if (typeof record.input !== 'object' || record.input === null || this.#cache.get(record.id) !== stored)
-      return record;
-    return { ...record, input: JSON.parse(row.input as string) };
-  }
-
-  #save(record: OperationRecord, previous: StoredOperation): OperationRecord {
-    return this.#saveStored(record, previous).record;
-  }
-
-  #saveStored(record: OperationRecord, previous: StoredOperation): StoredOperation {
-    const stored = storedOf(record, previous);
-    this.#sql.updateOperation.run(stored.row);
-    this.#cache.update(stored);
-    this.webhooks.queueChange(previous.record, stored.record, stored.row);
-    return stored;
+  #save(record: OperationRecord, previous: OperationRecord): OperationRecord {
+    const row = toRow(record);
+    this.#sql.updateOperation.run(row);
+    const saved = toRecord(row);
+    this.webhooks.queueChange(previous, saved, row);
+    return saved;
   }
 }
 
