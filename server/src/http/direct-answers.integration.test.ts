@@ -9,6 +9,7 @@ vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const TRANSCODE = { source: 'https://media.example.com/raw/a.mov', format: 'mp4', resolution: '1080p' };
 const CAR = { brand: 'Ford', make: 'Mustang', model: 2014, color: 'Blue' };
+const WAITING_ORDER = { items: [{ sku: 'WID-BLUE-01', quantity: 2 }], manualFulfilment: true };
 
 /** What a client sees of an answer, without what differs on every request. */
 interface Seen {
@@ -28,7 +29,8 @@ async function see(response: Response): Promise<Seen> {
 }
 
 let t: TestServer;
-let queued: string;
+/** A widget order waiting for its fulfilment to be confirmed: pending, and unchanged until a test acts on it. */
+let pending: string;
 let finished: string;
 let failed: string;
 let carHref: string;
@@ -49,9 +51,27 @@ beforeAll(async () => {
   failed = (await post('/transcodes', { ...TRANSCODE, source: 'https://media.example.com/raw/a.missing' })).id;
   for (const id of [finished, failed]) await settle(id);
   carHref = (await settle(car.id)).links.product?.href ?? '';
-  // A reindex holds the one-at-a-time lock for a while: a monitor that stays queued or running.
-  queued = (await post('/reindex', { scope: 'all' })).id;
+  pending = (await post('/widget-orders', WAITING_ORDER)).id;
+  await untilWaiting(pending);
 });
+
+/** Waits until the server says it holds `count` long polls (its metrics). */
+async function untilHeld(count: number): Promise<void> {
+  for (;;) {
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    if (new RegExp(`^longrun_long_polls_held(?:\\{[^}]*\\})? ${count}$`, 'm').test(metrics)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Long-polls a monitor until one of its steps waits for a person. */
+async function untilWaiting(id: string): Promise<void> {
+  for (;;) {
+    const response = await fetch(`${t.url}/monitors/${id}`, { headers: t.headers('acme', { Prefer: 'wait=1' }) });
+    const monitor = (await response.json()) as { steps: { state: string }[] };
+    if (monitor.steps.some((step) => step.state === 'waiting')) return;
+  }
+}
 
 /** Long-polls a monitor until it ends. */
 async function settle(id: string): Promise<{ state: string; links: { product?: { href: string } } }> {
@@ -101,10 +121,10 @@ describe('the direct lane', () => {
   });
 
   it('answers a pending monitor with its Retry-After and Cache-Control as the chain does', async () => {
-    const [lane, chain] = await both(`/monitors/${queued}`, t.headers());
-    // The monitor may move between the two reads; compare when it did not.
-    if (lane.headers.etag === chain.headers.etag) expect(lane).toEqual(chain);
-    expect(lane.status).toBeGreaterThanOrEqual(200);
+    const [lane, chain] = await both(`/monitors/${pending}`, t.headers());
+    expect(lane).toEqual(chain);
+    expect(lane.status).toBe(202);
+    expect(lane.headers['retry-after']).toMatch(/^[1-9]\d*$/);
     expect(lane.headers.etag).toBeDefined();
   });
 
@@ -158,15 +178,22 @@ describe('the direct lane', () => {
   });
 
   it('holds a long poll and answers it when the monitor changes', async () => {
-    const first = await fetch(`${t.url}/monitors/${queued}`, { headers: t.headers() });
+    const first = await fetch(`${t.url}/monitors/${pending}`, { headers: t.headers() });
     const etag = first.headers.get('etag') ?? '';
     await first.text();
-    const held = await fetch(`${t.url}/monitors/${queued}`, {
+    const held = fetch(`${t.url}/monitors/${pending}`, {
       headers: t.headers('acme', { 'If-None-Match': etag, Prefer: 'wait=20' }),
     });
-    expect([200, 201, 202]).toContain(held.status);
-    expect(held.headers.get('etag')).not.toBe(etag);
-    expect(held.headers.get('preference-applied')).toBe('wait=20');
+    // Changed only once the server holds the poll, so the answer is the held one's, not an at-once one.
+    await untilHeld(1);
+    const cancel = await fetch(`${t.url}/monitors/${pending}/cancel`, { method: 'POST', headers: t.headers() });
+    expect(cancel.status).toBeLessThan(300);
+    await cancel.text();
+    const answer = await held;
+    expect([200, 202]).toContain(answer.status);
+    expect(answer.headers.get('etag')).not.toBe(etag);
+    expect(answer.headers.get('preference-applied')).toBe('wait=20');
+    expect(((await answer.json()) as { cancelRequested?: boolean }).cancelRequested).toBe(true);
   });
 
   it('counts its requests against the quota the chain counts', async () => {
