@@ -16,7 +16,7 @@
  *
  * `--package <name>` builds only that one (`openapi`, `server`, `client`, `cli`).
  */
-import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCli } from './build-cli.ts';
@@ -62,6 +62,7 @@ for (const name of selected) {
       if (!(await buildDashboard())) problems.push('server: the dashboard build failed');
     }
     await buildWithTsc(name);
+    if (name === 'server') problems.push(...(await vendorScalarBundle()));
   }
   await checkPublishedEntries(name);
   console.log(`built ${packageFolders[name]}/dist in ${Math.round(performance.now() - started)} ms`);
@@ -90,6 +91,42 @@ async function buildWithTsc(name: 'openapi' | 'server'): Promise<void> {
     await mkdir(path.dirname(target), { recursive: true });
     await copyFile(path.join(packageDir, file), target);
   }
+}
+
+/**
+ * Copies the one file of `@scalar/api-reference` the server serves at `/docs`, its standalone browser
+ * bundle, into `server/dist/vendor/scalar/` with a note of its version and licence: the published server
+ * carries it instead of depending on Scalar's package (decision 0017).
+ */
+async function vendorScalarBundle(): Promise<string[]> {
+  const scalarDir = path.join(repoRoot, 'server', 'node_modules', '@scalar', 'api-reference');
+  const manifest = JSON.parse(await readFile(path.join(scalarDir, 'package.json'), 'utf8')) as {
+    version: string;
+    license?: string;
+    author?: string;
+    homepage?: string;
+  };
+  const vendorDir = path.join(repoRoot, 'server', 'dist', 'vendor', 'scalar');
+  await mkdir(vendorDir, { recursive: true });
+  try {
+    await copyFile(path.join(scalarDir, 'dist', 'browser', 'standalone.js'), path.join(vendorDir, 'standalone.js'));
+  } catch (error) {
+    return [`server: Scalar's standalone bundle was not found in @scalar/api-reference ${manifest.version}: ${error}`];
+  }
+  await writeFile(
+    path.join(vendorDir, 'NOTICE.md'),
+    [
+      '# Scalar API Reference, standalone bundle',
+      '',
+      `\`standalone.js\` is \`dist/browser/standalone.js\` of the npm package \`@scalar/api-reference\` ${manifest.version},`,
+      'copied unchanged when this package was built. The server serves it at `/docs` to read its OpenAPI document.',
+      '',
+      `Licence: ${manifest.license ?? 'see the package'}, by ${manifest.author ?? 'Scalar'} (${manifest.homepage ?? 'https://github.com/scalar/scalar'}).`,
+      "The bundle's own `@license` comments name the licences of the code it contains.",
+      '',
+    ].join('\n'),
+  );
+  return [];
 }
 
 /** Every `exports` target and `bin` of the package's publishConfig must be a file the build wrote. */

@@ -1,11 +1,12 @@
 /**
  * The API reference the server serves about itself: the bundled spec at `/openapi.json` and a
- * reading of it at `/docs` (Scalar's standalone bundle, served from the npm package). Both need no
+ * reading of it at `/docs` (Scalar's standalone bundle, which the published package carries). Both need no
  * API key. Nothing is fetched from another host when the page runs: the script, its styles and the
  * spec come from this server; the bundle's web fonts, which it would load from Scalar's font host
  * whatever its `withDefaultFonts` says, are taken out as it is served (the page uses the reader's
  * own fonts); telemetry is off; and a Content-Security-Policy holds the page to its own origin.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +20,22 @@ export const API_REFERENCE_PATHS = {
   spec: '/openapi.json',
 } as const;
 
-/** The standalone browser bundle of `@scalar/api-reference` (the package's exports do not name it). */
-const scalarBundle = join(
-  dirname(fileURLToPath(import.meta.resolve('@scalar/api-reference'))),
-  'browser',
-  'standalone.js',
-);
+/**
+ * Where the published package keeps its copy of Scalar's standalone browser bundle (`pnpm build` puts
+ * it in `dist/vendor/scalar/`, with a note of its version and licence). The package carries the one
+ * file it serves rather than depending on `@scalar/api-reference`, whose install is Scalar's whole Vue
+ * application: some 170 MB and two hundred packages, many of which declare Node 22 or later.
+ */
+const VENDORED_BUNDLE = fileURLToPath(new URL('../../vendor/scalar/standalone.js', import.meta.url));
+
+/**
+ * The bundle's file: the package's copy, or in this repository (which runs the sources) the one in
+ * the development dependency `@scalar/api-reference` (its exports do not name the file).
+ */
+function scalarBundleFile(): string {
+  if (existsSync(VENDORED_BUNDLE)) return VENDORED_BUNDLE;
+  return join(dirname(fileURLToPath(import.meta.resolve('@scalar/api-reference'))), 'browser', 'standalone.js');
+}
 
 /** `@font-face` rules whose source is on another host. */
 const REMOTE_FONT_FACE = /@font-face\s*\{[^}]*url\(\s*["']?https?:[^}]*\}/g;
@@ -39,7 +50,9 @@ let bundle: Promise<Buffer> | undefined;
 function servedBundle(): Promise<Buffer> {
   // Read as Latin-1, one byte a character, and written back the same way: the bytes are the file's
   // own (its UTF-8 passes through untouched) and the text is half the size; the rules are ASCII.
-  bundle ??= readFile(scalarBundle, 'latin1').then((text) => Buffer.from(text.replace(REMOTE_FONT_FACE, ''), 'latin1'));
+  bundle ??= readFile(scalarBundleFile(), 'latin1').then((text) =>
+    Buffer.from(text.replace(REMOTE_FONT_FACE, ''), 'latin1'),
+  );
   return bundle;
 }
 
