@@ -29,6 +29,7 @@ import {
   lanes,
   newProject,
   packageNames,
+  registryCacheEnv,
   registryNode,
   run,
   runOrThrow,
@@ -126,7 +127,7 @@ function prepareProjects() {
     const node22Path = [path.dirname(node), system.path].join(path.delimiter);
     await runOrThrow(node, [realpathSync(system.npm), 'install', '--no-audit', '--no-fund'], {
       cwd: project,
-      env: { PATH: node22Path },
+      env: { PATH: node22Path, ...registryCacheEnv() },
     });
     return { node, project };
   });
@@ -137,6 +138,7 @@ function prepareProjects() {
     // repository's), so npm installs the SQLite driver built for the Node the container runs.
     await deployServer(dir, system.npm, {
       PATH: [path.dirname(process.execPath), system.path].join(path.delimiter),
+      ...registryCacheEnv(),
     });
     return dir;
   });
@@ -148,7 +150,7 @@ function prepareProjects() {
         manager === 'pnpm'
           ? { bin: 'pnpm', args: [...args] }
           : { bin: system.npm, args: ['exec', '--yes', '--', 'yarn@1.22.22', ...args] };
-      await runOrThrow(command.bin, command.args, { cwd: project, env: { PATH: system.path } });
+      await runOrThrow(command.bin, command.args, { cwd: project, env: { PATH: system.path, ...registryCacheEnv() } });
       return project;
     });
   const pnpm = byManager('pnpm', 0, managerInstalls.pnpm);
@@ -214,6 +216,12 @@ describe('installed with npm from the packed tarballs, outside the repository', 
     const health = await fetch(`${api.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
+    // The API reference's script comes from the package's own copy: no Scalar package is installed.
+    const reference = await fetch(`${api.url}/docs/scalar.js`);
+    expect(reference.status).toBe(200);
+    expect(reference.headers.get('content-type')).toMatch(/javascript/);
+    expect((await reference.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+    expect(existsSync(path.join(project, 'node_modules', '@scalar'))).toBe(false);
   }, 60_000);
 
   test('on its embedded SQLite store, on the system Node, it keeps an accepted operation across a restart', async () => {
