@@ -8,7 +8,10 @@
  * What the pages say that a fresh run cannot, and what the walk puts instead:
  * - `http://127.0.0.1:3000` and `http://localhost:3000`: the server's real address;
  * - `.data/development-api-key`: the key file in the server's data directory;
- * - ids shown (`op_01m8…`): the ids the real answers carried in the same place.
+ * - ids shown (`op_01m8…`): the ids the real answers carried in the same place;
+ * - the reference kinds' simulated work runs at half the time (`LONGRUN_SIMULATION_SCALE=0.5`): every
+ *   state a page shows is still seen (a block marked `eventually` is retried every 250 ms), and the
+ *   walk waits half as long for each car.
  * Blocks flagged `illustrative` are not run and are listed; see `doc-blocks.ts` for the flags.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -51,7 +54,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'longrun-docs-'));
   server = spawn(process.execPath, ['server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...cleanEnv(), PORT: '0', LONGRUN_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...cleanEnv(), PORT: '0', LONGRUN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', LONGRUN_SIMULATION_SCALE: '0.5' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
@@ -152,7 +155,7 @@ for (const page of pages) {
                 `$ ${step.command}\nexit code ${result.code}; ${shape.mismatches.join('; ')}\n--- printed:\n${result.output}`,
               );
             }
-            await new Promise((resolve) => setTimeout(resolve, 1000));
+            await new Promise((resolve) => setTimeout(resolve, 250));
           }
         }
       });
