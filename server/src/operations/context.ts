@@ -84,6 +84,11 @@ export interface LeasedOperationContextOptions {
   controller: AbortController;
   clock: Clock;
   timers: Timers;
+  /**
+   * Called each time the handler starts waiting in {@link OperationContext.awaitAction}, after the
+   * waiting step is queued for writing: a stopping runner hands such an operation back at once.
+   */
+  onAwaitAction?: (() => void) | undefined;
 }
 
 /** A write not yet started; everything enqueued before it starts joins it. */
@@ -143,6 +148,7 @@ export class LeasedOperationContext implements OperationContext {
   #reportsProgress = false;
   readonly #actionWaiters = new Set<ActionWaiter>();
   #unsubscribe: (() => void) | undefined;
+  readonly #onAwaitAction: (() => void) | undefined;
 
   constructor(options: LeasedOperationContextOptions) {
     this.operationId = options.operation.id;
@@ -158,6 +164,17 @@ export class LeasedOperationContext implements OperationContext {
     this.#record = options.operation;
     this.#steps = options.operation.steps;
     this.#related = options.operation.related;
+    this.#onAwaitAction = options.onAwaitAction;
+  }
+
+  /**
+   * True while the handler waits in {@link OperationContext.awaitAction}: for a person or another
+   * system, perhaps for days. What it waits for is stored on the operation (the step is `waiting`,
+   * and a delivered action is kept), so a run stopped there loses nothing: the next run waits again,
+   * or resumes at once with what was delivered meanwhile.
+   */
+  get awaitingAction(): boolean {
+    return this.#actionWaiters.size > 0;
   }
 
   /** True once a write was refused or a renewal failed. */
@@ -264,6 +281,7 @@ export class LeasedOperationContext implements OperationContext {
       }).catch((error: unknown) => {
         if (this.#dropWaiter(waiter)) waiter.reject(error);
       });
+      this.#onAwaitAction?.();
     });
   }
 

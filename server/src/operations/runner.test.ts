@@ -261,6 +261,58 @@ describe('stopping', () => {
     expect(await waitUntil(next, id, (record) => record.state === 'succeeded')).toMatchObject({ attempts: 2 });
   });
 
+  it('does not wait for a handler waiting for an outside action: hands it back with its step waiting, and the next run resumes with what was delivered', async () => {
+    const kind = defineKind<unknown, never, string>({
+      name: KIND,
+      steps: [{ name: 'confirm' }],
+      async run(_input, ctx) {
+        const payload = await ctx.awaitAction<{ by: string }>('confirm', {
+          step: 'confirm',
+          action: { method: 'POST', path: '/things/confirmation' },
+        });
+        return { result: `confirmed by ${payload.by}` };
+      },
+    });
+    const engine = await engineWith({ kinds: [kind] });
+    const id = await accept(engine);
+    await waitUntil(engine, id, (record) => record.steps[0]?.state === 'waiting');
+    // No timer is advanced: a stop that waited for this handler would never end.
+    await engine.stop({ timeoutMs: 60_000 });
+    const handedBack = await engine.get(TENANT, id);
+    expect(handedBack).toMatchObject({ state: 'queued', leaseOwner: null, error: null });
+    expect(handedBack?.steps[0]).toMatchObject({ name: 'confirm', state: 'waiting' });
+    const api = await engineWith({ kinds: [kind], runWorker: false });
+    expect(await api.deliverAction(TENANT, id, 'confirm', { by: 'ana' })).toMatchObject({ outcome: 'delivered' });
+    const next = await engineWith({ kinds: [kind] });
+    expect(await waitUntil(next, id, (record) => record.state === 'succeeded')).toMatchObject({
+      result: 'confirmed by ana',
+    });
+  });
+
+  it('hands back at once a handler that starts waiting for an outside action while the runner stops', async () => {
+    const finishFirst = gate();
+    const kind = defineKind({
+      name: KIND,
+      steps: [{ name: 'work' }, { name: 'confirm' }],
+      async run(_input, ctx) {
+        await finishFirst.promise;
+        await ctx.step('work', 'succeeded');
+        await ctx.awaitAction('confirm', { step: 'confirm', action: { method: 'POST', path: '/things/confirmation' } });
+        return {};
+      },
+    });
+    const engine = await engineWith({ kinds: [kind] });
+    const id = await accept(engine);
+    await waitUntil(engine, id, (record) => record.state === 'running');
+    const stopping = engine.stop({ timeoutMs: 60_000 });
+    await settle();
+    finishFirst.open();
+    await stopping;
+    const handedBack = await engine.get(TENANT, id);
+    expect(handedBack).toMatchObject({ state: 'queued', leaseOwner: null });
+    expect(handedBack?.steps.map((step) => step.state)).toEqual(['succeeded', 'waiting']);
+  });
+
   it('with abort, aborts handlers at once; one that gives up is handed back, not failed', async () => {
     const kind = defineKind({
       name: KIND,

@@ -225,7 +225,9 @@ export class OperationRunner {
 
   /**
    * Stops claiming and waits for running handlers (up to `timeoutMs`); handlers still running
-   * then are aborted, their writes refused, and their operations handed back to the queue.
+   * then are aborted, their writes refused, and their operations handed back to the queue. A
+   * handler waiting for an outside action ({@link LeasedOperationContext.awaitAction}) is not waited
+   * for: it is aborted at once and its operation handed back, its waiting step kept.
    */
   async stop(options: StopOptions = {}): Promise<void> {
     if (this.#state === 'idle') {
@@ -239,7 +241,12 @@ export class OperationRunner {
     // A claim in flight still becomes a job: wait for it so the drain includes it.
     await this.#filling;
     await this.#recovering;
-    if (options.abort) for (const job of this.#jobs.values()) this.#abortForShutdown(job);
+    for (const job of this.#jobs.values()) {
+      // A handler waiting for an outside action (a person's confirmation) may wait for days, and
+      // what it waits for is stored on its operation: it is handed back now, not waited for, and
+      // its next run (here after a restart, or on another worker) waits again.
+      if (options.abort || job.context.awaitingAction) this.#abortForShutdown(job);
+    }
     const drained = await this.#waitForJobs(options.timeoutMs ?? this.#stopTimeoutMs);
     if (!drained) await Promise.all([...this.#jobs.values()].map((job) => this.#abandon(job)));
     this.#state = 'stopped';
@@ -343,6 +350,10 @@ export class OperationRunner {
       controller,
       clock: this.#clock,
       timers: this.#timers,
+      // A handler that starts waiting for an outside action while the runner stops is not waited for.
+      onAwaitAction: () => {
+        if (this.#state === 'stopping') this.#abortForShutdown(job);
+      },
     });
     const job: Job = {
       operation,
