@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       developmentKey: undefined,
       releaseIdleMemory: true,
       maxEventStreamsPerTenant: 100,
+      deliveryLeaseMs: 60_000,
     });
     expect(config.apiKeys).toEqual([
       { tenant: 'acme', key: 'k1' },
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
       LONGRUN_MAX_HELD_POLLS: '7',
       LONGRUN_RELEASE_IDLE_MEMORY: 'false',
       LONGRUN_MAX_EVENT_STREAMS: '500',
+      LONGRUN_DELIVERY_LEASE_MS: '15000',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({
@@ -87,8 +89,10 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       releaseIdleMemory: false,
       maxEventStreamsPerTenant: 500,
+      deliveryLeaseMs: 15_000,
     });
     expect(serverOptionsFromConfig(config).releaseIdleMemory).toBe(false);
+    expect(serverOptionsFromConfig(config).push?.leaseMs).toBe(15_000);
     expect(serverOptionsFromConfig(config).push?.maxStreamsPerTenant).toBe(500);
   });
 
@@ -113,6 +117,8 @@ describe('loadConfig', () => {
     ['LONGRUN_RELEASE_IDLE_MEMORY', 'sometimes'],
     ['LONGRUN_MAX_EVENT_STREAMS', '0'],
     ['LONGRUN_MAX_EVENT_STREAMS', '2.5'],
+    ['LONGRUN_DELIVERY_LEASE_MS', '10000'],
+    ['LONGRUN_DELIVERY_LEASE_MS', 'a minute'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...KEYS, [name]: value })).toThrow(name);

@@ -20,6 +20,7 @@ import { type MetricsAccess, parseMetricsAccess } from './observability/metrics.
 import { LongrunServerError } from './operations/longrun-server-error.ts';
 import { parseSecretKeys } from './push/sealed-secrets.ts';
 import { parseOutboundAllow } from './push/ssrf-guard.ts';
+import { DEFAULT_DELIVERY_TIMEOUT_MS } from './push/webhook-dispatcher.ts';
 
 /** The settings of one server process. */
 export interface ServiceConfig {
@@ -76,6 +77,12 @@ export interface ServiceConfig {
   secretKey: string | undefined;
   /** `LONGRUN_MAX_EVENT_STREAMS`: most event streams one tenant holds open at once in this process. @default 100 */
   maxEventStreamsPerTenant: number;
+  /**
+   * `LONGRUN_DELIVERY_LEASE_MS`: how long a process holds a webhook or callback delivery it claimed;
+   * a process killed while delivering gives its claims back when this runs out. More than the
+   * 10 s a delivery attempt may take. @default 60_000
+   */
+  deliveryLeaseMs: number;
   /**
    * `LONGRUN_RELEASE_IDLE_MEMORY`: `true` hands the memory grown under load back to the system once
    * the process goes quiet (one collection, see `ServerOptions.releaseIdleMemory`); `false` keeps it.
@@ -208,6 +215,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     metrics: metricsAccess(env.LONGRUN_METRICS),
     traces: traces(env.LONGRUN_TRACES),
     releaseIdleMemory: onOrOff(env, 'LONGRUN_RELEASE_IDLE_MEMORY', true),
+    deliveryLeaseMs: number(
+      env,
+      'LONGRUN_DELIVERY_LEASE_MS',
+      60_000,
+      (n) => Number.isInteger(n) && n > DEFAULT_DELIVERY_TIMEOUT_MS,
+      `an integer of more than ${DEFAULT_DELIVERY_TIMEOUT_MS} ms (the time a delivery attempt may take)`,
+    ),
     maxEventStreamsPerTenant: number(
       env,
       'LONGRUN_MAX_EVENT_STREAMS',
@@ -302,6 +316,7 @@ export function serverOptionsFromConfig(config: ServiceConfig): Omit<ServerOptio
       outboundAllow: config.outboundAllow,
       secretKey: config.secretKey,
       maxStreamsPerTenant: config.maxEventStreamsPerTenant,
+      leaseMs: config.deliveryLeaseMs,
     },
     http: config.http,
     metrics: config.metrics,

@@ -48,6 +48,8 @@ function serverEnv(extra: Record<string, string> = {}): Record<string, string> {
     LONGRUN_SIMULATION_SCALE: '0.05',
     // Long enough that no lease runs out on a loaded machine: each operation's path is known.
     LONGRUN_LEASE_MS: '30000',
+    // What a killed process had claimed to deliver comes back after this (a minute by default).
+    LONGRUN_DELIVERY_LEASE_MS: '15000',
     LOG_LEVEL: 'info',
     // The receiver listens on 127.0.0.1, which the SSRF guard refuses otherwise.
     LONGRUN_OUTBOUND_ALLOW: '127.0.0.1',
@@ -264,7 +266,7 @@ describe('push outbox on PostgreSQL: two API processes and two workers, all deli
     const callbacks = new Map<string, string>();
     const accepted = await Promise.all(Array.from({ length: 30 }, () => acceptCar(doomed)));
     // Right after its last 202: whatever it had not done after its commits, it never does. What its
-    // dispatcher had just claimed comes back when the delivery lease (a minute) runs out.
+    // dispatcher had just claimed comes back when the delivery lease runs out (15 s here: serverEnv).
     doomed.signal('SIGKILL');
     await doomed.exited;
     // Restarted, as an orchestrator would (now delivering too).
