@@ -20,6 +20,7 @@ import { answerRoute } from './route-answer.ts';
 import { memoiseValidatorRouteRegexps } from './route-regexp-cache.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
 import { latchUrlParseWarning } from './url-parse-warning.ts';
+import { canonicalMediaTypes, type MediaTypeCanonicaliser } from './validated-media-type.ts';
 import { rewriteDiscriminatedUnions } from './validator-schemas.ts';
 
 /** What the application is assembled from. */
@@ -120,7 +121,11 @@ type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
  * steps are found by the names the validator gives them; a validator whose steps are named
  * otherwise fails the start.
  */
-function arrangeValidation(middlewares: readonly Middleware[], share: number): RequestValidation {
+function arrangeValidation(
+  middlewares: readonly Middleware[],
+  share: number,
+  canonicalise: MediaTypeCanonicaliser,
+): RequestValidation {
   if (!(share >= 0 && share <= 1)) throw new RangeError(`responseSample must be between 0 and 1, got ${share}`);
   const named = (name: string) => middlewares.find((middleware) => middleware.name === name);
   const lookup = ['pathParamsMiddleware', 'metadataMiddleware'];
@@ -146,6 +151,7 @@ function arrangeValidation(middlewares: readonly Middleware[], share: number): R
       response: named('responseMiddleware'),
     },
     share === 1 ? () => true : () => Math.random() < share,
+    canonicalise,
   );
 }
 
@@ -238,6 +244,7 @@ export function createApp(options: AppOptions): express.Express {
       $refParser: { mode: 'dereference' },
     }),
     options.responseSample ?? (options.validateResponses === 'log' ? DEFAULT_RESPONSE_SAMPLE : 1),
+    canonicalMediaTypes(options.spec),
   );
 
   // An ordinary request of a spec route is answered here, before the routers of what the server

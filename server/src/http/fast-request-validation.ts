@@ -20,6 +20,7 @@
  */
 import { createRequire } from 'node:module';
 import type { NextFunction, Request, Response } from 'express';
+import type { MediaTypeCanonicaliser } from './validated-media-type.ts';
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
 
@@ -220,9 +221,14 @@ const RESPONSE_DRAW = Symbol('longrun.responseChecked');
 
 /**
  * Validates requests as the validator's `steps` do: through the fast path when it applies, through
- * the steps otherwise. `sampled()` says whether a request's response is checked.
+ * the steps otherwise. `sampled()` says whether a request's response is checked; `canonicalise`
+ * sets the `Content-Type` the validator is shown to one of a bounded set (validated-media-type.ts).
  */
-export function fastRequestValidation(steps: ValidatorSteps, sampled: () => boolean): RequestValidation {
+export function fastRequestValidation(
+  steps: ValidatorSteps,
+  sampled: () => boolean,
+  canonicalise: MediaTypeCanonicaliser = () => {},
+): RequestValidation {
   const hooks = install();
   const full = steps.request;
   const fullWithResponse = steps.response === undefined ? full : [...full, steps.response];
@@ -303,6 +309,7 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
    * undefined otherwise.
    */
   const validateFast = (req: Request): ValidatedRoute | undefined => {
+    canonicalise(req.headers);
     if (validator === undefined || context === undefined || table === undefined || hooks === undefined)
       return undefined;
     const url = req.originalUrl;
@@ -370,6 +377,8 @@ export function fastRequestValidation(steps: ValidatorSteps, sampled: () => bool
     validated: validateFast,
     responseChecked,
     middleware: function validateRequest(req: Request, res: Response, next: NextFunction) {
+      // Before the validator sees it: its caches are keyed by the header (see validated-media-type.ts).
+      canonicalise(req.headers);
       const checkResponse = responseChecked(req);
       if (validateFast(req) !== undefined) {
         if (!checkResponse) return next();
