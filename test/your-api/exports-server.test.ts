@@ -188,7 +188,7 @@ describe('the same client code against `longrun mock --spec exports.yaml --state
   afterAll(async () => {
     if (mock && mock.exitCode === null && mock.signalCode === null) {
       const exited = once(mock, 'exit');
-      mock.kill('SIGTERM');
+      if (mock.pid !== undefined) process.kill(-mock.pid, 'SIGTERM');
       await exited;
     }
   });
@@ -201,6 +201,9 @@ describe('the same client code against `longrun mock --spec exports.yaml --state
       {
         cwd: here,
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, stopped whole: the pinned `node` bin is a shell script that runs Node
+        // as its child, so a signal to the spawned process alone would leave the mock running.
+        detached: true,
       },
     );
     mock = started;

@@ -121,7 +121,7 @@ describe('longrun mock', () => {
   afterEach(async () => {
     if (mock && mock.exitCode === null && mock.signalCode === null) {
       const exited = once(mock, 'exit');
-      mock.kill('SIGTERM');
+      if (mock.pid !== undefined) process.kill(-mock.pid, 'SIGTERM');
       await exited;
     }
     mock = undefined;
@@ -132,6 +132,9 @@ describe('longrun mock', () => {
     mock = spawn(longrun, ['mock', '--spec', 'exports.yaml', '--port', String(port), ...args], {
       cwd: here,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, stopped whole: the pinned `node` bin is a shell script that runs Node
+      // as its child, so a signal to the spawned process alone would leave the mock running.
+      detached: true,
     });
     let output = '';
     mock.stdout?.on('data', (chunk) => {
