@@ -3,7 +3,7 @@
  */
 import type { EndToEndResult } from './sections/end-to-end.ts';
 import type { HttpRoutesResult } from './sections/http-routes.ts';
-import type { IdleMemoryResult } from './sections/idle-memory.ts';
+import type { IdleMemoryFigures, IdleMemoryResult } from './sections/idle-memory.ts';
 import type { LongPollsResult } from './sections/long-polls.ts';
 import type { OutsideWorkersResult } from './sections/outside-workers.ts';
 import type { ScaleResult } from './sections/scale.ts';
@@ -150,12 +150,14 @@ export function renderTables(report: BenchReport): string {
       `### Server memory at rest (SQLite, ${im.operations.toLocaleString('en-US')} operations, ${im.idleSeconds} s idle)`,
       '',
     );
-    out.push('| RSS started | RSS idle after the operations | RSS after a full GC | JS heap used, idle |');
-    out.push('| --- | --- | --- | --- |');
-    out.push(
-      `| ${m(im.rssStartedBytes)} | ${m(im.rssIdleBytes)} | ${m(im.rssAfterGcBytes)} | ${m(im.heapUsedBytes)} |`,
-    );
+    out.push('| server | RSS started | RSS idle after the operations | RSS after a full GC | JS heap used, idle |');
+    out.push('| --- | --- | --- | --- | --- |');
+    const row = (label: string, f: IdleMemoryFigures) =>
+      `| ${label} | ${m(f.rssStartedBytes)} | ${m(f.rssIdleBytes)} | ${m(f.rssAfterGcBytes)} | ${m(f.heapUsedBytes)} |`;
+    out.push(row('as `pnpm start` runs it (TypeScript sources)', im));
+    if (im.deployed) out.push(row('deployed (built JavaScript, `NODE_ENV=production`)', im.deployed));
     out.push('');
+    if (im.deployedSkipped) out.push(`The deployed server was not measured: ${im.deployedSkipped}`, '');
   }
   if (report.longPolls) {
     const lp = report.longPolls;

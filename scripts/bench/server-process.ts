@@ -25,6 +25,11 @@ export interface ServerSpec {
   env?: Record<string, string>;
   /** Node flags, e.g. `--expose-gc` or `--cpu-prof`. */
   nodeArgs?: string[];
+  /**
+   * The module to run instead of `entry`'s: the same server script made JavaScript elsewhere (the
+   * deployed server of `deployed-server.ts`); it answers the same IPC commands as `entry`'s.
+   */
+  entryPath?: string;
 }
 
 /** A running server child. */
@@ -49,7 +54,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Starts a server child and resolves once it listens on loopback. */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), SERVER_ENTRIES[spec.entry]], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.entryPath ?? SERVER_ENTRIES[spec.entry]], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
