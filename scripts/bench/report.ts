@@ -147,7 +147,7 @@ export function renderTables(report: BenchReport): string {
     const m = (s: Summary) =>
       `${(s.median / 2 ** 20).toFixed(0)} MiB (${(s.min / 2 ** 20).toFixed(0)}–${(s.max / 2 ** 20).toFixed(0)})`;
     out.push(
-      `### Server memory at rest (SQLite, ${im.operations.toLocaleString('en-US')} operations, ${im.idleSeconds} s idle)`,
+      `### Server memory at rest (SQLite, ${im.operations.toLocaleString('en-US')} operations, ${im.idleSeconds} s idle, ${im.rssIdleBytes.n} rounds)`,
       '',
     );
     out.push('| server | RSS started | RSS idle after the operations | RSS after a full GC | JS heap used, idle |');
@@ -161,7 +161,7 @@ export function renderTables(report: BenchReport): string {
   }
   if (report.longPolls) {
     const lp = report.longPolls;
-    out.push('### Waiting clients: concurrent long polls (`Prefer: wait=60`)', '');
+    out.push(`### Waiting clients: concurrent long polls (\`Prefer: wait=60\`, ${lp.rssPerClientKiB.n} rounds)`, '');
     out.push('| long polls held | RSS before | RSS while held | RSS per waiting client | JS heap per waiting client |');
     out.push('| --- | --- | --- | --- | --- |');
     out.push(
