@@ -4,6 +4,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LoadResult, runLoad } from './load.ts';
 import { TRANSCODE_BODY } from './monitor-fixture.ts';
 
 /** The benchmark's tenant and its key. */
@@ -59,4 +60,18 @@ export async function acceptTranscodes(url: string, count: number, body: string 
   };
   await Promise.all(Array.from({ length: 20 }, worker));
   return ids;
+}
+
+/** Sends `amount` `POST /transcodes` from `connections` connections (the load generator's child process). */
+export function postTranscodes(url: string, amount: number, connections: number): Promise<LoadResult> {
+  return runLoad({
+    url,
+    method: 'POST',
+    path: '/transcodes',
+    headers: { ...REQUEST_HEADERS },
+    body: TRANSCODE_JSON,
+    connections,
+    durationSeconds: 0,
+    amount,
+  });
 }

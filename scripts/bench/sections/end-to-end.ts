@@ -13,8 +13,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { AnchorCommand, AnchorReady, AnchorRound } from '../anchors/queue-anchor.ts';
 
-import { runLoad } from '../load.ts';
-import { freshDataDir, longrunEnv, REQUEST_HEADERS, TRANSCODE_JSON } from '../longrun-env.ts';
+import { freshDataDir, longrunEnv, postTranscodes } from '../longrun-env.ts';
 import { type BenchDatabase, createBenchDatabase } from '../postgres-database.ts';
 import { type ServerProcess, startServer } from '../server-process.ts';
 import type { BenchSettings } from '../settings.ts';
@@ -102,16 +101,7 @@ export async function benchEndToEnd(settings: BenchSettings, log: (line: string)
 
     const round = async (server: ServerProcess, operations: number) => {
       await server.resetStats();
-      const load = await runLoad({
-        url: server.url,
-        method: 'POST',
-        path: '/transcodes',
-        headers: { ...REQUEST_HEADERS },
-        body: TRANSCODE_JSON,
-        connections: settings.connections,
-        durationSeconds: 0,
-        amount: operations,
-      });
+      const load = await postTranscodes(server.url, operations, settings.connections);
       const lastAcceptAt = performance.timeOrigin + performance.now();
       const deadline = Date.now() + DRAIN_TIMEOUT_MS;
       for (;;) {

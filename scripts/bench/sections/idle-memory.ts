@@ -8,8 +8,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { type DeployedServer, deployServerForBench } from '../deployed-server.ts';
-import { runLoad } from '../load.ts';
-import { freshDataDir, longrunEnv, REQUEST_HEADERS, TRANSCODE_JSON } from '../longrun-env.ts';
+import { freshDataDir, longrunEnv, postTranscodes } from '../longrun-env.ts';
 import { type ServerProcess, startServer } from '../server-process.ts';
 import type { BenchSettings } from '../settings.ts';
 import { type Summary, summarise } from '../stats.ts';
@@ -68,16 +67,7 @@ interface Reading {
 async function readAtRest(server: ServerProcess, connections: number): Promise<Reading> {
   await sleep(IDLE_MS);
   const started = await server.rss();
-  const load = await runLoad({
-    url: server.url,
-    method: 'POST',
-    path: '/transcodes',
-    headers: { ...REQUEST_HEADERS },
-    body: TRANSCODE_JSON,
-    connections,
-    durationSeconds: 0,
-    amount: OPERATIONS,
-  });
+  const load = await postTranscodes(server.url, OPERATIONS, connections);
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   while ((await server.stats()).terminal < load.ok) {
     if (Date.now() > deadline) throw new Error(`${server.name}: operations did not end within ${DRAIN_TIMEOUT_MS} ms`);
