@@ -1,5 +1,5 @@
 /**
- * The server as a deployment runs it, for the benchmark: the packages built (`pnpm build`), the
+ * The server as a deployment runs it, for the benchmark: its packages built (`pnpm build`), the
  * packed server installed with npm and production dependencies only into a folder outside the
  * repository (`pnpm deploy:server`, what the container image does), and the benchmark's own
  * server script (`servers/longrun.ts`) turned into JavaScript beside that install, so the process
@@ -14,6 +14,9 @@ import { deployServer } from '../deploy-server.ts';
 import { repoRoot } from '../repo-root.ts';
 import { runCommand } from '../run-command.ts';
 
+/** The packages `pnpm deploy:server` packs and installs, in build order. */
+const DEPLOYED_PACKAGES = ['openapi', 'server'];
+
 /** The benchmark's server script and the module it imports, made JavaScript in the deployed folder. */
 const HARNESS = ['longrun.ts', 'report-ready.ts'];
 
@@ -25,14 +28,17 @@ export interface DeployedServer {
 }
 
 /**
- * Builds the packages, installs the packed server into a fresh temporary folder, and writes the
+ * Builds the server's packages, installs the packed server into a fresh temporary folder, and writes the
  * benchmark's server script there as JavaScript.
  *
  * @throws when the build or the install fails (the npm registry, or its cache, must be reachable)
  */
 export async function deployServerForBench(): Promise<DeployedServer> {
-  const built = await runCommand('pnpm', ['build'], { cwd: repoRoot, capture: true });
-  if (built.code !== 0) throw new Error(`pnpm build failed:\n${built.stdout}${built.stderr}`);
+  // Only what the deployment installs: the client and the command are not part of it.
+  for (const name of DEPLOYED_PACKAGES) {
+    const built = await runCommand('pnpm', ['build', '--package', name], { cwd: repoRoot, capture: true });
+    if (built.code !== 0) throw new Error(`pnpm build --package ${name} failed:\n${built.stdout}${built.stderr}`);
+  }
   const dir = await mkdtemp(path.join(tmpdir(), 'longrun-bench-deployed-'));
   await deployServer(dir);
   const harness = path.join(dir, 'bench-server');
