@@ -5,7 +5,7 @@
  * server script (`servers/longrun.ts`) turned into JavaScript beside that install, so the process
  * loads built JavaScript only: no TypeScript source, and so no type stripper in the process.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,12 @@ import { runCommand } from '../run-command.ts';
 
 /** The packages `pnpm deploy:server` packs and installs, in build order. */
 const DEPLOYED_PACKAGES = ['openapi', 'server'];
+
+/**
+ * npm as the benchmark runs it: from its cache first, and no retries, so a machine that cannot
+ * reach the registry finds out in seconds instead of npm retrying every dependency for minutes.
+ */
+const INSTALL_ENV = { npm_config_prefer_offline: 'true', npm_config_fetch_retries: '0' };
 
 /** The benchmark's server script and the module it imports, made JavaScript in the deployed folder. */
 const HARNESS = ['longrun.ts', 'report-ready.ts'];
@@ -40,7 +46,12 @@ export async function deployServerForBench(): Promise<DeployedServer> {
     if (built.code !== 0) throw new Error(`pnpm build --package ${name} failed:\n${built.stdout}${built.stderr}`);
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'longrun-bench-deployed-'));
-  await deployServer(dir);
+  try {
+    await deployServer(dir, 'npm', INSTALL_ENV);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   const harness = path.join(dir, 'bench-server');
   await mkdir(harness, { recursive: true });
   const servers = fileURLToPath(new URL('./servers/', import.meta.url));

@@ -99,7 +99,7 @@ export async function benchIdleMemory(settings: BenchSettings, log: (line: strin
   try {
     deployed = await deployServerForBench();
   } catch (error) {
-    deployedSkipped = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    deployedSkipped = skipReason(error);
     log(`  the deployed server is not measured: ${deployedSkipped}`);
   }
   const env = { BENCH_KINDS: 'noop' };
@@ -155,6 +155,13 @@ export async function benchIdleMemory(settings: BenchSettings, log: (line: strin
     ...(deployed === undefined ? {} : { deployed: figures(built) }),
     ...(deployedSkipped === undefined ? {} : { deployedSkipped }),
   };
+}
+
+/** The line of a failed build or install that says why: npm's first error line, else the first line. */
+function skipReason(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+  const npmError = lines.find((line) => line.startsWith('npm error') && line.trim() !== 'npm error');
+  return [lines[0], npmError].filter(Boolean).join(' ');
 }
 
 function mib(bytes: number | undefined): string {
