@@ -1,5 +1,6 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * One Vitest project per workspace package. Runtime tests are `*.test.ts` beside the module they test;
@@ -29,12 +30,38 @@ function packageProject(name: string, overrides: NonNullable<TestProjectInlineCo
 }
 
 /**
- * Suites that build into the repository's own folders (`pnpm build` writes every package's `dist/`, the
- * dashboard test rebuilds `server/dashboard/dist/`, which the server's dashboard tests serve): they run
- * last, one file at a time, after every other file has finished. Run beside the others, the packaging
- * tests (npm installs, builds) took 494 s instead of 288 s and slowed the rest: the whole run was longer.
+ * Suites that build into the repository's own folders in place (the dashboard test rebuilds
+ * `server/dashboard/dist/`, which the server's dashboard tests serve): they run last, one file at a
+ * time, after every other file has finished. The packaging test (`pnpm build`, `pnpm pack`, npm
+ * installs) runs with the others: its build writes each package's `dist/`, which no other suite reads
+ * (in this repository the packages resolve to their sources), and swaps in the dashboard's page whole.
  */
-const buildsIntoTheTree = ['ship/**/*.test.ts', 'e2e/**/*.test.ts'];
+const buildsIntoTheTree = ['e2e/**/*.test.ts'];
+
+/**
+ * The order files start in: the longest first, so that the last to finish is a short one and the two
+ * workers end together. Vitest's own order runs the projects one after another by name, so the
+ * integration suites (`test/`, the longest, each starting servers, databases and brokers) came last
+ * and the run ended on one of them with the other worker idle. With the durations of a previous run
+ * (Vitest's cache) files are taken by duration across projects; without (a fresh clone, as in CI),
+ * the integration project's files come first, each project in Vitest's order (larger files first).
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const base = await super.sort(files);
+    const durations = new Map(base.map((file) => [file, this.ctx.cache.getTestSpecificationResult(file)?.duration]));
+    const timed = [...durations.values()].every((duration) => duration !== undefined);
+    const place = new Map(base.map((file, index) => [file, index]));
+    const integration = (file: TestSpecification) => (file.project.name === 'test' ? 0 : 1);
+    return [...base].sort(
+      (a, b) =>
+        a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder ||
+        (timed
+          ? (durations.get(b) as number) - (durations.get(a) as number)
+          : integration(a) - integration(b) || (place.get(a) as number) - (place.get(b) as number)),
+    );
+  }
+}
 const outside = { testTimeout: 60_000, hookTimeout: 60_000 };
 
 export default defineConfig({
@@ -43,6 +70,7 @@ export default defineConfig({
     // most files wait on servers, child processes and timers far more than they compute: two at a
     // time. Every suite picks free ports, fresh temporary folders and database names of its own.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       packageProject('openapi'),
       packageProject('server'),
