@@ -118,6 +118,14 @@ async function query<Row>(text: string, values: unknown[] = []): Promise<Row[]> 
   }
 }
 
+/**
+ * Waits until `server` has logged the ending of each of `ids`: the line is written after the commit
+ * another process's monitor already showed, and reaches the test through a pipe.
+ */
+async function endingsLogged(server: ServerProcess, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await server.waitForLog((line) => line.msg === 'operation finished' && line.operationId === id);
+}
+
 /** The log lines of `server` after the `from`th, with message `msg`. */
 function logsSince(server: ServerProcess, from: number, msg: string): LogLine[] {
   return server.logs.slice(from).filter((line) => line.msg === msg);
@@ -271,9 +279,8 @@ describe('a PostgreSQL outage under two server processes', { timeout: 180_000 },
       expect(rows.map((row) => row.id)).toStrictEqual([...ids].sort());
       // The cancel asked for during the outage was refused: every car succeeded.
       expect(rows.filter((row) => row.state !== 'succeeded')).toStrictEqual([]);
-      // Each ended exactly once: one `operation finished` line per operation in the worker's log (each
-      // written after the commit the monitor showed, and read through a pipe: waited for first).
-      for (const id of ids) await a.waitForLog((line) => line.msg === 'operation finished' && line.operationId === id);
+      // Each ended exactly once: one `operation finished` line per operation in the worker's log.
+      await endingsLogged(a, ids);
       const finished = a.logs.filter((line) => line.msg === 'operation finished').map((line) => line.operationId);
       for (const id of ids)
         expect(
@@ -429,11 +436,8 @@ describe('a PostgreSQL failover or outage shorter than a lease', { timeout: 180_
         [ids],
       );
       expect(rows.filter((row) => row.state !== 'succeeded')).toStrictEqual([]);
-      // A's log line for an ending is written after the commit B's monitor showed, and reaches the
-      // test through a pipe: wait for each one, then check that none ended twice.
-      const sinceCars = (line: LogLine) => a.logs.indexOf(line) >= logsBefore;
-      for (const id of ids)
-        await a.waitForLog((line) => line.msg === 'operation finished' && line.operationId === id && sinceCars(line));
+      // Each ended once (the ids are new, so no earlier line can match).
+      await endingsLogged(a, ids);
       const finished = a.logs
         .slice(logsBefore)
         .filter((line) => line.msg === 'operation finished')
