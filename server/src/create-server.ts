@@ -270,7 +270,7 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
     if (ownsStore) await store.close();
     throw error;
   }
-  const app = createApp({
+  const { app, listener } = createApp({
     routes,
     spec,
     aroundRequests: traceRequests(),
@@ -339,7 +339,7 @@ export async function createServer<Handlers = Record<string, unknown>, Kinds = R
           // Checked this often; a slow client is cut off at most this long after its timeout.
           connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
         },
-        app,
+        listener,
       );
       listening.maxConnections = limits.maxConnections;
       server = listening;

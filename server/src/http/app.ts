@@ -3,6 +3,7 @@
  * requests and responses against the spec, the typed routes, and the one problem handler.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OperationLogger } from '../operations/logger.ts';
@@ -198,8 +199,22 @@ function servedBeside(paths: readonly string[]): (path: string) => boolean {
   };
 }
 
-/** Builds the Express application. */
-export function createApp(options: AppOptions): express.Express {
+/** The application, and the request listener that serves it fastest. */
+export interface AssembledApp {
+  /** The Express application: everything, for mounting in another application. */
+  app: express.Express;
+  /**
+   * The HTTP server's request listener: the direct lane in front of `app` (see
+   * `direct-answers.ts`), which answers the ordinary requests without Express and hands it the rest.
+   */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** Marks a request whose first steps the direct lane ran before handing it to the chain. */
+const BEGUN = Symbol('longrun.begun');
+
+/** Builds the Express application and its request listener. */
+export function createApp(options: AppOptions): AssembledApp {
   const { tenants, rateLimiter, logger } = options;
   const publicPaths = new Set(options.publicPaths ?? ['/healthz']);
   const logRequests = options.logger.isLevelEnabled?.('info') ?? false;
@@ -210,17 +225,26 @@ export function createApp(options: AppOptions): express.Express {
   const around = options.aroundRequests;
   const corsFor = corsHeaders(options.corsOrigins ?? '*');
   const checkTarget = targetCheck(answerBounds(options.spec));
-  // The request id, CORS and the target check as one middleware: every request passes them, and
-  // each middleware is a turn of Express's router (docs/performance.md).
-  app.use(function frontSteps(req: Request, res: Response, next: NextFunction) {
+  /**
+   * The steps every request takes first: its id, its log line, CORS, the target's check, and the
+   * rest inside its trace (`next`). On the chain they are its first middleware; the direct lane runs
+   * them itself on the requests it takes, and marks those it then hands to the chain.
+   */
+  const begin = (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && /^[\x21-\x7E]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
     if (logRequests) logWhenFinished(req, res, id, logger);
     if (corsFor(req, res)) return;
     checkTarget(req);
+    (req as Request & { [BEGUN]?: true })[BEGUN] = true;
     if (around === undefined) next();
     else around(req, res, next);
+  };
+  // One middleware: each is a turn of Express's router (docs/performance.md).
+  app.use(function frontSteps(req: Request, res: Response, next: NextFunction) {
+    if ((req as Request & { [BEGUN]?: true })[BEGUN]) next();
+    else begin(req, res, next);
   });
 
   /** Counts a request of `caller` against its quota and sets the quota's headers; throws its 429. */
@@ -250,18 +274,17 @@ export function createApp(options: AppOptions): express.Express {
   // An ordinary request of a spec route is answered here, before the routers of what the server
   // serves about itself (their paths are left to them); every other one goes on down the chain.
   const services = options.services ?? [];
-  app.use(
-    directAnswers({
-      servedBeside: servedBeside([...services.flatMap((service) => service.paths), DASHBOARD_PATH]),
-      routes: options.routes,
-      validation,
-      tenants,
-      publicPaths,
-      count: (tenant, res) => count(`tenant:${tenant}`, res),
-      readJsonBody,
-      logger,
-    }),
-  );
+  const lane = directAnswers({
+    servedBeside: servedBeside([...services.flatMap((service) => service.paths), DASHBOARD_PATH]),
+    routes: options.routes,
+    validation,
+    tenants,
+    publicPaths,
+    count: (tenant, res) => count(`tenant:${tenant}`, res),
+    readJsonBody,
+    logger,
+  });
+  app.use(lane.middleware);
 
   for (const service of services) app.use(service.router);
   // The dashboard page needs no key: it asks the user for one and sends it with each API request.
@@ -313,6 +336,12 @@ export function createApp(options: AppOptions): express.Express {
   app.use((req: Request) => {
     throw new HttpProblem('not-found', { detail: `No resource at ${req.path}.` });
   });
-  app.use(problemHandler(logger));
-  return app;
+  const renderProblem = problemHandler(logger);
+  app.use(renderProblem);
+  const listener = lane.listener({
+    begin,
+    fail: (error, req, res) => renderProblem(error, req, res, () => {}),
+    app: (req, res) => app(req, res),
+  });
+  return { app, listener };
 }

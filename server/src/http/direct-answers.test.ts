@@ -36,7 +36,7 @@ function lane(options: { checked?: boolean; validates?: boolean; unreadable?: bo
     req.body = { size: 3 };
     next();
   });
-  const middleware = directAnswers({
+  const { middleware } = directAnswers({
     routes,
     validation,
     tenants: new TenantDirectory([{ tenant: 'acme', key: 'key-acme' }]),
@@ -179,4 +179,92 @@ describe('directAnswers', () => {
       expect((req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR]).toBeUndefined();
     });
   }
+});
+
+describe('directAnswers in front of the application (its listener)', () => {
+  /** Sends `init` to the listener: which of the front's steps ran, and what was written. */
+  async function sendToListener(options: Parameters<typeof lane>[0], init: Partial<Request>, refuseTarget = false) {
+    const parts = lane(options);
+    const { listener } = directAnswers({
+      routes: [{ method: 'get', path: '/things/{thingId}', handler: parts.handler as never }],
+      validation: {
+        middleware: () => undefined,
+        responseChecked: () => options?.checked ?? false,
+        validated: () =>
+          options?.validates === false ? undefined : { expressRoute: '/things/:thingId', params: { thingId: 'x' } },
+      },
+      tenants: new TenantDirectory([{ tenant: 'acme', key: 'key-acme' }]),
+      publicPaths: new Set(['/healthz']),
+      servedBeside: () => false,
+      count: parts.count,
+      readJsonBody: parts.readJsonBody,
+      logger: { info() {}, warn() {}, error() {}, debug() {} } as never,
+    });
+    const seen = { began: 0, app: 0, failed: undefined as unknown, status: undefined as number | undefined };
+    let settle = (): void => {};
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const res = {
+      statusCode: 200,
+      setHeader() {},
+      removeHeader() {},
+      end(this: { statusCode: number }) {
+        seen.status = this.statusCode;
+        settle();
+      },
+      once() {},
+    } as unknown as Response;
+    const req = { method: 'GET', headers: {}, url: '/things/x', ...init } as Request;
+    listener({
+      begin(_req, _res, next) {
+        seen.began += 1;
+        if (refuseTarget) throw new Error('target refused');
+        next();
+      },
+      fail(error) {
+        seen.failed = error;
+        settle();
+      },
+      app() {
+        seen.app += 1;
+        settle();
+      },
+    })(req as never, res as never);
+    await settled;
+    return { ...seen, ...parts, req };
+  }
+
+  it('answers an ordinary GET itself after the first steps, without the application', async () => {
+    const seen = await sendToListener({}, { headers: { authorization: KEY } });
+    expect(seen).toMatchObject({ began: 1, app: 0, status: 200 });
+    expect(seen.handler).toHaveBeenCalledOnce();
+    expect(seen.req.originalUrl).toBe('/things/x');
+  });
+
+  it('hands every other request to the application untouched: no first steps, nothing counted', async () => {
+    for (const init of [
+      { headers: {} },
+      { method: 'HEAD', headers: { authorization: KEY } },
+      { url: 'http://example.com/things/x', headers: { authorization: KEY } },
+    ]) {
+      const seen = await sendToListener({}, init);
+      expect(seen).toMatchObject({ began: 0, app: 1 });
+      expect(seen.count).not.toHaveBeenCalled();
+    }
+  });
+
+  it('renders a refusal of its first steps as the problem handler does', async () => {
+    const seen = await sendToListener({}, { headers: { authorization: KEY } }, true);
+    expect((seen.failed as Error).message).toBe('target refused');
+    expect(seen.handler).not.toHaveBeenCalled();
+  });
+
+  it('hands a POST whose body the fast validation refuses to the application, counted once and marked', async () => {
+    const json = { authorization: KEY, 'content-type': 'application/json', 'content-length': '12' };
+    const seen = await sendToListener({ validates: false }, { method: 'POST', headers: json });
+    expect(seen).toMatchObject({ began: 1, app: 1 });
+    expect(seen.count).toHaveBeenCalledOnce();
+    expect((seen.req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR]).toBe('acme');
+  });
 });

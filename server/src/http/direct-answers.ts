@@ -13,12 +13,18 @@
  * check, the chain takes it from its body on, knowing it counted (`COUNTED_FOR`), so the validator
  * refuses it with its own answer. What the lane saves is the chain's per-request walk: a dozen
  * middlewares and the route table's regular expressions, each a turn of Express's router.
+ *
+ * The server's own listener runs the lane in front of Express (`listener`): a request it takes is
+ * answered on Node's request and response, without the work Express does to every request before
+ * its first middleware; an application mounted elsewhere runs it as a middleware (`middleware`).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { OperationLogger } from '../operations/logger.ts';
 import type { TenantDirectory } from './auth.ts';
 import type { RequestValidation } from './fast-request-validation.ts';
 import { namesOtherCharset } from './request-limits.ts';
+import { pathOf } from './request-path.ts';
 import { answerRoute } from './route-answer.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
 
@@ -47,25 +53,61 @@ export interface DirectAnswerOptions {
 /** The media types JSON clients send, taken by the lane as they are; any other goes down the chain. */
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8']);
 
-/** The Express middleware of the lane: answers an ordinary request itself, passes every other one on. */
-export function directAnswers(options: DirectAnswerOptions) {
-  const { validation, tenants, publicPaths, servedBeside, count, readJsonBody, logger } = options;
-  const routes = new Map<string, RouteDefinition>();
-  for (const route of options.routes) routes.set(`${route.method.toUpperCase()} ${toExpressPath(route.path)}`, route);
+const SLASH = 0x2f;
 
-  /** The route of a request the fast validation let through, if the application has one. */
-  const routeOf = (req: Request) => {
+/** A request the lane takes: whose it is, and its route (a `GET`; a `POST` finds it once its body is read). */
+interface Taken {
+  tenant: string;
+  found: Found | undefined;
+}
+
+type Found = NonNullable<ReturnType<ReturnType<typeof routeFinder>>>;
+
+/** Finds the route of a request the fast validation let through, if the application has one. */
+function routeFinder(validation: RequestValidation, definitions: readonly RouteDefinition[]) {
+  const routes = new Map<string, RouteDefinition>();
+  for (const route of definitions) routes.set(`${route.method.toUpperCase()} ${toExpressPath(route.path)}`, route);
+  return (req: Request) => {
     const matched = validation.validated(req);
     const route = matched === undefined ? undefined : routes.get(`${req.method} ${matched.expressRoute}`);
     return route === undefined || matched === undefined ? undefined : { route, ...matched };
   };
+}
 
-  async function answer(
-    found: NonNullable<ReturnType<typeof routeOf>>,
-    tenant: string,
-    req: Request,
-    res: Response,
-  ): Promise<void> {
+/** The lane: which requests it takes, and how it answers them. */
+export interface DirectAnswers {
+  /**
+   * The lane as an Express middleware, after the chain's first steps (request id, CORS, the
+   * target's check): answers an ordinary request itself, passes every other one on.
+   */
+  middleware(req: Request, res: Response, next: NextFunction): void;
+  /**
+   * The lane in front of the whole application, as the HTTP server's request listener: an ordinary
+   * request is answered without Express (its first steps run by `begin`, as the chain would run
+   * them); every other one goes to `app` untouched. An error is rendered by `fail`.
+   */
+  listener(front: FrontSteps): (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** What the listener runs around the lane: the chain's own first steps, its renderer and the chain. */
+export interface FrontSteps {
+  /**
+   * The chain's first steps on a request the lane took, then `next` (inside the request's trace).
+   * @throws what the chain's first middleware throws (a target it refuses)
+   */
+  begin(req: Request, res: Response, next: () => void): void;
+  /** Renders an error as the chain's problem handler does. */
+  fail(error: unknown, req: Request, res: Response): void;
+  /** The whole chain, for every request the lane does not take. */
+  app(req: Request, res: Response): void;
+}
+
+/** Builds the lane from the application's own parts. */
+export function directAnswers(options: DirectAnswerOptions): DirectAnswers {
+  const { validation, tenants, publicPaths, servedBeside, count, readJsonBody, logger } = options;
+  const routeOf = routeFinder(validation, options.routes);
+
+  async function answer(found: Found, tenant: string, req: Request, res: Response): Promise<void> {
     // What Express leaves for the route it ran: the trace span is named by it.
     (req as Request & { route?: unknown }).route = { path: found.expressRoute };
     const input = { tenant, params: found.params, query: {}, body: req.body as unknown };
@@ -91,12 +133,15 @@ export function directAnswers(options: DirectAnswerOptions) {
     await answer(found, tenant, req, res);
   }
 
-  return function answerDirectly(req: Request, res: Response, next: NextFunction): void {
+  /**
+   * Whether the lane takes `req`, decided from what it carries alone (nothing counted, read or
+   * written yet): a GET without a body or a POST with a plain JSON body of declared length, a
+   * valid key, a path of the spec, and a response not drawn for the spec check.
+   */
+  function take(req: Request): Taken | undefined {
     const headers = req.headers;
     const method = req.method;
     const contentType = headers['content-type'];
-    // A GET without a body, or a POST with a plain JSON body of declared length; anything else —
-    // and a request whose response is checked against the spec — takes the chain.
     const plainGet =
       method === 'GET' &&
       (contentType === undefined || !namesOtherCharset(contentType)) &&
@@ -109,34 +154,69 @@ export function directAnswers(options: DirectAnswerOptions) {
       headers['content-encoding'] === undefined &&
       headers['transfer-encoding'] === undefined &&
       headers['content-length'] !== undefined;
-    if (!(plainGet || plainPost) || validation.responseChecked(req)) {
-      next();
-      return;
-    }
+    // A target in origin form only (`/monitors/…`): the lane reads its path from it as it is.
+    // Nor one the lane counted and handed on (from the listener in front to the chain): once is all.
+    if (
+      !(plainGet || plainPost) ||
+      req.originalUrl.charCodeAt(0) !== SLASH ||
+      (req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR] !== undefined ||
+      validation.responseChecked(req)
+    )
+      return undefined;
     let tenant: string;
     try {
       tenant = tenants.authenticate(headers.authorization);
     } catch {
       // Refused on the chain, where the refusal is counted against the address.
-      next();
-      return;
+      return undefined;
     }
-    const path = req.path;
-    if (publicPaths.has(path) || servedBeside(path)) {
-      next();
-      return;
-    }
-    if (plainPost) {
-      answerWithBody(tenant, req, res, next).catch(next);
-      return;
-    }
+    const path = pathOf(req);
+    if (publicPaths.has(path) || servedBeside(path)) return undefined;
+    if (plainPost) return { tenant, found: undefined };
     const found = routeOf(req);
+    return found === undefined ? undefined : { tenant, found };
+  }
+
+  /** Answers a request the lane took; `next` hands it on (with an error, to the problem handler). */
+  function run(taken: Taken, req: Request, res: Response, next: NextFunction): void {
+    const { tenant, found } = taken;
     if (found === undefined) {
-      next();
+      answerWithBody(tenant, req, res, next).catch(next);
       return;
     }
     count(tenant, res)
       .then(() => answer(found, tenant, req, res))
       .catch(next);
+  }
+
+  return {
+    middleware(req, res, next) {
+      const taken = take(req);
+      if (taken === undefined) next();
+      else run(taken, req, res, next);
+    },
+    listener(front) {
+      return (incoming, outgoing) => {
+        // Express's own request and response add nothing the lane uses: the node ones serve it,
+        // with the target Express would keep as `originalUrl`.
+        const req = incoming as Request;
+        const res = outgoing as Response;
+        req.originalUrl = req.url;
+        const taken = take(req);
+        if (taken === undefined) {
+          front.app(req, res);
+          return;
+        }
+        const next = (error?: unknown) => {
+          if (error !== undefined) front.fail(error, req, res);
+          else front.app(req, res);
+        };
+        try {
+          front.begin(req, res, () => run(taken, req, res, next));
+        } catch (error) {
+          front.fail(error, req, res);
+        }
+      };
+    },
   };
 }

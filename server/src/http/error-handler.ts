@@ -143,5 +143,8 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
   // as keeping it alive would make Node read the whole body to get at the next request.
   if (!res.req.complete) res.setHeader('Connection', 'close');
   // Written with end(), not json(): the response validator must not re-validate its own error.
-  res.status(problem.status).setHeader('Content-Type', 'application/problem+json').end(JSON.stringify(document));
+  // Node's own response methods only: the direct lane answers on a response Express never took.
+  res.statusCode = problem.status;
+  res.setHeader('Content-Type', 'application/problem+json');
+  res.end(JSON.stringify(document));
 }

@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { type AnswerBounds, uriTooLong } from './answer-bounds.ts';
 import { sendProblem } from './error-handler.ts';
 import { HttpProblem, validationProblem } from './problem.ts';
+import { pathOf } from './request-path.ts';
 
 /** Media types whose bodies are parsed as JSON. */
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -24,7 +25,7 @@ export function targetCheck(bounds: AnswerBounds): (req: Request) => void {
   return function checkTarget(req: Request): void {
     if (req.originalUrl.length > bounds.requestPath) throw uriTooLong(req.originalUrl.length, bounds);
     try {
-      decodeURIComponent(req.path);
+      decodeURIComponent(pathOf(req));
     } catch {
       throw validationProblem([
         { pointer: '/path', message: 'has a "%" that does not start a percent-encoded UTF-8 character' },

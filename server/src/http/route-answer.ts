@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import type { OperationLogger } from '../operations/logger.ts';
 import { isEventStream, writeEventStream } from './event-stream.ts';
+import { ifNoneMatchMatches } from './headers.ts';
 import type { RouteDefinition } from './typed-route.ts';
 
 /** The parts of a request a route's handler gets besides the raw request. */
@@ -59,11 +60,33 @@ export async function answerRoute(
   const body = result.body;
   if (body === undefined) res.end();
   else if (isEventStream(body)) await writeEventStream(res, body, logger);
-  else if (checked || (headers?.ETag !== undefined && req.headers['if-none-match'] !== undefined)) {
-    // Through Express: the validator's response step hooks `res.json`, and Express turns an answer
-    // whose ETag the client already holds into 304.
-    res.json(body);
-  } else sendJson(res, result.status, body);
+  else if (holdsCurrent(req, result.status, headers?.ETag)) notModified(res);
+  // Through Express: the validator's response step hooks `res.json`.
+  else if (checked) res.json(body);
+  else sendJson(res, result.status, body);
+}
+
+/**
+ * Whether the client already holds this answer: a `GET` (or `HEAD`) answered 2xx whose `ETag` its
+ * `If-None-Match` lists (RFC 9110 §13.1.2, by the contract's own reading of the header).
+ */
+function holdsCurrent(req: Request, status: number, etag: unknown): boolean {
+  return (
+    typeof etag === 'string' &&
+    status >= 200 &&
+    status < 300 &&
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    ifNoneMatchMatches(req.headers['if-none-match'], etag)
+  );
+}
+
+/** 304 Not Modified: the headers set so far, without the body's own. */
+function notModified(res: Response): void {
+  res.statusCode = 304;
+  res.removeHeader('Content-Type');
+  res.removeHeader('Content-Length');
+  res.removeHeader('Transfer-Encoding');
+  res.end();
 }
 
 /** Writes `body` as JSON, with the headers `res.json` gives it. */

@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/api';
 import type express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import { pathOf } from '../http/request-path.ts';
 import { contextFrom } from './trace-context.ts';
 
 /** The name spans are reported under. */
@@ -35,7 +36,7 @@ export function traceRequests(): express.RequestHandler {
     const parent = contextFrom(req.headers);
     const span = longrunTracer().startSpan(
       req.method,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': pathOf(req) } },
       parent,
     );
     // Without an SDK the span records nothing: naming and ending it would do nothing, so the
