@@ -161,7 +161,11 @@ export interface ServerOptions<Handlers = Record<string, unknown>, Kinds = Recor
 
 /** A server built by {@link createServer}. */
 export interface LongrunServer {
-  /** The Express application (mount it elsewhere, or `listen()`). */
+  /**
+   * The Express application, to mount in a server of your own. `listen()` serves the same
+   * application with the direct lane in front of it: ordinary requests (a monitor poll, a product
+   * read, an accept with a JSON body) are answered without Express's per-request set-up.
+   */
   readonly app: express.Express;
   readonly engine: OperationEngine;
   readonly store: OperationStore;
