@@ -183,15 +183,23 @@ describe('directAnswers', () => {
 
 describe('directAnswers in front of the application (its listener)', () => {
   /** Sends `init` to the listener: which of the front's steps ran, and what was written. */
-  async function sendToListener(options: Parameters<typeof lane>[0], init: Partial<Request>, refuseTarget = false) {
+  async function sendToListener(
+    options: Parameters<typeof lane>[0] & { throws?: boolean },
+    init: Partial<Request>,
+    refuseTarget = false,
+  ) {
     const parts = lane(options);
     const { listener } = directAnswers({
       routes: [{ method: 'get', path: '/things/{thingId}', handler: parts.handler as never }],
       validation: {
         middleware: () => undefined,
         responseChecked: () => options?.checked ?? false,
-        validated: () =>
-          options?.validates === false ? undefined : { expressRoute: '/things/:thingId', params: { thingId: 'x' } },
+        validated: () => {
+          if (options?.throws) throw new TypeError('unexpected');
+          return options?.validates === false
+            ? undefined
+            : { expressRoute: '/things/:thingId', params: { thingId: 'x' } };
+        },
       },
       tenants: new TenantDirectory([{ tenant: 'acme', key: 'key-acme' }]),
       publicPaths: new Set(['/healthz']),
@@ -252,6 +260,12 @@ describe('directAnswers in front of the application (its listener)', () => {
       expect(seen).toMatchObject({ began: 0, app: 1 });
       expect(seen.count).not.toHaveBeenCalled();
     }
+  });
+
+  it('hands a request whose reading throws to the application, instead of letting it escape', async () => {
+    const seen = await sendToListener({ throws: true }, { headers: { authorization: KEY } });
+    expect(seen).toMatchObject({ began: 0, app: 1 });
+    expect(seen.count).not.toHaveBeenCalled();
   });
 
   it('renders a refusal of its first steps as the problem handler does', async () => {

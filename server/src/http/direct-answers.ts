@@ -177,6 +177,19 @@ export function directAnswers(options: DirectAnswerOptions): DirectAnswers {
     return found === undefined ? undefined : { tenant, found };
   }
 
+  /**
+   * {@link take}, for the listener, where nothing stands behind it to catch: a request whose reading
+   * throws is left to the chain (nothing was counted, read or written yet), which answers the error
+   * as it answers any, instead of the error escaping the server's listener.
+   */
+  function takeOrLeave(req: Request): Taken | undefined {
+    try {
+      return take(req);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Answers a request the lane took; `next` hands it on (with an error, to the problem handler). */
   function run(taken: Taken, req: Request, res: Response, next: NextFunction): void {
     const { tenant, found } = taken;
@@ -202,7 +215,7 @@ export function directAnswers(options: DirectAnswerOptions): DirectAnswers {
         const req = incoming as Request;
         const res = outgoing as Response;
         req.originalUrl = req.url;
-        const taken = take(req);
+        const taken = takeOrLeave(req);
         if (taken === undefined) {
           front.app(req, res);
           return;
