@@ -24,7 +24,7 @@ import type { OperationLogger } from '../operations/logger.ts';
 import type { TenantDirectory } from './auth.ts';
 import type { RequestValidation } from './fast-request-validation.ts';
 import { namesOtherCharset } from './request-limits.ts';
-import { pathOf } from './request-path.ts';
+import { originForm, pathOf } from './request-path.ts';
 import { answerRoute } from './route-answer.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
 
@@ -214,6 +214,7 @@ export function directAnswers(options: DirectAnswerOptions): DirectAnswers {
         // with the target Express would keep as `originalUrl`.
         const req = incoming as Request;
         const res = outgoing as Response;
+        req.url = originForm(req.url);
         req.originalUrl = req.url;
         const taken = takeOrLeave(req);
         if (taken === undefined) {

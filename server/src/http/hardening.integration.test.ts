@@ -364,3 +364,48 @@ describe('Content-Types a client makes up', () => {
     expect((await send('text/plain')).status).toBe(415);
   });
 });
+
+describe('request targets in absolute form (RFC 9112 §3.2.2), which a server must accept', () => {
+  let t: TestServer;
+  let api: ApiClient;
+  beforeAll(async () => {
+    t = await startTestServer();
+    api = new ApiClient(t);
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('answers them as the same path and query in origin form: a monitor read, an accept, a list', async () => {
+    const accepted = await api.post('/cars', BODIES.car);
+    const { id } = (await accepted.json()) as { id: string };
+    const key = t.headers().Authorization;
+    const read = await rawExchange(
+      t.url,
+      `GET http://api.example.com/monitors/${id} HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: ${key}\r\nConnection: close\r\n\r\n`,
+      undefined,
+      0,
+    );
+    expect(read.answer).toMatch(/^HTTP\/1\.1 20[012] /);
+    expect(read.answer).toContain(`"id":"${id}"`);
+
+    const body = JSON.stringify(BODIES.car);
+    const accept = await rawExchange(
+      t.url,
+      `POST HTTP://api.example.com:8080/cars HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: ${key}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      undefined,
+      0,
+    );
+    expect(accept.answer).toMatch(/^HTTP\/1\.1 202 /);
+    expect(accept.answer).toMatch(/\r\nlocation: \/monitors\/op_/i);
+
+    const list = await rawExchange(
+      t.url,
+      `GET http://api.example.com/monitors?limit=1 HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: ${key}\r\nConnection: close\r\n\r\n`,
+      undefined,
+      0,
+    );
+    expect(list.answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(api.serverErrors()).toEqual([]);
+  });
+});
