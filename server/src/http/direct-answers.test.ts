@@ -250,11 +250,18 @@ describe('directAnswers in front of the application (its listener)', () => {
     expect(seen.req.originalUrl).toBe('/things/x');
   });
 
+  it('takes a target in absolute form as its origin form', async () => {
+    const seen = await sendToListener({}, { url: 'http://api.example.com/things/x', headers: { authorization: KEY } });
+    expect(seen).toMatchObject({ began: 1, app: 0, status: 200 });
+    expect(seen.req.url).toBe('/things/x');
+    expect(seen.req.originalUrl).toBe('/things/x');
+  });
+
   it('hands every other request to the application untouched: no first steps, nothing counted', async () => {
     for (const init of [
       { headers: {} },
       { method: 'HEAD', headers: { authorization: KEY } },
-      { url: 'http://example.com/things/x', headers: { authorization: KEY } },
+      { url: 'ftp://example.com/things/x', headers: { authorization: KEY } },
     ]) {
       const seen = await sendToListener({}, init);
       expect(seen).toMatchObject({ began: 0, app: 1 });
