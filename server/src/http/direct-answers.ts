@@ -24,7 +24,7 @@ import type { OperationLogger } from '../operations/logger.ts';
 import type { TenantDirectory } from './auth.ts';
 import type { RequestValidation } from './fast-request-validation.ts';
 import { namesOtherCharset } from './request-limits.ts';
-import { originForm, pathOf } from './request-path.ts';
+import { isOriginForm, originForm, pathOf } from './request-path.ts';
 import { answerRoute } from './route-answer.ts';
 import { type RouteDefinition, toExpressPath } from './typed-route.ts';
 
@@ -53,7 +53,11 @@ export interface DirectAnswerOptions {
 /** The media types JSON clients send, taken by the lane as they are; any other goes down the chain. */
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8']);
 
-const SLASH = 0x2f;
+/**
+ * Marks a request the listener in front of the chain has already decided on and handed to it
+ * (passed by, or counted and handed on): the chain's lane does not read it a second time.
+ */
+const DECIDED = Symbol('longrun.decidedByLane');
 
 /** A request the lane takes: whose it is, and its route (a `GET`; a `POST` finds it once its body is read). */
 interface Taken {
@@ -155,14 +159,7 @@ export function directAnswers(options: DirectAnswerOptions): DirectAnswers {
       headers['transfer-encoding'] === undefined &&
       headers['content-length'] !== undefined;
     // A target in origin form only (`/monitors/…`): the lane reads its path from it as it is.
-    // Nor one the lane counted and handed on (from the listener in front to the chain): once is all.
-    if (
-      !(plainGet || plainPost) ||
-      req.originalUrl.charCodeAt(0) !== SLASH ||
-      (req as Request & { [COUNTED_FOR]?: string })[COUNTED_FOR] !== undefined ||
-      validation.responseChecked(req)
-    )
-      return undefined;
+    if (!(plainGet || plainPost) || !isOriginForm(req.originalUrl) || validation.responseChecked(req)) return undefined;
     let tenant: string;
     try {
       tenant = tenants.authenticate(headers.authorization);
@@ -204,6 +201,11 @@ export function directAnswers(options: DirectAnswerOptions): DirectAnswers {
 
   return {
     middleware(req, res, next) {
+      // Decided once: the listener in front already read it (its key digest, its validation).
+      if ((req as Request & { [DECIDED]?: true })[DECIDED]) {
+        next();
+        return;
+      }
       const taken = take(req);
       if (taken === undefined) next();
       else run(taken, req, res, next);
@@ -217,13 +219,17 @@ export function directAnswers(options: DirectAnswerOptions): DirectAnswers {
         req.url = originForm(req.url);
         req.originalUrl = req.url;
         const taken = takeOrLeave(req);
-        if (taken === undefined) {
+        const handOn = () => {
+          (req as Request & { [DECIDED]?: true })[DECIDED] = true;
           front.app(req, res);
+        };
+        if (taken === undefined) {
+          handOn();
           return;
         }
         const next = (error?: unknown) => {
           if (error !== undefined) front.fail(error, req, res);
-          else front.app(req, res);
+          else handOn();
         };
         try {
           front.begin(req, res, () => run(taken, req, res, next));

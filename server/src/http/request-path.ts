@@ -23,13 +23,18 @@ export function pathOf(req: IncomingMessage): string {
  * is. The routes, the validator and the lane all read the origin form.
  */
 export function originForm(target: string): string {
-  if (target.charCodeAt(0) === SLASH) return target;
+  if (isOriginForm(target)) return target;
   const authority = ABSOLUTE_FORM.exec(target);
   if (authority === null) return target;
   // Cut, not parsed: a URL parser would also resolve `..` and `%2e%2e` segments and turn `\` into
   // `/`, and the path must reach the routes as the client wrote it, as an origin-form one does.
   const rest = target.slice(authority[0].length);
   return rest.charCodeAt(0) === SLASH ? rest : `/${rest}`;
+}
+
+/** Whether a request target is in origin form (`/path?query`), the form the routes read. */
+export function isOriginForm(target: string): boolean {
+  return target.charCodeAt(0) === SLASH;
 }
 
 const SLASH = 0x2f;
